@@ -1,0 +1,167 @@
+package dev.mesh4j.api.runtime;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mesh4j.api.config.OutboundTrafficPolicy;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The workload mesh4j runs in: what an Istio sidecar would know about its pod. It decides
+ * {@code sourceLabels}, {@code sourceNamespace} and {@code gateways} matches, {@code exportTo}
+ * visibility, {@code workloadSelector}s, short-name resolution and the {@code source_*}
+ * metric labels. Immutable.
+ *
+ * @param namespace the workload's namespace (default {@code default})
+ * @param name the workload name, or null when unknown
+ * @param labels the workload's labels, e.g. {@code app} and {@code version}
+ * @param serviceAccount the service account (default {@code default})
+ * @param clusterId the cluster id (default {@code Kubernetes}, as Istio's)
+ * @param ip the workload's IP (hashed by {@code useSourceIp}), or null for the local host's
+ * @param domainSuffix the cluster domain (default {@code cluster.local})
+ * @param gateways the gateways this workload acts as (default only {@code mesh})
+ * @param outboundTrafficPolicy the mesh-wide outbound policy, or null for Istio's default
+ *     ({@code ALLOW_ANY}); a {@code Sidecar} selecting this workload overrides it
+ */
+public record Workload(
+    String namespace,
+    @Nullable String name,
+    Map<String, String> labels,
+    String serviceAccount,
+    String clusterId,
+    @Nullable String ip,
+    String domainSuffix,
+    Set<String> gateways,
+    @Nullable OutboundTrafficPolicy outboundTrafficPolicy) {
+
+  /** The namespace of a workload that does not say. */
+  public static final String DEFAULT_NAMESPACE = "default";
+  /** The cluster domain of a workload that does not say. */
+  public static final String DEFAULT_DOMAIN_SUFFIX = "cluster.local";
+  /** The gateway name meaning "the sidecar of an ordinary workload". */
+  public static final String MESH_GATEWAY = "mesh";
+
+  public Workload {
+    requireNonNull(namespace, "namespace");
+    labels = labels == null || labels.isEmpty()
+        ? Map.of()
+        : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    requireNonNull(serviceAccount, "serviceAccount");
+    requireNonNull(clusterId, "clusterId");
+    requireNonNull(domainSuffix, "domainSuffix");
+    gateways = gateways == null || gateways.isEmpty()
+        ? Set.of(MESH_GATEWAY)
+        : Collections.unmodifiableSet(new LinkedHashSet<>(gateways));
+  }
+
+  /** A workload in namespace {@code default}, with no labels, acting as {@code mesh}. */
+  public static Workload defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from this workload's values. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.namespace = namespace;
+    b.name = name;
+    b.labels.putAll(labels);
+    b.serviceAccount = serviceAccount;
+    b.clusterId = clusterId;
+    b.ip = ip;
+    b.domainSuffix = domainSuffix;
+    b.gateways.addAll(gateways);
+    b.outboundTrafficPolicy = outboundTrafficPolicy;
+    return b;
+  }
+
+  /** Whether this workload acts as the named gateway ({@code mesh} for an ordinary sidecar). */
+  public boolean actsAs(String gateway) {
+    return gateways.contains(gateway);
+  }
+
+  /** Builds a {@link Workload}. Not thread-safe. */
+  public static final class Builder {
+    private String namespace = DEFAULT_NAMESPACE;
+    private @Nullable String name;
+    private final Map<String, String> labels = new LinkedHashMap<>();
+    private String serviceAccount = "default";
+    private String clusterId = "Kubernetes";
+    private @Nullable String ip;
+    private String domainSuffix = DEFAULT_DOMAIN_SUFFIX;
+    private final Set<String> gateways = new LinkedHashSet<>();
+    private @Nullable OutboundTrafficPolicy outboundTrafficPolicy;
+
+    private Builder() {}
+
+    public Builder namespace(String namespace) {
+      this.namespace = requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    public Builder name(String name) {
+      this.name = requireNonNull(name, "name");
+      return this;
+    }
+
+    public Builder label(String name, String value) {
+      labels.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder labels(Map<String, String> labels) {
+      this.labels.putAll(labels);
+      return this;
+    }
+
+    public Builder serviceAccount(String serviceAccount) {
+      this.serviceAccount = requireNonNull(serviceAccount, "serviceAccount");
+      return this;
+    }
+
+    public Builder clusterId(String clusterId) {
+      this.clusterId = requireNonNull(clusterId, "clusterId");
+      return this;
+    }
+
+    public Builder ip(String ip) {
+      this.ip = requireNonNull(ip, "ip");
+      return this;
+    }
+
+    public Builder domainSuffix(String domainSuffix) {
+      this.domainSuffix = requireNonNull(domainSuffix, "domainSuffix");
+      return this;
+    }
+
+    /**
+     * The gateways this workload acts as. An ordinary workload acts as {@code mesh} only (the
+     * default); an edge application names its gateway, plus {@code mesh} if it also wants the
+     * in-mesh routes.
+     */
+    public Builder gateways(String... gateways) {
+      this.gateways.clear();
+      for (String g : gateways) {
+        this.gateways.add(requireNonNull(g, "gateway"));
+      }
+      return this;
+    }
+
+    public Builder outboundTrafficPolicy(OutboundTrafficPolicy policy) {
+      this.outboundTrafficPolicy = requireNonNull(policy, "policy");
+      return this;
+    }
+
+    public Workload build() {
+      return new Workload(namespace, name, labels, serviceAccount, clusterId, ip, domainSuffix,
+          gateways, outboundTrafficPolicy);
+    }
+  }
+}
