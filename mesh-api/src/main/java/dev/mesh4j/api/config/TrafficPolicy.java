@@ -37,33 +37,4 @@ public record TrafficPolicy(
     }
     return null;
   }
-
-  /**
-   * This policy with each part that {@code override} sets replaced by the override's part.
-   * Port-level settings are not merged; callers resolve them first.
-   */
-  public TrafficPolicy overriddenBy(@Nullable TrafficPolicy override) {
-    if (override == null) {
-      return this;
-    }
-    return new TrafficPolicy(
-        override.loadBalancer != null ? override.loadBalancer : loadBalancer,
-        override.connectionPool != null ? override.connectionPool : connectionPool,
-        override.outlierDetection != null ? override.outlierDetection : outlierDetection,
-        override.tls != null ? override.tls : tls,
-        List.of());
-  }
-
-  /** This policy with the parts a port-level entry sets replaced by that entry's parts. */
-  public TrafficPolicy overriddenBy(@Nullable PortTrafficPolicy port) {
-    if (port == null) {
-      return this;
-    }
-    return new TrafficPolicy(
-        port.loadBalancer() != null ? port.loadBalancer() : loadBalancer,
-        port.connectionPool() != null ? port.connectionPool() : connectionPool,
-        port.outlierDetection() != null ? port.outlierDetection() : outlierDetection,
-        port.tls() != null ? port.tls() : tls,
-        List.of());
-  }
 }

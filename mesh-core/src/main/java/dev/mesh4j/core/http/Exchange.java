@@ -1,0 +1,41 @@
+package dev.mesh4j.core.http;
+
+import java.io.IOException;
+
+/**
+ * The operations a transport offers the engine for one application request. The engine
+ * decides; the transport sends, answers and edits its own response type {@code R}.
+ *
+ * <p>One instance serves one application request, on the thread that executes it.
+ *
+ * @param <R> the transport's response type
+ */
+public interface Exchange<R> {
+
+  /**
+   * Sends one attempt and returns the upstream response (streamed, not buffered).
+   *
+   * @throws IOException when the attempt fails before a response (connect failure, reset,
+   *     timeout); the engine turns it into a local reply
+   */
+  R send(UpstreamRequest request) throws IOException;
+
+  /** Makes a response from a local reply, without sending anything. */
+  R reply(LocalReply reply);
+
+  /** The response with response-header changes applied. */
+  R mutateResponse(R response, HeaderMutation mutation);
+
+  /**
+   * Sends a copy of the request fire-and-forget; its outcome is ignored and must never affect
+   * the application's request. Transports that cannot replay the request body skip it.
+   */
+  default void mirror(UpstreamRequest request) {}
+
+  /**
+   * Whether the application has cancelled the request (checked while an injected delay waits).
+   */
+  default boolean isCancelled() {
+    return false;
+  }
+}

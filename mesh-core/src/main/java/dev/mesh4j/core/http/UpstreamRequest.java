@@ -1,0 +1,39 @@
+package dev.mesh4j.core.http;
+
+import dev.mesh4j.api.endpoint.Endpoint;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a transport sends for one attempt: where (an endpoint, or the address the application
+ * named), with which path, authority and header changes. Immutable.
+ *
+ * <p>The transport keeps everything else of the application's request (method, body, other
+ * headers) and must send {@link #authority()} as the {@code Host} header, so that the endpoint
+ * sees the logical host the application used, not its own IP.
+ *
+ * @param endpoint the endpoint to connect to, or null to send to the address the application
+ *     named (passthrough)
+ * @param scheme {@code http}, or {@code https} when mesh4j originates TLS to the endpoint
+ * @param path the path to send (rewritten or the original), percent-encoded
+ * @param rawQuery the query to send, or null for none
+ * @param authority the {@code Host} header to send
+ * @param headers header changes to make before sending
+ * @param attempt 1 for the first try, 2 for the first retry, …
+ */
+public record UpstreamRequest(
+    @Nullable Endpoint endpoint,
+    String scheme,
+    String path,
+    @Nullable String rawQuery,
+    String authority,
+    HeaderMutation headers,
+    int attempt) {
+
+  /** The header carrying the attempt number, sent upstream on every attempt (as Istio does). */
+  public static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
+
+  /** Whether this goes to the address the application named rather than a chosen endpoint. */
+  public boolean isPassthrough() {
+    return endpoint == null;
+  }
+}

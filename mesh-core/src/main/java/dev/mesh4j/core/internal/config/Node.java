@@ -1,0 +1,453 @@
+package dev.mesh4j.core.internal.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import dev.mesh4j.api.config.ConfigOrigin;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A position in a manifest: a JSON value, its field path and the document it is in.
+ *
+ * <p>Reading never throws: a value of the wrong type is recorded as an error and read as
+ * absent. Every field read through {@link #get(String)} is remembered, so that
+ * {@link #reportUnknownFields()} can warn about the fields no decoder asked for.
+ */
+public final class Node {
+  private final JsonNode json;
+  private final String path;
+  private final ConfigOrigin origin;
+  private final Problems problems;
+  private final List<Node> children = new ArrayList<>();
+  private final Map<String, Node> fields = new LinkedHashMap<>();
+  private final Set<String> read = new LinkedHashSet<>();
+  private @Nullable List<Node> elements;
+  private @Nullable Map<String, Node> entries;
+  private boolean allRead;
+  private boolean typeReported;
+
+  private Node(JsonNode json, String path, ConfigOrigin origin, Problems problems) {
+    this.json = json;
+    this.path = path;
+    this.origin = origin;
+    this.problems = problems;
+  }
+
+  public static Node root(JsonNode json, ConfigOrigin origin, Problems problems) {
+    return new Node(json, "", origin, problems);
+  }
+
+  public String path() {
+    return path;
+  }
+
+  public ConfigOrigin origin() {
+    return origin;
+  }
+
+  public Problems problems() {
+    return problems;
+  }
+
+  /** Whether the value is absent or an explicit {@code null}. */
+  public boolean isMissing() {
+    return json.isMissingNode() || json.isNull();
+  }
+
+  public boolean isObject() {
+    return json.isObject();
+  }
+
+  public boolean isArray() {
+    return json.isArray();
+  }
+
+  /** Whether the object has this field with a non-null value. */
+  public boolean has(String field) {
+    JsonNode v = json.get(field);
+    return v != null && !v.isNull();
+  }
+
+  /** The names of the fields of this object, in document order. */
+  public List<String> fieldNames() {
+    List<String> names = new ArrayList<>();
+    json.fieldNames().forEachRemaining(names::add);
+    return names;
+  }
+
+  /** The field of this object (a missing node when absent); marks it as read. */
+  public Node get(String field) {
+    Node cached = fields.get(field);
+    if (cached != null) {
+      return cached;
+    }
+    read.add(field);
+    JsonNode v = json.isObject() ? json.get(field) : null;
+    Node child = new Node(v == null ? MissingNode.getInstance() : v, join(path, field), origin, problems);
+    children.add(child);
+    fields.put(field, child);
+    return child;
+  }
+
+  /** Marks every field of this object as read (for maps whose keys are data). */
+  public void markAllRead() {
+    allRead = true;
+  }
+
+  /** The elements of this list; an error if the value is not a list. */
+  public List<Node> elements() {
+    if (elements == null) {
+      elements = readElements();
+    }
+    return elements;
+  }
+
+  private List<Node> readElements() {
+    if (isMissing()) {
+      return List.of();
+    }
+    if (!json.isArray()) {
+      error("expected a list, got " + describe(json));
+      return List.of();
+    }
+    List<Node> out = new ArrayList<>(json.size());
+    for (int i = 0; i < json.size(); i++) {
+      Node child = new Node(json.get(i), path + "[" + i + "]", origin, problems);
+      children.add(child);
+      out.add(child);
+    }
+    return out;
+  }
+
+  /** The entries of this object as (key, node); an error if the value is not an object. */
+  public Map<String, Node> entries() {
+    if (entries == null) {
+      entries = readEntries();
+    }
+    return entries;
+  }
+
+  private Map<String, Node> readEntries() {
+    Map<String, Node> out = new LinkedHashMap<>();
+    if (isMissing()) {
+      return out;
+    }
+    if (!json.isObject()) {
+      error("expected a map, got " + describe(json));
+      return out;
+    }
+    markAllRead();
+    for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      Node child = new Node(e.getValue(), join(path, e.getKey()), origin, problems);
+      children.add(child);
+      out.put(e.getKey(), child);
+    }
+    return out;
+  }
+
+  /** Decodes each element of the list field with {@code decoder}, skipping nulls it returns. */
+  public <T> List<T> list(String field, Function<Node, @Nullable T> decoder) {
+    List<T> out = new ArrayList<>();
+    for (Node n : get(field).elements()) {
+      T t = decoder.apply(n);
+      if (t != null) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Whether this value is an object; records an error if it is present and not one. */
+  public boolean expectObject() {
+    if (isMissing()) {
+      return false;
+    }
+    if (!json.isObject()) {
+      if (!typeReported) {
+        typeReported = true;
+        error("expected a map, got " + describe(json));
+      }
+      return false;
+    }
+    return true;
+  }
+
+  // ---- scalars -----------------------------------------------------------------------------
+
+  public @Nullable String asString() {
+    if (isMissing()) {
+      return null;
+    }
+    if (!json.isTextual()) {
+      if (json.isNumber() || json.isBoolean()) {
+        // YAML often turns "1.0" or "true" into scalars of another type; the text is meant.
+        return json.asText();
+      }
+      error("expected a string, got " + describe(json));
+      return null;
+    }
+    return json.textValue();
+  }
+
+  public @Nullable String string(String field) {
+    return get(field).asString();
+  }
+
+  /** A required string field: an error when absent or empty. */
+  public String requiredString(String field) {
+    Node n = get(field);
+    String s = n.asString();
+    if (s == null || s.isEmpty()) {
+      if (n.isMissing()) {
+        n.error("required field is missing");
+      } else if (s != null) {
+        n.error("must not be empty");
+      }
+      return "";
+    }
+    return s;
+  }
+
+  public @Nullable Long asLong(long min, long max) {
+    if (isMissing()) {
+      return null;
+    }
+    long v;
+    if (json.isIntegralNumber() && json.canConvertToLong()) {
+      v = json.longValue();
+    } else if (json.isTextual() && json.textValue().matches("-?\\d{1,18}")) {
+      // Protobuf JSON accepts integers as strings.
+      v = Long.parseLong(json.textValue());
+    } else {
+      error("expected an integer, got " + describe(json));
+      return null;
+    }
+    if (v < min || v > max) {
+      error(rangeMessage(v, min, max));
+      return null;
+    }
+    return v;
+  }
+
+  public @Nullable Integer asInt(long min, long max) {
+    Long v = asLong(min, max);
+    return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
+  }
+
+  public @Nullable Integer integer(String field, long min, long max) {
+    return get(field).asInt(min, max);
+  }
+
+  /** An unsigned 32-bit protobuf value ({@code UInt32Value}). */
+  public @Nullable Integer uint32(String field) {
+    Long v = get(field).asLong(0, 0xFFFF_FFFFL);
+    return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
+  }
+
+  public @Nullable Double asDouble() {
+    if (isMissing()) {
+      return null;
+    }
+    if (json.isNumber()) {
+      return json.doubleValue();
+    }
+    if (json.isTextual()) {
+      try {
+        return Double.parseDouble(json.textValue());
+      } catch (NumberFormatException e) {
+        // fall through
+      }
+    }
+    error("expected a number, got " + describe(json));
+    return null;
+  }
+
+  public @Nullable Boolean asBoolean() {
+    if (isMissing()) {
+      return null;
+    }
+    if (json.isBoolean()) {
+      return json.booleanValue();
+    }
+    if (json.isTextual() && (json.textValue().equals("true") || json.textValue().equals("false"))) {
+      return Boolean.parseBoolean(json.textValue());
+    }
+    error("expected true or false, got " + describe(json));
+    return null;
+  }
+
+  public @Nullable Boolean bool(String field) {
+    return get(field).asBoolean();
+  }
+
+  /**
+   * A duration in Istio's format ({@code 1.5s}, {@code 200ms}, {@code 1m}, {@code 1h30m}).
+   * Istio's rules: millisecond granularity and at least 1ms, unless {@code allowZero}.
+   */
+  public @Nullable Duration asDuration(boolean allowZero) {
+    String s = asString();
+    if (s == null) {
+      return null;
+    }
+    Duration d;
+    try {
+      d = Durations.parse(s);
+    } catch (IllegalArgumentException e) {
+      error("invalid duration \"" + s + "\": " + e.getMessage());
+      return null;
+    }
+    if (d.isNegative()) {
+      error("duration must not be negative (" + s + ")");
+      return null;
+    }
+    if (d.getNano() % 1_000_000 != 0) {
+      error("only durations to ms precision are supported (" + s + ")");
+      return null;
+    }
+    if (!allowZero && d.compareTo(Duration.ofMillis(1)) < 0) {
+      error("duration must be at least 1ms (" + s + ")");
+      return null;
+    }
+    return d;
+  }
+
+  public @Nullable Duration duration(String field) {
+    return get(field).asDuration(false);
+  }
+
+  /**
+   * An enum by name (case-sensitive, as protobuf JSON), or by number when the enum's ordinal
+   * matches the proto numbering.
+   */
+  public <E extends Enum<E>> @Nullable E asEnum(Class<E> type) {
+    if (isMissing()) {
+      return null;
+    }
+    E[] values = type.getEnumConstants();
+    if (json.isTextual()) {
+      for (E e : values) {
+        if (e.name().equals(json.textValue())) {
+          return e;
+        }
+      }
+    } else if (json.isIntegralNumber() && json.intValue() >= 0 && json.intValue() < values.length) {
+      return values[json.intValue()];
+    }
+    StringBuilder allowed = new StringBuilder();
+    for (E e : values) {
+      allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name());
+    }
+    error("unknown value " + describe(json) + " (expected one of: " + allowed + ")");
+    return null;
+  }
+
+  public Map<String, String> asStringMap() {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Node> e : entries().entrySet()) {
+      String v = e.getValue().asString();
+      if (v != null) {
+        out.put(e.getKey(), v);
+      } else if (e.getValue().isMissing()) {
+        e.getValue().error("expected a string, got null");
+      }
+    }
+    return out;
+  }
+
+  public Map<String, String> stringMap(String field) {
+    return get(field).asStringMap();
+  }
+
+  public List<String> asStringList() {
+    List<String> out = new ArrayList<>();
+    for (Node n : elements()) {
+      String s = n.asString();
+      if (s != null) {
+        out.add(s);
+      } else if (n.isMissing()) {
+        n.error("expected a string, got null");
+      }
+    }
+    return out;
+  }
+
+  public List<String> stringList(String field) {
+    return get(field).asStringList();
+  }
+
+  // ---- problems ----------------------------------------------------------------------------
+
+  public void error(String message) {
+    problems.error(origin, path, message);
+  }
+
+  public void warn(String message) {
+    problems.warn(origin, path, message);
+  }
+
+  /** Warns about every field of every object under this node that no decoder read. */
+  public void reportUnknownFields() {
+    if (json.isObject() && !allRead) {
+      for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!read.contains(f)) {
+          problems.warn(origin, join(path, f), "unknown field (ignored)");
+        }
+      }
+    }
+    for (Node c : children) {
+      c.reportUnknownFields();
+    }
+  }
+
+  static String describe(JsonNode n) {
+    if (n.isTextual()) {
+      return "\"" + n.textValue() + "\"";
+    }
+    if (n.isObject()) {
+      return "a map";
+    }
+    if (n.isArray()) {
+      return "a list";
+    }
+    return n.toString();
+  }
+
+  private static String rangeMessage(long v, long min, long max) {
+    if (min == 0 && v < 0) {
+      return "must not be negative (" + v + ")";
+    }
+    if (max == Long.MAX_VALUE) {
+      return "must be at least " + min + " (" + v + ")";
+    }
+    return "must be " + min + ".." + max + " (" + v + ")";
+  }
+
+  private static String join(String path, String field) {
+    String f = needsQuoting(field) ? "\"" + field + "\"" : field;
+    return path.isEmpty() ? f : path + "." + f;
+  }
+
+  private static boolean needsQuoting(String field) {
+    return field.isEmpty() || field.indexOf('.') >= 0 || field.indexOf(' ') >= 0;
+  }
+
+  @Override
+  public String toString() {
+    return origin + " " + path;
+  }
+
+  static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+}
