@@ -20,6 +20,16 @@ public interface Exchange<R> {
    */
   R send(UpstreamRequest request) throws IOException;
 
+  /** How a failed attempt failed, from the exception {@link #send} threw. */
+  UpstreamFailure classify(IOException failure);
+
+  /**
+   * The response, arranged so that {@code onComplete} runs once when the application is done
+   * with it (body fully read or closed), or at once if it has no body. The engine counts the
+   * request as in flight until then.
+   */
+  R whenComplete(R response, Runnable onComplete);
+
   /** Makes a response from a local reply, without sending anything. */
   R reply(LocalReply reply);
 

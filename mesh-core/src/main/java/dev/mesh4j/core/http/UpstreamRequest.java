@@ -1,6 +1,8 @@
 package dev.mesh4j.core.http;
 
+import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.endpoint.Endpoint;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * @param authority the {@code Host} header to send
  * @param headers header changes to make before sending
  * @param attempt 1 for the first try, 2 for the first retry, …
+ * @param tls TLS to originate ({@code SIMPLE} or {@code MUTUAL}), or null for plain text
+ * @param sni the server name to send and verify when originating TLS (the DestinationRule's
+ *     {@code sni}, else the logical host)
+ * @param connectTimeout the connect timeout of the cluster ({@code connectionPool.tcp}), or
+ *     null for the transport's own
  */
 public record UpstreamRequest(
     @Nullable Endpoint endpoint,
@@ -27,7 +34,10 @@ public record UpstreamRequest(
     @Nullable String rawQuery,
     String authority,
     HeaderMutation headers,
-    int attempt) {
+    int attempt,
+    @Nullable ClientTlsSettings tls,
+    @Nullable String sni,
+    @Nullable Duration connectTimeout) {
 
   /** The header carrying the attempt number, sent upstream on every attempt (as Istio does). */
   public static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";

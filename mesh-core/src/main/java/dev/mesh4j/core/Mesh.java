@@ -1,0 +1,381 @@
+package dev.mesh4j.core;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mesh4j.api.config.ConfigProblem;
+import dev.mesh4j.api.config.MeshConfig;
+import dev.mesh4j.api.config.MeshConfigException;
+import dev.mesh4j.api.config.OutboundTrafficPolicy;
+import dev.mesh4j.api.runtime.DnsResolver;
+import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.api.runtime.Sleeper;
+import dev.mesh4j.api.runtime.Ticker;
+import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.explain.Explanation;
+import dev.mesh4j.core.http.Exchange;
+import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.internal.cluster.ClusterStates;
+import dev.mesh4j.core.internal.config.ConfigLoader;
+import dev.mesh4j.core.internal.config.ConfigSource;
+import dev.mesh4j.core.internal.discovery.DnsCache;
+import dev.mesh4j.core.internal.engine.Explainer;
+import dev.mesh4j.core.internal.engine.RequestPipeline;
+import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
+import dev.mesh4j.core.internal.snapshot.SnapshotCompiler;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An in-process service mesh: Istio configuration compiled for one workload, applied to every
+ * request a transport (such as {@code MeshOkHttp}) hands it.
+ *
+ * <pre>{@code
+ * Mesh mesh = Mesh.builder()
+ *     .configDirectory(Path.of("istio"))
+ *     .namespace("default")
+ *     .build();
+ * OkHttpClient client = MeshOkHttp.newClient(mesh);
+ * }</pre>
+ *
+ * <p>Thread-safe. Each request reads the current compiled snapshot once and finishes on it;
+ * {@link #reload()}, registry changes and DNS refreshes build a new snapshot off the request
+ * path and swap it atomically. A configuration that fails validation never replaces a good one.
+ * Closing stops background DNS refresh; requests in flight are not affected.
+ */
+public final class Mesh implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Mesh.class);
+
+  private final List<ConfigSource> sources;
+  private final Workload workload;
+  private final ServiceRegistry registry;
+  private final DnsCache dns;
+  private final SnapshotCompiler compiler;
+  private final RequestPipeline pipeline;
+  private final Explainer explainer;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final Runnable registryListener = this::rebuildQuietly;
+  private final @Nullable ScheduledExecutorService ownedScheduler;
+  private final @Nullable ScheduledFuture<?> dnsRefresh;
+  private final Object lock = new Object();
+  private volatile MeshSnapshot snapshot;
+  private MeshConfig config;
+  private long version;
+
+  private Mesh(Builder b) {
+    this.sources = List.copyOf(b.sources);
+    this.workload = b.workload();
+    this.registry = b.registry;
+    this.dns = new DnsCache(b.dnsResolver);
+    this.compiler = new SnapshotCompiler(workload, dns, new ClusterStates(b.random));
+    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.shadowHostSuffix);
+    this.explainer = new Explainer(b.random);
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+    this.config = ConfigLoader.load(sources, workload.namespace());
+    this.snapshot = compiler.compile(++version, config, registry.snapshot());
+    logWarnings(snapshot.warnings());
+    registry.addListener(registryListener);
+    if (!b.dnsRefreshInterval.isZero()) {
+      this.ownedScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "mesh4j-dns-refresh");
+        t.setDaemon(true);
+        return t;
+      });
+      long ms = b.dnsRefreshInterval.toMillis();
+      this.dnsRefresh = ownedScheduler.scheduleWithFixedDelay(this::refreshDnsQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    } else {
+      this.ownedScheduler = null;
+      this.dnsRefresh = null;
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Runs one application request through the mesh. Transports call this; applications use a
+   * transport.
+   *
+   * @throws IOException when the transport fails in a way the application must see (its own
+   *     cancellation or timeout, or a failure after response headers)
+   */
+  public <R> R execute(MeshRequest request, Exchange<R> exchange) throws IOException {
+    return pipeline.execute(snapshot, request, exchange);
+  }
+
+  /** What the mesh would do with a request, and why, without sending anything. */
+  public Explanation explain(MeshRequest request) {
+    return explainer.explain(snapshot, request);
+  }
+
+  /**
+   * Re-reads every configuration source, validates it and, if it is valid, makes it the
+   * configuration of every request that starts after this returns.
+   *
+   * @throws MeshConfigException when the new configuration is invalid; the current one keeps
+   *     serving
+   */
+  public void reload() {
+    MeshConfig next = ConfigLoader.load(sources, workload.namespace());
+    synchronized (lock) {
+      MeshSnapshot s = compiler.compile(version + 1, next, registry.snapshot());
+      version++;
+      config = next;
+      snapshot = s;
+      logWarnings(s.warnings());
+    }
+  }
+
+  /** The configuration in force. */
+  public MeshConfig config() {
+    synchronized (lock) {
+      return config;
+    }
+  }
+
+  /** Warnings of the configuration in force: unknown fields, undefined subsets, conflicts. */
+  public List<ConfigProblem> warnings() {
+    return snapshot.warnings();
+  }
+
+  /** The version of the compiled configuration in force; increases with every rebuild. */
+  public long version() {
+    return snapshot.version();
+  }
+
+  /** The registry of endpoints declared in code. Changes apply at once. */
+  public ServiceRegistry registry() {
+    return registry;
+  }
+
+  public Workload workload() {
+    return workload;
+  }
+
+  /** The monotonic time source of this mesh. */
+  public Ticker ticker() {
+    return ticker;
+  }
+
+  /** The wall clock of this mesh (event timestamps). */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** Resolves DNS-based services again now and applies changed addresses. */
+  void refreshDns() {
+    if (dns.refresh()) {
+      rebuildQuietly();
+    }
+  }
+
+  /** The snapshot in force (tests and tools in this package). */
+  MeshSnapshot snapshot() {
+    return snapshot;
+  }
+
+  @Override
+  public void close() {
+    registry.removeListener(registryListener);
+    if (dnsRefresh != null) {
+      dnsRefresh.cancel(false);
+    }
+    if (ownedScheduler != null) {
+      ownedScheduler.shutdownNow();
+    }
+  }
+
+  private void rebuildQuietly() {
+    synchronized (lock) {
+      try {
+        snapshot = compiler.compile(++version, config, registry.snapshot());
+      } catch (RuntimeException e) {
+        log.error("mesh4j: could not apply an endpoint change; the previous endpoints stay in force", e);
+      }
+    }
+  }
+
+  private void refreshDnsQuietly() {
+    try {
+      refreshDns();
+    } catch (RuntimeException e) {
+      log.warn("mesh4j: DNS refresh failed", e);
+    }
+  }
+
+  private static void logWarnings(List<ConfigProblem> warnings) {
+    for (ConfigProblem w : warnings) {
+      log.warn("mesh4j config: {}", w);
+    }
+  }
+
+  /**
+   * Builds a {@link Mesh}. Configuration sources accumulate and are read in the order given.
+   * Not thread-safe.
+   */
+  public static final class Builder {
+    private final List<ConfigSource> sources = new ArrayList<>();
+    private Workload.Builder workload = Workload.builder();
+    private @Nullable Workload fixedWorkload;
+    private ServiceRegistry registry = new ServiceRegistry();
+    private RandomSource random = RandomSource.threadLocal();
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
+    private DnsResolver dnsResolver = DnsResolver.system();
+    private Duration dnsRefreshInterval = Duration.ofSeconds(60);
+    private boolean shadowHostSuffix;
+    private int yamlCount;
+
+    private Builder() {}
+
+    /** Reads a manifest file (YAML, multi-document, or JSON). */
+    public Builder configFile(Path file) {
+      sources.add(ConfigSource.file(requireNonNull(file, "file")));
+      return this;
+    }
+
+    /** Reads every {@code *.yaml}, {@code *.yml} and {@code *.json} under a folder, by path. */
+    public Builder configDirectory(Path directory) {
+      sources.add(ConfigSource.directory(requireNonNull(directory, "directory")));
+      return this;
+    }
+
+    /** Reads a classpath resource, e.g. {@code istio/reviews.yaml}. */
+    public Builder configResource(String resource) {
+      ClassLoader loader = Thread.currentThread().getContextClassLoader();
+      sources.add(ConfigSource.resource(requireNonNull(resource, "resource"),
+          loader != null ? loader : Mesh.class.getClassLoader()));
+      return this;
+    }
+
+    /** Reads manifests from a string; problems are reported under {@code <yaml-N>}. */
+    public Builder configYaml(String yaml) {
+      sources.add(ConfigSource.yaml("<yaml-" + (++yamlCount) + ">", requireNonNull(yaml, "yaml")));
+      return this;
+    }
+
+    /** Reads manifests from a string, reporting problems under {@code name}. */
+    public Builder configYaml(String name, String yaml) {
+      sources.add(ConfigSource.yaml(requireNonNull(name, "name"), requireNonNull(yaml, "yaml")));
+      return this;
+    }
+
+    /** The whole workload description (replaces the individual workload settings). */
+    public Builder workload(Workload workload) {
+      this.fixedWorkload = requireNonNull(workload, "workload");
+      return this;
+    }
+
+    /** The workload's namespace (default {@code default}). */
+    public Builder namespace(String namespace) {
+      workload.namespace(namespace);
+      return this;
+    }
+
+    /** The workload's name. */
+    public Builder workloadName(String name) {
+      workload.name(name);
+      return this;
+    }
+
+    /** A label of the workload ({@code app}, {@code version}, …). */
+    public Builder workloadLabel(String name, String value) {
+      workload.label(name, value);
+      return this;
+    }
+
+    /** The gateways the workload acts as (default only {@code mesh}). */
+    public Builder gateways(String... gateways) {
+      workload.gateways(gateways);
+      return this;
+    }
+
+    /** The mesh-wide outbound traffic policy (default {@code ALLOW_ANY}). */
+    public Builder outboundTrafficPolicy(OutboundTrafficPolicy policy) {
+      workload.outboundTrafficPolicy(policy);
+      return this;
+    }
+
+    /** The registry of endpoints declared in code (default: a new, empty one). */
+    public Builder registry(ServiceRegistry registry) {
+      this.registry = requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The source of every random decision (weights, balancing, faults). */
+    public Builder random(RandomSource random) {
+      this.random = requireNonNull(random, "random");
+      return this;
+    }
+
+    /** The monotonic time source. */
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    /** The wall clock, for event timestamps. */
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How injected delays wait (tests pass one that advances a fake ticker). */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /** Resolves host names of DNS-resolved ServiceEntries. */
+    public Builder dnsResolver(DnsResolver resolver) {
+      this.dnsResolver = requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /** How often DNS names are resolved again (default 60s, Istio's; zero disables). */
+    public Builder dnsRefreshInterval(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("dnsRefreshInterval: " + interval + " (expected: >= 0)");
+      }
+      this.dnsRefreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * Whether mirrored requests get {@code -shadow} appended to their host, as Istio did before
+     * 1.28 (default false, as Istio does now).
+     */
+    public Builder mirrorShadowHostSuffix(boolean enabled) {
+      this.shadowHostSuffix = enabled;
+      return this;
+    }
+
+    private Workload workload() {
+      return fixedWorkload != null ? fixedWorkload : workload.build();
+    }
+
+    /**
+     * Loads, validates and compiles the configuration.
+     *
+     * @throws MeshConfigException listing every problem, if the configuration is invalid
+     */
+    public Mesh build() {
+      return new Mesh(this);
+    }
+  }
+}

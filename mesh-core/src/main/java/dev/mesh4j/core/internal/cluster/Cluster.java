@@ -1,0 +1,57 @@
+package dev.mesh4j.core.internal.cluster;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mesh4j.api.config.ClientTlsSettings;
+import dev.mesh4j.api.config.DestinationRule;
+import dev.mesh4j.api.config.ServicePort;
+import dev.mesh4j.api.config.TrafficPolicy;
+import dev.mesh4j.core.internal.discovery.Service;
+import dev.mesh4j.core.internal.lb.ClusterState;
+import dev.mesh4j.core.internal.lb.LoadBalancer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One cluster of a snapshot: where requests routed to (host, subset, port) go and under which
+ * policy. Immutable; the mutable per-endpoint state is in {@link #state()}, shared with the
+ * same cluster of other snapshots.
+ *
+ * @param key host, subset and port
+ * @param service the service
+ * @param port the service port
+ * @param policy the merged traffic policy (subset and port-level settings applied)
+ * @param rule the DestinationRule the policy came from, or null
+ * @param loadBalancer picks endpoints; null for passthrough clusters
+ * @param state the state shared across snapshots
+ * @param tls TLS to originate towards endpoints, or null for plain text
+ * @param failure why every request to this cluster fails locally with 503 UF (e.g. a missing
+ *     workload identity for {@code ISTIO_MUTUAL}), or null
+ */
+public record Cluster(
+    ClusterKey key,
+    Service service,
+    ServicePort port,
+    TrafficPolicy policy,
+    @Nullable DestinationRule rule,
+    @Nullable LoadBalancer loadBalancer,
+    ClusterState state,
+    @Nullable ClientTlsSettings tls,
+    @Nullable String failure) {
+
+  public Cluster {
+    requireNonNull(key, "key");
+    requireNonNull(service, "service");
+    requireNonNull(port, "port");
+    requireNonNull(policy, "policy");
+    requireNonNull(state, "state");
+  }
+
+  /** Whether requests go to the address the application named rather than an endpoint. */
+  public boolean isPassthrough() {
+    return loadBalancer == null;
+  }
+
+  public String name() {
+    return key.envoyName();
+  }
+}

@@ -1,0 +1,29 @@
+package dev.mesh4j.core.internal.cluster;
+
+import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.core.internal.lb.ClusterState;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The state of every cluster, kept across snapshots: a rebuilt cluster with the same key gets
+ * the same {@link ClusterState}, so round-robin positions, in-flight counters and health
+ * survive reloads and endpoint changes. Thread-safe.
+ */
+public final class ClusterStates {
+  private final ConcurrentHashMap<ClusterKey, ClusterState> states = new ConcurrentHashMap<>();
+  private final RandomSource random;
+
+  public ClusterStates(RandomSource random) {
+    this.random = random;
+  }
+
+  public ClusterState state(ClusterKey key) {
+    return states.computeIfAbsent(key, k -> new ClusterState(random));
+  }
+
+  /** Forgets clusters that no longer exist. */
+  public void retain(Set<ClusterKey> keys) {
+    states.keySet().retainAll(keys);
+  }
+}

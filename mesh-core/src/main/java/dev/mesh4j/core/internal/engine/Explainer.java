@@ -1,0 +1,235 @@
+package dev.mesh4j.core.internal.engine;
+
+import dev.mesh4j.api.config.ConnectionPoolSettings;
+import dev.mesh4j.api.config.HttpFaultInjection;
+import dev.mesh4j.api.config.HttpRetry;
+import dev.mesh4j.api.config.LoadBalancerSettings;
+import dev.mesh4j.api.config.OutlierDetection;
+import dev.mesh4j.api.config.TrafficPolicy;
+import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.core.explain.Explanation;
+import dev.mesh4j.core.explain.Explanation.Candidate;
+import dev.mesh4j.core.explain.Explanation.EndpointView;
+import dev.mesh4j.core.explain.Explanation.Outcome;
+import dev.mesh4j.core.explain.Explanation.Policy;
+import dev.mesh4j.core.explain.Explanation.RouteCheck;
+import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.config.Durations;
+import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.routing.CompiledDestination;
+import dev.mesh4j.core.internal.routing.CompiledMatch;
+import dev.mesh4j.core.internal.routing.CompiledRoute;
+import dev.mesh4j.core.internal.routing.CompiledVirtualService;
+import dev.mesh4j.core.internal.routing.Condition;
+import dev.mesh4j.core.internal.routing.RouteAction;
+import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+
+/** Builds {@link Explanation}s by running routing with a record of every decision. */
+public final class Explainer {
+  private final RandomSource random;
+
+  public Explainer(RandomSource random) {
+    this.random = random;
+  }
+
+  public Explanation explain(MeshSnapshot snapshot, MeshRequest request) {
+    RouteResult result = Router.route(snapshot, request);
+    String req = request.method() + " " + request.scheme() + "://" + request.authority() + request.path()
+        + (request.rawQuery() == null ? "" : "?" + request.rawQuery());
+    String service = result.host().service() == null ? null : result.host().service().hostname();
+    CompiledVirtualService vs = result.virtualService();
+    List<RouteCheck> checks = vs == null ? List.of() : checks(vs, request, result.port());
+    String vsName = vs == null ? null : vs.config().metadata().qualifiedName();
+    List<String> notes = new ArrayList<>();
+    switch (result.outcome()) {
+      case BLACKHOLE:
+        notes.add("the outbound traffic policy is REGISTRY_ONLY and " + request.host()
+            + " is not a known service on port " + result.port() + "; nothing leaves the process");
+        return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
+            List.of(), null, List.of(), List.of(), local(LocalReplies.BLACKHOLE, "answered locally (BlackHoleCluster)"), notes);
+      case NO_ROUTE:
+        return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
+            List.of(), null, List.of(), List.of(), local(LocalReplies.NO_ROUTE, "no route matched"), notes);
+      case PASSTHROUGH:
+        notes.add(service == null
+            ? "unknown host under ALLOW_ANY: sent as is (PassthroughCluster)"
+            : "port " + result.port() + " of " + service + " is not HTTP: sent as is to the address named");
+        return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
+            List.of(), null, List.of(), List.of(),
+            new Outcome(Outcome.Kind.PASSTHROUGH, 0, "", "", "sent to " + request.authority() + " as the application named it"),
+            notes);
+      default:
+        return routed(snapshot, request, result, req, service, vsName, checks, notes);
+    }
+  }
+
+  private Explanation routed(MeshSnapshot snapshot, MeshRequest request, RouteResult result, String req,
+      @Nullable String service, @Nullable String vsName, List<RouteCheck> checks, List<String> notes) {
+    CompiledMatch match = result.match();
+    CompiledRoute route = match.route();
+    String routeName = route.toString();
+    RouteAction action = route.action();
+    List<Policy> policies = new ArrayList<>();
+    routePolicies(route, policies);
+    if (action instanceof RouteAction.Redirect r) {
+      LocalReply reply = LocalReplies.redirect(r.redirect(), request);
+      return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
+          List.of(), null, policies, List.of(),
+          local(reply, "redirect to " + reply.headers().get("location")), notes);
+    }
+    if (action instanceof RouteAction.Direct d) {
+      return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
+          List.of(), null, policies, List.of(), local(LocalReplies.direct(d.response()), "direct response"), notes);
+    }
+    RouteAction.Forward f = (RouteAction.Forward) action;
+    CompiledDestination picked = f.pick(random.nextLong());
+    List<Candidate> candidates = new ArrayList<>();
+    for (CompiledDestination d : f.destinations()) {
+      Cluster c = d.cluster(result.port());
+      double pct = f.totalWeight() == 0 ? 0 : 100.0 * d.weight() / f.totalWeight();
+      candidates.add(new Candidate(d.toString(), d.weight(), pct, d == picked,
+          c != null ? c.name() : "no cluster: " + d.missing()));
+    }
+    Cluster cluster = picked.cluster(result.port());
+    if (cluster == null) {
+      return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
+          candidates, null, policies, List.of(), local(LocalReplies.NO_CLUSTER, "cluster not found"), notes);
+    }
+    clusterPolicies(cluster, policies, notes);
+    List<EndpointView> endpoints = new ArrayList<>();
+    boolean anyHealthy = false;
+    if (cluster.loadBalancer() != null) {
+      for (UpstreamHost h : cluster.loadBalancer().hosts()) {
+        endpoints.add(new EndpointView(h.endpoint().hostPort(), h.endpoint().labels().toString(),
+            h.weight(), h.isHealthy(), h.state().activeRequests()));
+        anyHealthy |= h.isHealthy();
+      }
+    }
+    HttpFaultInjection fault = route.config().fault();
+    Outcome outcome;
+    if (cluster.failure() != null) {
+      outcome = local(LocalReplies.clusterFailure(cluster.failure()), "every request to this cluster fails");
+    } else if (cluster.isPassthrough()) {
+      outcome = new Outcome(Outcome.Kind.PASSTHROUGH, 0, "", "", "sent to the address the application named");
+    } else if (!anyHealthy) {
+      outcome = local(LocalReplies.NO_HEALTHY_UPSTREAM, "no healthy endpoint");
+    } else {
+      outcome = new Outcome(Outcome.Kind.FORWARD, 0, "", "", "forwarded to an endpoint of " + cluster.name()
+          + " by " + cluster.loadBalancer().name()
+          + (route.rewritePath(request.path(), match).equals(request.path()) ? ""
+              : ", path rewritten to " + route.rewritePath(request.path(), match)));
+    }
+    if (fault != null && fault.abort() != null && fault.abort().percentage() > 0) {
+      notes.add(String.format(Locale.ROOT, "%.4g%% of requests are aborted with %s (FI) before this",
+          fault.abort().percentage(), fault.abort().httpStatus() != null ? fault.abort().httpStatus() : fault.abort().grpcStatus()));
+    }
+    return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
+        candidates, cluster.name(), policies, endpoints, outcome, notes);
+  }
+
+  private static List<RouteCheck> checks(CompiledVirtualService vs, MeshRequest request, int port) {
+    List<RouteCheck> out = new ArrayList<>();
+    boolean found = false;
+    for (CompiledRoute r : vs.routes()) {
+      String label = r.label() + (r.name() == null ? "" : " (" + r.name() + ")");
+      if (found) {
+        out.add(new RouteCheck(label, false, "not evaluated (an earlier route matched)"));
+        continue;
+      }
+      StringBuilder why = new StringBuilder();
+      CompiledMatch hit = null;
+      for (CompiledMatch m : r.matches()) {
+        Condition failing = m.firstFailing(request, port);
+        if (failing == null) {
+          hit = m;
+          break;
+        }
+        if (why.length() > 0) {
+          why.append("; ");
+        }
+        why.append(m.index() < 0 ? "" : "match[" + m.index() + "] ")
+            .append(failing.describe()).append(", got ").append(failing.actual(request, port));
+      }
+      if (hit != null) {
+        found = true;
+        out.add(new RouteCheck(label, true, hit.index() < 0
+            ? (hit.conditions().isEmpty() ? "matches every request" : "matched")
+            : "match[" + hit.index() + "]" + (hit.name() == null ? "" : " (" + hit.name() + ")") + " holds"));
+      } else {
+        out.add(new RouteCheck(label, false, why.toString()));
+      }
+    }
+    return out;
+  }
+
+  private static void routePolicies(CompiledRoute route, List<Policy> out) {
+    var c = route.config();
+    out.add(new Policy("timeout", c.timeout() == null ? "none (Istio default)" : Durations.format(c.timeout())));
+    HttpRetry r = c.retries();
+    out.add(new Policy("retries", r == null
+        ? "Istio default: 2 retries on connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes"
+        : r.attempts() == 0 ? "disabled (attempts: 0)"
+            : r.attempts() + " retries on " + (r.retryOn() == null ? "Istio's default conditions" : r.retryOn())
+                + (r.perTryTimeout() == null ? "" : ", per try " + Durations.format(r.perTryTimeout()))));
+    HttpFaultInjection f = c.fault();
+    if (f != null) {
+      StringBuilder sb = new StringBuilder();
+      if (f.delay() != null) {
+        sb.append(String.format(Locale.ROOT, "delay %s for %.4g%%", Durations.format(f.delay().fixedDelay()), f.delay().percentage()));
+      }
+      if (f.abort() != null) {
+        sb.append(sb.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "abort %s for %.4g%%",
+            f.abort().httpStatus() != null ? f.abort().httpStatus() : f.abort().grpcStatus(), f.abort().percentage()));
+      }
+      out.add(new Policy("fault", sb.toString()));
+    }
+    if (!route.mirrors().isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      for (CompiledRoute.Mirror m : route.mirrors()) {
+        sb.append(sb.length() == 0 ? "" : ", ").append(m.destination()).append(
+            String.format(Locale.ROOT, " (%.4g%%)", m.perMillion() / 10_000.0));
+      }
+      out.add(new Policy("mirror", sb.toString()));
+    }
+  }
+
+  private static void clusterPolicies(Cluster cluster, List<Policy> out, List<String> notes) {
+    TrafficPolicy p = cluster.policy();
+    if (cluster.rule() != null) {
+      out.add(new Policy("destinationRule", cluster.rule().metadata().qualifiedName()));
+    }
+    LoadBalancerSettings lb = p.loadBalancer();
+    out.add(new Policy("loadBalancer", cluster.loadBalancer() == null ? "PASSTHROUGH"
+        : cluster.loadBalancer().name() + (lb == null ? " (Istio default)" : "")));
+    ConnectionPoolSettings pool = p.connectionPool();
+    if (pool != null) {
+      out.add(new Policy("connectionPool", pool.toString()));
+    }
+    OutlierDetection od = p.outlierDetection();
+    if (od != null) {
+      int max = od.maxEjectionPercent() == null ? 10 : od.maxEjectionPercent();
+      out.add(new Policy("outlierDetection", "consecutive5xxErrors "
+          + (od.consecutive5xxErrors() == null ? 5 : od.consecutive5xxErrors())
+          + ", interval " + (od.interval() == null ? "10s" : Durations.format(od.interval()))
+          + ", baseEjectionTime " + (od.baseEjectionTime() == null ? "30s" : Durations.format(od.baseEjectionTime()))
+          + ", maxEjectionPercent " + max));
+      int n = cluster.loadBalancer() == null ? 0 : cluster.loadBalancer().hosts().size();
+      if (n > 0 && 100 / n > max) {
+        notes.add("maxEjectionPercent " + max + " with " + n + " endpoints: ejecting even one endpoint would exceed "
+            + max + "%, so no endpoint will ever be ejected; set maxEjectionPercent explicitly");
+      }
+    }
+    out.add(new Policy("tls", cluster.failure() != null ? "ISTIO_MUTUAL (no workload identity)"
+        : cluster.tls() == null ? "DISABLE" : cluster.tls().mode().name()));
+  }
+
+  private static Outcome local(LocalReply reply, String detail) {
+    return new Outcome(Outcome.Kind.LOCAL_REPLY, reply.status(), reply.flags(), reply.body(), detail);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.mesh4j.core.internal.engine;
+
+import dev.mesh4j.core.internal.routing.CompiledMatch;
+import dev.mesh4j.core.internal.routing.CompiledVirtualService;
+import dev.mesh4j.core.internal.snapshot.HostEntry;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where routing sent a request.
+ *
+ * @param outcome the kind of decision
+ * @param match the match that hit ({@link Outcome#ROUTE} only)
+ * @param virtualService the VirtualService consulted, if any
+ * @param host what the request host resolved to
+ * @param port the service port the request addressed
+ */
+record RouteResult(Outcome outcome, @Nullable CompiledMatch match,
+    @Nullable CompiledVirtualService virtualService, HostEntry host, int port) {
+
+  enum Outcome {
+    /** A route (of a VirtualService or the service's default route) matched. */
+    ROUTE,
+    /** A VirtualService claims the host but none of its routes matched: 404 NR. */
+    NO_ROUTE,
+    /** Send to the address the application named (unknown host under ALLOW_ANY, or a non-HTTP port). */
+    PASSTHROUGH,
+    /** Unknown host under REGISTRY_ONLY: 502, nothing sent. */
+    BLACKHOLE
+  }
+}

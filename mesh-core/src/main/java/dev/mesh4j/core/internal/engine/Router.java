@@ -1,0 +1,62 @@
+package dev.mesh4j.core.internal.engine;
+
+import dev.mesh4j.api.config.OutboundTrafficPolicy;
+import dev.mesh4j.api.config.ServicePort;
+import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.internal.discovery.Service;
+import dev.mesh4j.core.internal.routing.CompiledMatch;
+import dev.mesh4j.core.internal.routing.CompiledVirtualService;
+import dev.mesh4j.core.internal.snapshot.HostEntry;
+import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
+
+/**
+ * Decides where a request goes, as a sidecar's outbound HTTP listener would: the host's service
+ * and port, the VirtualService claiming it, the first matching route; else the service's default
+ * route; else passthrough or blackhole by the outbound traffic policy. Pure function of the
+ * snapshot and the request; thread-safe.
+ */
+final class Router {
+  /** The listener port Istio puts VirtualServices for non-service hosts on. */
+  static final int NON_SERVICE_VS_PORT = 80;
+
+  private Router() {}
+
+  static RouteResult route(MeshSnapshot snapshot, MeshRequest request) {
+    HostEntry host = snapshot.host(request.host());
+    int port = request.port();
+    Service service = host.service();
+    if (service != null) {
+      ServicePort sp = service.port(port);
+      if (sp == null) {
+        // The service has no such port: the sidecar has no route for it on this listener.
+        return unknown(snapshot, host, port);
+      }
+      if (!sp.isHttp()) {
+        // TLS or TCP port: a sidecar proxies bytes to the original destination, no HTTP routing.
+        return new RouteResult(RouteResult.Outcome.PASSTHROUGH, null, null, host, port);
+      }
+      CompiledVirtualService vs = host.virtualService();
+      if (vs != null && vs.servesPort(port)) {
+        CompiledMatch m = vs.route(request, port);
+        return m == null
+            ? new RouteResult(RouteResult.Outcome.NO_ROUTE, null, vs, host, port)
+            : new RouteResult(RouteResult.Outcome.ROUTE, m, vs, host, port);
+      }
+      return new RouteResult(RouteResult.Outcome.ROUTE, host.defaultRoute().matches().get(0), null, host, port);
+    }
+    CompiledVirtualService vs = host.virtualService();
+    if (vs != null && port == NON_SERVICE_VS_PORT && vs.servesPort(port)) {
+      CompiledMatch m = vs.route(request, port);
+      return m == null
+          ? new RouteResult(RouteResult.Outcome.NO_ROUTE, null, vs, host, port)
+          : new RouteResult(RouteResult.Outcome.ROUTE, m, vs, host, port);
+    }
+    return unknown(snapshot, host, port);
+  }
+
+  private static RouteResult unknown(MeshSnapshot snapshot, HostEntry host, int port) {
+    return snapshot.outboundPolicy() == OutboundTrafficPolicy.REGISTRY_ONLY
+        ? new RouteResult(RouteResult.Outcome.BLACKHOLE, null, null, host, port)
+        : new RouteResult(RouteResult.Outcome.PASSTHROUGH, null, null, host, port);
+  }
+}

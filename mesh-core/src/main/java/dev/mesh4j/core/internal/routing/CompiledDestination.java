@@ -1,0 +1,90 @@
+package dev.mesh4j.core.internal.routing;
+
+import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.internal.cluster.Cluster;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A route destination resolved against the snapshot: its cluster(s), weight and header
+ * changes. Immutable and thread-safe.
+ *
+ * <p>A destination without a port on a multi-port service depends on the port the request
+ * addressed, so clusters are kept per port; otherwise there is one cluster or none (503 NC).
+ */
+public final class CompiledDestination {
+  private final String host;
+  private final @Nullable String subset;
+  private final @Nullable Integer port;
+  private final int weight;
+  private final @Nullable Cluster fixed;
+  private final Map<Integer, Cluster> byPort;
+  private final @Nullable String missing;
+  private final HeaderMutation requestHeaders;
+  private final HeaderMutation responseHeaders;
+  private final @Nullable String authority;
+
+  CompiledDestination(String host, @Nullable String subset, @Nullable Integer port, int weight,
+      @Nullable Cluster fixed, Map<Integer, Cluster> byPort, @Nullable String missing,
+      HeaderMutation requestHeaders, HeaderMutation responseHeaders, @Nullable String authority) {
+    this.host = host;
+    this.subset = subset;
+    this.port = port;
+    this.weight = weight;
+    this.fixed = fixed;
+    this.byPort = Map.copyOf(byPort);
+    this.missing = missing;
+    this.requestHeaders = requestHeaders;
+    this.responseHeaders = responseHeaders;
+    this.authority = authority;
+  }
+
+  /** The cluster for a request on this service port, or null when it does not exist (NC). */
+  public @Nullable Cluster cluster(int requestPort) {
+    if (fixed != null || byPort.isEmpty()) {
+      return fixed;
+    }
+    return byPort.get(requestPort);
+  }
+
+  /** Why there is no cluster (for explain and warnings), or null when there is one. */
+  public @Nullable String missing() {
+    return missing;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public @Nullable String subset() {
+    return subset;
+  }
+
+  public @Nullable Integer port() {
+    return port;
+  }
+
+  public int weight() {
+    return weight;
+  }
+
+  /** Request header changes for this destination (route-level ones already folded in). */
+  public HeaderMutation requestHeaders() {
+    return requestHeaders;
+  }
+
+  /** Response header changes (route-level ones already folded in). */
+  public HeaderMutation responseHeaders() {
+    return responseHeaders;
+  }
+
+  /** The authority to send instead of the application's, or null to keep it. */
+  public @Nullable String authority() {
+    return authority;
+  }
+
+  @Override
+  public String toString() {
+    return host + (subset == null ? "" : " subset " + subset) + (port == null ? "" : " port " + port);
+  }
+}

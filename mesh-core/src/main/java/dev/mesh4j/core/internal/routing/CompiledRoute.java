@@ -1,0 +1,150 @@
+package dev.mesh4j.core.internal.routing;
+
+import com.google.re2j.Pattern;
+import dev.mesh4j.api.config.HttpRoute;
+import dev.mesh4j.api.config.StringMatch;
+import dev.mesh4j.api.config.VirtualService;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * An HTTP route compiled for one workload: its matches (those that can apply to this workload),
+ * its action and its path rewrite. Immutable and thread-safe once built.
+ */
+public final class CompiledRoute {
+  private final @Nullable VirtualService virtualService;
+  private final String label;
+  private final HttpRoute config;
+  private final List<CompiledMatch> matches = new ArrayList<>();
+  private @Nullable RouteAction action;
+  private List<Mirror> mirrors = List.of();
+  private final @Nullable String prefixRewrite;
+  private final @Nullable Pattern regexRewrite;
+  private final String regexSubstitution;
+
+  CompiledRoute(@Nullable VirtualService virtualService, String label, HttpRoute config) {
+    this.virtualService = virtualService;
+    this.label = label;
+    this.config = config;
+    var rewrite = config.rewrite();
+    this.prefixRewrite = rewrite == null || rewrite.uri() == null || rewrite.uri().isEmpty()
+        ? null : rewrite.uri();
+    if (rewrite != null && rewrite.uriRegexRewrite() != null) {
+      this.regexRewrite = Pattern.compile(rewrite.uriRegexRewrite().match());
+      this.regexSubstitution = toJavaReplacement(rewrite.uriRegexRewrite().rewrite());
+    } else {
+      this.regexRewrite = null;
+      this.regexSubstitution = "";
+    }
+  }
+
+  void addMatch(CompiledMatch m) {
+    matches.add(m);
+  }
+
+  void setAction(RouteAction action) {
+    this.action = action;
+  }
+
+  void setMirrors(List<Mirror> mirrors) {
+    this.mirrors = List.copyOf(mirrors);
+  }
+
+  /**
+   * A mirror destination and the share of requests copied to it, per million (Envoy's
+   * fractional percent).
+   */
+  public record Mirror(CompiledDestination destination, long perMillion) {}
+
+  /** Where copies of matched requests go. */
+  public List<Mirror> mirrors() {
+    return mirrors;
+  }
+
+  /** The VirtualService this route came from, or null for a service's default route. */
+  public @Nullable VirtualService virtualService() {
+    return virtualService;
+  }
+
+  /** Where the route is, e.g. {@code http[1]}, or {@code default} for a default route. */
+  public String label() {
+    return label;
+  }
+
+  public @Nullable String name() {
+    return config.name();
+  }
+
+  public HttpRoute config() {
+    return config;
+  }
+
+  public List<CompiledMatch> matches() {
+    return matches;
+  }
+
+  public RouteAction action() {
+    return java.util.Objects.requireNonNull(action, "action");
+  }
+
+  /**
+   * The path to send after this route's rewrite, as Envoy computes it: {@code rewrite.uri}
+   * replaces the part the match consumed (the prefix for a prefix match, the whole path for an
+   * exact or regex match, only the leading "/" when the match has no {@code uri});
+   * {@code uriRegexRewrite} replaces every match of its regex in the path.
+   */
+  public String rewritePath(String path, CompiledMatch matched) {
+    if (prefixRewrite != null) {
+      int consumed;
+      StringMatch.Kind kind = matched.uriKind();
+      if (kind == null) {
+        consumed = 1;
+      } else if (kind == StringMatch.Kind.PREFIX) {
+        consumed = Math.min(matched.uriValue().length(), path.length());
+      } else {
+        consumed = path.length();
+      }
+      return prefixRewrite + path.substring(consumed);
+    }
+    if (regexRewrite != null) {
+      return regexRewrite.matcher(path).replaceAll(regexSubstitution);
+    }
+    return path;
+  }
+
+  /** Whether any match can hold on this port. */
+  boolean admitsPort(int port) {
+    for (CompiledMatch m : matches) {
+      if (m.admitsPort(port)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** RE2 substitutions write groups as {@code \1}; RE2/J's replaceAll expects {@code $1}. */
+  static String toJavaReplacement(String rewrite) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < rewrite.length(); i++) {
+      char c = rewrite.charAt(i);
+      if (c == '\\' && i + 1 < rewrite.length() && Character.isDigit(rewrite.charAt(i + 1))) {
+        sb.append('$').append(rewrite.charAt(++i));
+      } else if (c == '\\' && i + 1 < rewrite.length() && rewrite.charAt(i + 1) == '\\') {
+        sb.append("\\\\");
+        i++;
+      } else if (c == '$') {
+        sb.append("\\$");
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    String where = virtualService == null ? "" : virtualService.metadata().qualifiedName() + " ";
+    return where + label + (config.name() == null ? "" : " (" + config.name() + ")");
+  }
+}

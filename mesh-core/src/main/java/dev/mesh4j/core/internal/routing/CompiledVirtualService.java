@@ -1,0 +1,53 @@
+package dev.mesh4j.core.internal.routing;
+
+import dev.mesh4j.api.config.VirtualService;
+import dev.mesh4j.core.http.MeshRequest;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A VirtualService compiled for one workload: its routes in order, after delegate inlining and
+ * after dropping matches that cannot apply to this workload. Immutable and thread-safe.
+ */
+public final class CompiledVirtualService {
+  private final VirtualService config;
+  private final CompiledRoute[] routes;
+
+  CompiledVirtualService(VirtualService config, List<CompiledRoute> routes) {
+    this.config = config;
+    this.routes = routes.toArray(new CompiledRoute[0]);
+  }
+
+  public VirtualService config() {
+    return config;
+  }
+
+  public List<CompiledRoute> routes() {
+    return List.of(routes);
+  }
+
+  /** The first match that holds, or null (404 NR). */
+  public @Nullable CompiledMatch route(MeshRequest request, int port) {
+    for (CompiledRoute r : routes) {
+      for (CompiledMatch m : r.matches()) {
+        if (m.matches(request, port)) {
+          return m;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Whether this VirtualService has a route that can apply on this port. When none can (every
+   * match names another port), Istio leaves the service's default route in place.
+   */
+  public boolean servesPort(int port) {
+    for (CompiledRoute r : routes) {
+      if (r.admitsPort(port)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

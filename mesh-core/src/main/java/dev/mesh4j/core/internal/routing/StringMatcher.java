@@ -1,0 +1,54 @@
+package dev.mesh4j.core.internal.routing;
+
+import com.google.re2j.Pattern;
+import dev.mesh4j.api.config.StringMatch;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A compiled {@link StringMatch}: exact, prefix, RE2 full match or presence. Immutable and
+ * thread-safe.
+ */
+public final class StringMatcher {
+  private final StringMatch.Kind kind;
+  private final String value;
+  private final boolean ignoreCase;
+  private final @Nullable Pattern pattern;
+
+  private StringMatcher(StringMatch.Kind kind, String value, boolean ignoreCase) {
+    this.kind = kind;
+    this.value = value;
+    // Envoy ignores case_sensitive for regex matches: only exact and prefix honour it.
+    this.ignoreCase = ignoreCase && kind != StringMatch.Kind.REGEX;
+    this.pattern = kind == StringMatch.Kind.REGEX ? Pattern.compile(value) : null;
+  }
+
+  public static StringMatcher of(StringMatch match) {
+    return new StringMatcher(match.kind(), match.value(), false);
+  }
+
+  public static StringMatcher of(StringMatch match, boolean ignoreCase) {
+    return new StringMatcher(match.kind(), match.value(), ignoreCase);
+  }
+
+  public boolean isPresence() {
+    return kind == StringMatch.Kind.PRESENT;
+  }
+
+  /** Whether a present value matches (presence matchers match every value). */
+  public boolean matches(String s) {
+    return switch (kind) {
+      case EXACT -> ignoreCase ? s.equalsIgnoreCase(value) : s.equals(value);
+      case PREFIX -> s.regionMatches(ignoreCase, 0, value, 0, value.length());
+      case REGEX -> pattern.matches(s);
+      case PRESENT -> true;
+    };
+  }
+
+  @Override
+  public String toString() {
+    String s = kind == StringMatch.Kind.PRESENT
+        ? "present"
+        : kind.name().toLowerCase(java.util.Locale.ROOT) + " \"" + value + "\"";
+    return ignoreCase ? s + " (ignoring case)" : s;
+  }
+}

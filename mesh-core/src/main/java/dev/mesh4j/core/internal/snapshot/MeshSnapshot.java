@@ -1,0 +1,115 @@
+package dev.mesh4j.core.internal.snapshot;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.mesh4j.api.config.ConfigProblem;
+import dev.mesh4j.api.config.MeshConfig;
+import dev.mesh4j.api.config.OutboundTrafficPolicy;
+import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.cluster.ClusterKey;
+import dev.mesh4j.core.internal.cluster.DestinationRuleIndex;
+import dev.mesh4j.core.internal.discovery.Service;
+import dev.mesh4j.core.internal.discovery.ServiceCatalog;
+import dev.mesh4j.core.internal.routing.CompiledRoute;
+import dev.mesh4j.core.internal.routing.CompiledVirtualService;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One compiled configuration and endpoint set: everything a request needs, immutable. A request
+ * reads the current snapshot once and uses it to the end, so a reload never changes a request
+ * in flight. Thread-safe (the host cache is a concurrent cache of pure lookups).
+ */
+public final class MeshSnapshot {
+  /** Bounds the per-host cache: unknown hosts (passthrough) must not grow it without limit. */
+  private static final int HOST_CACHE_SIZE = 10_000;
+
+  private final long version;
+  private final MeshConfig config;
+  private final Workload workload;
+  private final ServiceCatalog catalog;
+  private final Map<ClusterKey, Cluster> clusters;
+  private final VirtualHostIndex virtualHosts;
+  private final Map<String, CompiledRoute> defaultRoutes;
+  private final DestinationRuleIndex rules;
+  private final OutboundTrafficPolicy outboundPolicy;
+  private final List<ConfigProblem> warnings;
+  private final Cache<String, HostEntry> hosts =
+      Caffeine.newBuilder().maximumSize(HOST_CACHE_SIZE).build();
+
+  MeshSnapshot(long version, MeshConfig config, Workload workload, ServiceCatalog catalog,
+      Map<ClusterKey, Cluster> clusters, VirtualHostIndex virtualHosts,
+      Map<String, CompiledRoute> defaultRoutes, DestinationRuleIndex rules,
+      OutboundTrafficPolicy outboundPolicy, List<ConfigProblem> warnings) {
+    this.version = version;
+    this.config = config;
+    this.workload = workload;
+    this.catalog = catalog;
+    this.clusters = Map.copyOf(clusters);
+    this.virtualHosts = virtualHosts;
+    this.defaultRoutes = Map.copyOf(defaultRoutes);
+    this.rules = rules;
+    this.outboundPolicy = outboundPolicy;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /** What a request host (lower case, no port) resolves to. Cached. */
+  public HostEntry host(String host) {
+    HostEntry e = hosts.getIfPresent(host);
+    if (e == null) {
+      e = hosts.get(host, this::resolve);
+    }
+    return e;
+  }
+
+  private HostEntry resolve(String host) {
+    Service s = catalog.lookup(host);
+    if (s != null) {
+      return new HostEntry(s, virtualHosts.forHost(s.hostname()), defaultRoutes.get(s.hostname()));
+    }
+    return new HostEntry(null, virtualHosts.forHost(host), null);
+  }
+
+  public long version() {
+    return version;
+  }
+
+  public MeshConfig config() {
+    return config;
+  }
+
+  public Workload workload() {
+    return workload;
+  }
+
+  public ServiceCatalog catalog() {
+    return catalog;
+  }
+
+  public @Nullable Cluster cluster(ClusterKey key) {
+    return clusters.get(key);
+  }
+
+  public Map<ClusterKey, Cluster> clusters() {
+    return clusters;
+  }
+
+  public @Nullable CompiledVirtualService virtualService(String hostname) {
+    return virtualHosts.forHost(hostname);
+  }
+
+  public DestinationRuleIndex rules() {
+    return rules;
+  }
+
+  public OutboundTrafficPolicy outboundPolicy() {
+    return outboundPolicy;
+  }
+
+  /** Warnings from loading and compiling this snapshot. */
+  public List<ConfigProblem> warnings() {
+    return warnings;
+  }
+}

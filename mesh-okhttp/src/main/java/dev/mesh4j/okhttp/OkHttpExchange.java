@@ -1,0 +1,248 @@
+package dev.mesh4j.okhttp;
+
+import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.core.http.Exchange;
+import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.UpstreamFailure;
+import dev.mesh4j.core.http.UpstreamRequest;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.Cookie;
+import okhttp3.CookieJar;
+import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Protocol;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The OkHttp side of one meshed call: builds upstream requests and responses. */
+final class OkHttpExchange implements Exchange<Response> {
+  private static final Logger log = LoggerFactory.getLogger(OkHttpExchange.class);
+  private static final MediaType TEXT_PLAIN = MediaType.get("text/plain");
+
+  private final Interceptor.Chain chain;
+  private final Request original;
+  private final OkHttpClient mirrorClient;
+  private final TlsContexts tls;
+
+  OkHttpExchange(Interceptor.Chain chain, OkHttpClient mirrorClient, TlsContexts tls) {
+    this.chain = chain;
+    this.original = chain.request();
+    this.mirrorClient = mirrorClient;
+    this.tls = tls;
+  }
+
+  @Override
+  public Response send(UpstreamRequest upstream) throws IOException {
+    CookieJar jar = chain.getCookieJar();
+    Request request = toOkHttp(upstream, jar);
+    Interceptor.Chain c = chain;
+    if (upstream.connectTimeout() != null) {
+      c = c.withConnectTimeout((int) Math.min(Integer.MAX_VALUE, upstream.connectTimeout().toMillis()),
+          TimeUnit.MILLISECONDS);
+    }
+    if (upstream.tls() != null) {
+      TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
+      c = c.withSslSocketFactory(context.socketFactory(), context.trustManager())
+          .withHostnameVerifier(context.hostnameVerifier());
+    }
+    if (upstream.endpoint() == null || jar == CookieJar.NO_COOKIES) {
+      return c.proceed(request);
+    }
+    // The request goes to an endpoint address, but cookies belong to the logical URL: load and
+    // store them here, against the application's URL, and keep OkHttp from doing it again.
+    Response response = c.withCookieJar(CookieJar.NO_COOKIES).proceed(request);
+    List<Cookie> cookies = Cookie.parseAll(original.url(), response.headers());
+    if (!cookies.isEmpty()) {
+      jar.saveFromResponse(original.url(), cookies);
+    }
+    return response;
+  }
+
+  private Request toOkHttp(UpstreamRequest upstream, CookieJar jar) {
+    HttpUrl.Builder url = original.url().newBuilder();
+    Endpoint endpoint = upstream.endpoint();
+    if (endpoint != null) {
+      url.scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
+    }
+    if (!upstream.path().equals(original.url().encodedPath())) {
+      url.encodedPath(upstream.path());
+    }
+    Request.Builder b = original.newBuilder().url(url.build());
+    if (endpoint != null || original.header("Host") != null
+        || !upstream.authority().equals(new OkHttpRequestView(original).authority())) {
+      b.header("Host", upstream.authority());
+    }
+    upstream.headers().applyTo(new HeaderMutation.Target() {
+      @Override
+      public void remove(String name) {
+        b.removeHeader(name);
+      }
+
+      @Override
+      public void set(String name, String value) {
+        b.header(name, value);
+      }
+
+      @Override
+      public void add(String name, String value) {
+        b.addHeader(name, value);
+      }
+    });
+    b.header(UpstreamRequest.ATTEMPT_COUNT_HEADER, Integer.toString(upstream.attempt()));
+    if (endpoint != null && jar != CookieJar.NO_COOKIES && original.header("Cookie") == null) {
+      List<Cookie> cookies = jar.loadForRequest(original.url());
+      if (!cookies.isEmpty()) {
+        StringBuilder sb = new StringBuilder();
+        for (Cookie cookie : cookies) {
+          if (sb.length() > 0) {
+            sb.append("; ");
+          }
+          sb.append(cookie.name()).append('=').append(cookie.value());
+        }
+        b.header("Cookie", sb.toString());
+      }
+    }
+    return b.build();
+  }
+
+  @Override
+  public UpstreamFailure classify(IOException e) {
+    if (chain.call().isCanceled()) {
+      return UpstreamFailure.RETHROW;
+    }
+    if (e instanceof UnknownHostException) {
+      return UpstreamFailure.RETHROW;
+    }
+    if (e instanceof SocketTimeoutException) {
+      String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+      return m.contains("connect") ? UpstreamFailure.CONNECT_TIMEOUT : UpstreamFailure.RETHROW;
+    }
+    if (e instanceof InterruptedIOException) {
+      return UpstreamFailure.RETHROW;
+    }
+    if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof SSLException) {
+      return UpstreamFailure.CONNECT_FAILURE;
+    }
+    if (e.getClass().getSimpleName().equals("StreamResetException")) {
+      return UpstreamFailure.REMOTE_RESET;
+    }
+    if (e instanceof ProtocolException) {
+      return UpstreamFailure.PROTOCOL_ERROR;
+    }
+    if (e instanceof EOFException || e instanceof SocketException) {
+      return UpstreamFailure.CONNECTION_TERMINATION;
+    }
+    String m = String.valueOf(e.getMessage());
+    if (m.contains("unexpected end of stream")) {
+      return UpstreamFailure.CONNECTION_TERMINATION;
+    }
+    if (m.startsWith("Failed to connect")) {
+      return UpstreamFailure.CONNECT_FAILURE;
+    }
+    return UpstreamFailure.CONNECTION_TERMINATION;
+  }
+
+  @Override
+  public Response whenComplete(Response response, Runnable onComplete) {
+    return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
+  }
+
+  @Override
+  public Response reply(LocalReply reply) {
+    Response.Builder b = new Response.Builder()
+        .request(original)
+        .protocol(Protocol.HTTP_1_1)
+        .code(reply.status())
+        .message(Reasons.phrase(reply.status()))
+        .sentRequestAtMillis(System.currentTimeMillis())
+        .receivedResponseAtMillis(System.currentTimeMillis());
+    if (!reply.flags().isEmpty()) {
+      b.header(LocalReply.FLAGS_HEADER, reply.flags());
+    }
+    reply.headers().forEach(b::header);
+    if (reply.body().isEmpty()) {
+      b.body(ResponseBody.create(new byte[0], null));
+    } else {
+      b.header("content-type", "text/plain");
+      b.body(ResponseBody.create(reply.body(), TEXT_PLAIN));
+    }
+    return b.build();
+  }
+
+  @Override
+  public Response mutateResponse(Response response, HeaderMutation mutation) {
+    Response.Builder b = response.newBuilder();
+    mutation.applyTo(new HeaderMutation.Target() {
+      @Override
+      public void remove(String name) {
+        b.removeHeader(name);
+      }
+
+      @Override
+      public void set(String name, String value) {
+        b.header(name, value);
+      }
+
+      @Override
+      public void add(String name, String value) {
+        b.addHeader(name, value);
+      }
+    });
+    return b.build();
+  }
+
+  @Override
+  public void mirror(UpstreamRequest upstream) {
+    if (original.body() != null && original.body().isOneShot()) {
+      return;
+    }
+    Request copy = toOkHttp(upstream, CookieJar.NO_COOKIES);
+    OkHttpClient client = mirrorClient;
+    if (upstream.tls() != null) {
+      try {
+        TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
+        client = client.newBuilder().sslSocketFactory(context.socketFactory(), context.trustManager())
+            .hostnameVerifier(context.hostnameVerifier()).build();
+      } catch (SSLException e) {
+        log.debug("mirror to {} skipped: {}", copy.url(), e.getMessage());
+        return;
+      }
+    }
+    client.newCall(copy).enqueue(new Callback() {
+      @Override
+      public void onFailure(Call call, IOException e) {
+        log.debug("mirror request to {} failed: {}", copy.url(), e.toString());
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) {
+        response.close();
+      }
+    });
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return chain.call().isCanceled();
+  }
+}

@@ -1,0 +1,82 @@
+package dev.mesh4j.okhttp;
+
+import dev.mesh4j.core.http.MeshRequest;
+import okhttp3.Headers;
+import okhttp3.HttpUrl;
+import okhttp3.Request;
+import org.jspecify.annotations.Nullable;
+
+/** An OkHttp request as routing sees it: a view, no copies. */
+final class OkHttpRequestView implements MeshRequest {
+  private final Request request;
+  private final HttpUrl url;
+
+  OkHttpRequestView(Request request) {
+    this.request = request;
+    this.url = request.url();
+  }
+
+  @Override
+  public String method() {
+    return request.method();
+  }
+
+  @Override
+  public String scheme() {
+    return url.scheme();
+  }
+
+  @Override
+  public String host() {
+    return url.host();
+  }
+
+  @Override
+  public int port() {
+    return url.port();
+  }
+
+  @Override
+  public String authority() {
+    String host = request.header("Host");
+    if (host != null) {
+      return host;
+    }
+    String h = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
+    return url.port() == HttpUrl.defaultPort(url.scheme()) ? h : h + ":" + url.port();
+  }
+
+  @Override
+  public String path() {
+    return url.encodedPath();
+  }
+
+  @Override
+  public @Nullable String rawQuery() {
+    return url.encodedQuery();
+  }
+
+  @Override
+  public @Nullable String header(String lowerCaseName) {
+    Headers headers = request.headers();
+    String first = null;
+    StringBuilder joined = null;
+    for (int i = 0, n = headers.size(); i < n; i++) {
+      if (headers.name(i).equalsIgnoreCase(lowerCaseName)) {
+        if (first == null) {
+          first = headers.value(i);
+        } else {
+          if (joined == null) {
+            joined = new StringBuilder(first);
+          }
+          joined.append(',').append(headers.value(i));
+        }
+      }
+    }
+    return joined != null ? joined.toString() : first;
+  }
+
+  Request request() {
+    return request;
+  }
+}
