@@ -26,6 +26,11 @@ import java.util.function.Function;
  * other modules through the test jar.
  */
 public final class LoopbackBackend implements AutoCloseable {
+  static {
+    // The JDK server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
+    // and delayed ACKs add ~40ms to every keep-alive exchange.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
 
   /** What the backend received. */
   public record Received(String method, String path, String query, Map<String, List<String>> headers, String body) {
