@@ -158,9 +158,14 @@ public final class Explainer {
       }
       if (hit != null) {
         found = true;
+        StringBuilder held = new StringBuilder();
+        for (Condition c : hit.conditions()) {
+          held.append(held.length() == 0 ? "" : ", ").append(c.describe());
+        }
         out.add(new RouteCheck(label, true, hit.index() < 0
-            ? (hit.conditions().isEmpty() ? "matches every request" : "matched")
-            : "match[" + hit.index() + "]" + (hit.name() == null ? "" : " (" + hit.name() + ")") + " holds"));
+            ? "no match conditions: matches every request"
+            : "match[" + hit.index() + "]" + (hit.name() == null ? "" : " (" + hit.name() + ")")
+                + " holds" + (held.length() == 0 ? "" : ": " + held)));
       } else {
         out.add(new RouteCheck(label, false, why.toString()));
       }

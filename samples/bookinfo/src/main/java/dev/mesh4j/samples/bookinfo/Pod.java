@@ -1,0 +1,61 @@
+package dev.mesh4j.samples.bookinfo;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.mesh4j.api.endpoint.Endpoint;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A stand-in for one bookinfo pod: an HTTP server on 127.0.0.1 that answers with its name. */
+final class Pod implements AutoCloseable {
+  static {
+    // Headers and body are separate writes: without TCP_NODELAY each exchange waits ~40ms.
+    System.setProperty("sun.net.httpserver.nodelay", "true");
+  }
+
+  private final String name;
+  private final Map<String, String> labels;
+  private final HttpServer server;
+  private final AtomicInteger requests = new AtomicInteger();
+
+  Pod(String name, Map<String, String> labels) throws IOException {
+    this.name = name;
+    this.labels = Map.copyOf(labels);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      byte[] body = name.getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(200, body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    });
+    server.start();
+  }
+
+  String name() {
+    return name;
+  }
+
+  int requests() {
+    return requests.get();
+  }
+
+  int port() {
+    return server.getAddress().getPort();
+  }
+
+  /** This pod as an endpoint of its service, with its labels (subsets select on them). */
+  Endpoint endpoint() {
+    return new Endpoint("127.0.0.1", port(), labels, 1, null);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+}
