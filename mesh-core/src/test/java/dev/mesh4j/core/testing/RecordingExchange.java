@@ -1,0 +1,110 @@
+package dev.mesh4j.core.testing;
+
+import dev.mesh4j.core.http.Exchange;
+import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.UpstreamFailure;
+import dev.mesh4j.core.http.UpstreamRequest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A transport that sends nothing: it records what the engine asked it to send and answers
+ * with a {@link Result} describing it. Lets engine tests assert on decisions exactly, without
+ * sockets. Test fixture; one instance per request.
+ */
+public final class RecordingExchange implements Exchange<RecordingExchange.Result> {
+
+  /** What the engine produced: an upstream send, or a local reply. */
+  public record Result(UpstreamRequest sent, LocalReply reply, Map<String, String> responseHeaders) {
+    public boolean wasSent() {
+      return sent != null;
+    }
+
+    /** {@code ip:port} of the endpoint sent to, "passthrough", or "reply <status> <flags>". */
+    public String target() {
+      if (sent != null) {
+        return sent.endpoint() == null ? "passthrough" : sent.endpoint().hostPort();
+      }
+      return "reply " + reply.status() + (reply.flags().isEmpty() ? "" : " " + reply.flags());
+    }
+  }
+
+  private final List<UpstreamRequest> mirrored = new ArrayList<>();
+  private final IOException failure;
+  private final UpstreamFailure failureKind;
+  private boolean completed;
+
+  public RecordingExchange() {
+    this(null, null);
+  }
+
+  /** A transport whose sends fail with {@code failure}, classified as {@code kind}. */
+  public RecordingExchange(IOException failure, UpstreamFailure kind) {
+    this.failure = failure;
+    this.failureKind = kind;
+  }
+
+  @Override
+  public Result send(UpstreamRequest request) throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
+    return new Result(request, null, new LinkedHashMap<>());
+  }
+
+  @Override
+  public UpstreamFailure classify(IOException e) {
+    return failureKind;
+  }
+
+  @Override
+  public Result whenComplete(Result response, Runnable onComplete) {
+    completed = true;
+    onComplete.run();
+    return response;
+  }
+
+  @Override
+  public Result reply(LocalReply reply) {
+    return new Result(null, reply, new LinkedHashMap<>(reply.headers()));
+  }
+
+  @Override
+  public Result mutateResponse(Result response, HeaderMutation mutation) {
+    Map<String, String> headers = new LinkedHashMap<>(response.responseHeaders());
+    mutation.applyTo(new HeaderMutation.Target() {
+      @Override
+      public void remove(String name) {
+        headers.remove(name);
+      }
+
+      @Override
+      public void set(String name, String value) {
+        headers.put(name, value);
+      }
+
+      @Override
+      public void add(String name, String value) {
+        headers.merge(name, value, (a, b) -> a + "," + b);
+      }
+    });
+    return new Result(response.sent(), response.reply(), headers);
+  }
+
+  @Override
+  public void mirror(UpstreamRequest request) {
+    mirrored.add(request);
+  }
+
+  public List<UpstreamRequest> mirrored() {
+    return mirrored;
+  }
+
+  public boolean completed() {
+    return completed;
+  }
+}
