@@ -103,8 +103,8 @@ public final class SnapshotCompiler {
         if (prev != null) {
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
               + " is already routed by VirtualService " + prev.config().metadata().qualifiedName()
-              + " (" + prev.config().metadata().origin() + "); this VirtualService is ignored for it,"
-              + " as Istio does for sidecars");
+              + " (" + prev.config().metadata().origin() + "), which is older; VirtualService "
+              + vs.metadata().qualifiedName() + " is ignored for it, as Istio does for sidecars");
         } else if (catalog.lookup(host) == null && !host.startsWith("*")) {
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
               + " is not a known service (no ServiceEntry or registered endpoints); its routes apply"
