@@ -103,7 +103,7 @@ public final class SnapshotCompiler {
         if (prev != null) {
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
               + " is already routed by VirtualService " + prev.config().metadata().qualifiedName()
-              + " (" + prev.config().metadata().origin() + "), which is older; VirtualService "
+              + " (" + prev.config().metadata().origin() + "), which takes precedence; VirtualService "
               + vs.metadata().qualifiedName() + " is ignored for it, as Istio does for sidecars");
         } else if (catalog.lookup(host) == null && !host.startsWith("*")) {
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
