@@ -34,6 +34,8 @@ public final class RequestPipeline {
   private final RandomSource random;
   private final Sleeper sleeper;
   private final boolean shadowHostSuffix;
+  /** Shared: a context without per-request state needs no allocation per pick. */
+  private final PickContext pickContext;
 
   /**
    * @param shadowHostSuffix whether mirrored requests get {@code -shadow} appended to their
@@ -43,6 +45,7 @@ public final class RequestPipeline {
     this.random = random;
     this.sleeper = sleeper;
     this.shadowHostSuffix = shadowHostSuffix;
+    this.pickContext = PickContext.of(random);
   }
 
   public <R> R execute(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange) throws IOException {
@@ -94,7 +97,7 @@ public final class RequestPipeline {
     if (cluster.isPassthrough()) {
       upstream = passthrough(request, path, authority, dest.requestHeaders());
     } else {
-      host = cluster.loadBalancer().pick(PickContext.of(random));
+      host = cluster.loadBalancer().pick(pickContext);
       if (host == null) {
         return exchange.reply(LocalReplies.NO_HEALTHY_UPSTREAM);
       }
@@ -182,7 +185,7 @@ public final class RequestPipeline {
       if (c == null || c.failure() != null) {
         continue;
       }
-      UpstreamHost h = c.isPassthrough() ? null : c.loadBalancer().pick(PickContext.of(random));
+      UpstreamHost h = c.isPassthrough() ? null : c.loadBalancer().pick(pickContext);
       if (h == null && !c.isPassthrough()) {
         continue;
       }
