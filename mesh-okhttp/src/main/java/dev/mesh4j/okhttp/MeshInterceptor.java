@@ -2,8 +2,10 @@ package dev.mesh4j.okhttp;
 
 import dev.mesh4j.core.Mesh;
 import java.io.IOException;
+import java.net.ProtocolException;
 import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
+import okhttp3.Request;
 import okhttp3.Response;
 
 /** The application interceptor that hands every call to the mesh. Thread-safe. */
@@ -11,16 +13,45 @@ final class MeshInterceptor implements Interceptor {
   private final Mesh mesh;
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls = new TlsContexts();
+  private final boolean followRedirects;
+  private final boolean followSslRedirects;
 
-  MeshInterceptor(Mesh mesh, OkHttpClient mirrorClient) {
+  /**
+   * @param followRedirects whether the application's client follows redirects; the client
+   *     itself is built not to, so that every hop goes through the mesh
+   */
+  MeshInterceptor(Mesh mesh, OkHttpClient mirrorClient, boolean followRedirects, boolean followSslRedirects) {
     this.mesh = mesh;
     this.mirrorClient = mirrorClient;
+    this.followRedirects = followRedirects;
+    this.followSslRedirects = followSslRedirects;
   }
 
   @Override
   public Response intercept(Chain chain) throws IOException {
-    OkHttpRequestView view = new OkHttpRequestView(chain.request());
-    return mesh.execute(view, new OkHttpExchange(chain, mirrorClient, tls));
+    Request request = chain.request();
+    Response response = send(chain, request);
+    int followUps = 0;
+    while (followRedirects) {
+      Request next = FollowUps.redirect(response, request, followSslRedirects);
+      if (next == null) {
+        break;
+      }
+      if (next.body() != null && next.body().isOneShot()) {
+        break;
+      }
+      response.close();
+      if (++followUps > FollowUps.MAX_FOLLOW_UPS) {
+        throw new ProtocolException("Too many follow-up requests: " + followUps);
+      }
+      request = next;
+      response = send(chain, request);
+    }
+    return response;
+  }
+
+  private Response send(Chain chain, Request request) throws IOException {
+    return mesh.execute(new OkHttpRequestView(request), new OkHttpExchange(chain, request, mirrorClient, tls));
   }
 
   @Override

@@ -21,7 +21,9 @@ import okhttp3.OkHttpClient;
  * the client's {@code CookieJar} stay keyed by the logical URL.
  *
  * <p>The mesh is installed as the last application interceptor, so the application's own
- * interceptors see the logical request. Thread-safe.
+ * interceptors see the logical request. Redirects (from upstreams or from VirtualService
+ * {@code redirect} routes) are followed as the client's {@code followRedirects} setting says,
+ * each hop through the mesh again; install the mesh after setting it. Thread-safe.
  */
 public final class MeshOkHttp {
   private MeshOkHttp() {}
@@ -38,7 +40,13 @@ public final class MeshOkHttp {
   public static OkHttpClient.Builder install(Mesh mesh, OkHttpClient.Builder builder) {
     requireNonNull(mesh, "mesh");
     requireNonNull(builder, "builder");
-    OkHttpClient mirrorClient = builder.build();
-    return builder.addInterceptor(new MeshInterceptor(mesh, mirrorClient));
+    OkHttpClient settings = builder.build();
+    // Redirects are followed by the mesh interceptor, hop by hop through the mesh; OkHttp's own
+    // follower would resolve them against endpoint addresses.
+    OkHttpClient mirrorClient = settings.newBuilder().followRedirects(false).build();
+    return builder
+        .followRedirects(false)
+        .addInterceptor(new MeshInterceptor(mesh, mirrorClient, settings.followRedirects(),
+            settings.followSslRedirects()));
   }
 }

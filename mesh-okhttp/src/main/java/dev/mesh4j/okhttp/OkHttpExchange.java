@@ -44,9 +44,9 @@ final class OkHttpExchange implements Exchange<Response> {
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls;
 
-  OkHttpExchange(Interceptor.Chain chain, OkHttpClient mirrorClient, TlsContexts tls) {
+  OkHttpExchange(Interceptor.Chain chain, Request request, OkHttpClient mirrorClient, TlsContexts tls) {
     this.chain = chain;
-    this.original = chain.request();
+    this.original = request;
     this.mirrorClient = mirrorClient;
     this.tls = tls;
   }
