@@ -197,6 +197,20 @@ class RouteActionsTest {
   }
 
   @Test
+  void grpcAbortIsATrailersOnlyGrpcResponse() throws IOException {
+    try (Mesh mesh = mesh("""
+        - fault: {abort: {grpcStatus: UNAVAILABLE, percentage: {value: 100}}}
+          route: [{destination: {host: web}}]
+        """)) {
+      Result r = send(mesh, "http://web/pkg.Service/Method");
+      assertThat(r.wasSent()).isFalse();
+      assertThat(r.reply().status()).isEqualTo(200);
+      assertThat(r.responseHeaders()).containsEntry("grpc-status", "14")
+          .containsEntry("grpc-message", "fault filter abort").containsEntry("content-type", "application/grpc");
+    }
+  }
+
+  @Test
   void faultWithoutPercentageInjectsNothing() throws IOException {
     FakeSleeper sleeper = new FakeSleeper();
     try (Mesh mesh = mesh("""

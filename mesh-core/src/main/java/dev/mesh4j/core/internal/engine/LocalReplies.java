@@ -7,6 +7,7 @@ import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.http.UpstreamFailure;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** The responses mesh4j makes itself, shaped as Envoy's local replies (SPEC §11). */
@@ -23,6 +24,25 @@ final class LocalReplies {
 
   static LocalReply abort(int status) {
     return LocalReply.of(status, "FI", "fault filter abort");
+  }
+
+  /** gRPC status codes by name, as {@code abort.grpcStatus} names them. */
+  private static final List<String> GRPC_CODES = List.of("OK", "CANCELLED", "UNKNOWN",
+      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
+      "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
+      "INTERNAL", "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED");
+
+  /**
+   * A gRPC abort as Envoy's fault filter sends it: a trailers-only gRPC response (HTTP 200) whose
+   * {@code grpc-status} is the code and {@code grpc-message} the reason.
+   */
+  static LocalReply grpcAbort(String code) {
+    int n = GRPC_CODES.indexOf(code);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("content-type", "application/grpc");
+    headers.put("grpc-status", Integer.toString(n < 0 ? 2 : n));
+    headers.put("grpc-message", "fault filter abort");
+    return new LocalReply(200, "FI", "", headers);
   }
 
   static LocalReply clusterFailure(String why) {

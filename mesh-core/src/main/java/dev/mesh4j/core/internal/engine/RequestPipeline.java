@@ -146,8 +146,9 @@ public final class RequestPipeline {
     }
     HttpFaultInjection.Abort abort = fault.abort();
     if (abort != null && hit(abort.percentage())) {
-      int status = abort.httpStatus() != null ? abort.httpStatus() : 200;
-      return LocalReplies.abort(status);
+      return abort.httpStatus() != null
+          ? LocalReplies.abort(abort.httpStatus())
+          : LocalReplies.grpcAbort(abort.grpcStatus());
     }
     return null;
   }
