@@ -87,6 +87,30 @@ class PrecedenceTest {
   }
 
   @Test
+  void aGatewayWorkloadServesOnlyTheHostsItsGatewayExposes() throws IOException {
+    try (Mesh gateway = Mesh.builder().registry(registry()).gateways("edge").configYaml(SUBSETS + """
+        apiVersion: networking.istio.io/v1
+        kind: Gateway
+        metadata: {name: edge}
+        spec:
+          selector: {istio: ingressgateway}
+          servers: [{port: {number: 80, name: http, protocol: HTTP}, hosts: ["*/shop.example.com"]}]
+        ---
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: edge}
+        spec:
+          hosts: [shop.example.com, admin.example.com]
+          gateways: [edge]
+          http: [{route: [{destination: {host: reviews, subset: v2, port: {number: 9080}}}]}]
+        """).build()) {
+      assertThat(target(gateway, "http://shop.example.com/")).isEqualTo("10.0.0.2:9080");
+      assertThat(target(gateway, "http://admin.example.com/")).isEqualTo("passthrough");
+      assertThat(gateway.warnings()).anySatisfy(w -> assertThat(w.toString()).contains("admin.example.com"));
+    }
+  }
+
+  @Test
   void destinationRulesOfTheSameHostAndNamespaceMergeTheirSubsets() throws IOException {
     try (Mesh mesh = Mesh.builder().registry(registry()).configYaml("""
         apiVersion: networking.istio.io/v1

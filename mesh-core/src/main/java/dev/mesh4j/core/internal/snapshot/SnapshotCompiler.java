@@ -97,8 +97,14 @@ public final class SnapshotCompiler {
       if (cvs == null) {
         continue;
       }
+      List<String> gatewayHosts = GatewayHosts.acceptedHosts(vs, workload, config.all(Gateway.class));
       for (int i = 0; i < vs.hosts().size(); i++) {
         String host = Hosts.resolve(vs.hosts().get(i), vs.metadata().namespace(), workload.domainSuffix());
+        if (gatewayHosts != null && !GatewayHosts.accepts(gatewayHosts, host)) {
+          problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
+              + " is not among the hosts of the gateways this workload acts as; ignored");
+          continue;
+        }
         CompiledVirtualService prev = vhosts.claim(host, cvs);
         if (prev != null) {
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
