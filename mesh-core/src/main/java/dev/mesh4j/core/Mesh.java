@@ -67,7 +67,8 @@ public final class Mesh implements AutoCloseable {
   private final Clock clock;
   private final Runnable registryListener = this::rebuildQuietly;
   private final @Nullable ScheduledExecutorService ownedScheduler;
-  private final @Nullable ScheduledFuture<?> dnsRefresh;
+  private final List<ScheduledFuture<?>> background = new ArrayList<>();
+  private volatile long sourcesFingerprint;
   private final Object lock = new Object();
   private volatile MeshSnapshot snapshot;
   private MeshConfig config;
@@ -87,17 +88,24 @@ public final class Mesh implements AutoCloseable {
     this.snapshot = compiler.compile(++version, config, registry.snapshot());
     logWarnings(snapshot.warnings());
     registry.addListener(registryListener);
-    if (!b.dnsRefreshInterval.isZero()) {
+    this.sourcesFingerprint = ConfigLoader.fingerprint(sources);
+    if (!b.dnsRefreshInterval.isZero() || !b.reloadInterval.isZero()) {
       this.ownedScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mesh4j-dns-refresh");
+        Thread t = new Thread(r, "mesh4j-background");
         t.setDaemon(true);
         return t;
       });
-      long ms = b.dnsRefreshInterval.toMillis();
-      this.dnsRefresh = ownedScheduler.scheduleWithFixedDelay(this::refreshDnsQuietly, ms, ms, TimeUnit.MILLISECONDS);
+      schedule(b.dnsRefreshInterval, this::refreshDnsQuietly);
+      schedule(b.reloadInterval, this::reloadIfChanged);
     } else {
       this.ownedScheduler = null;
-      this.dnsRefresh = null;
+    }
+  }
+
+  private void schedule(Duration interval, Runnable task) {
+    if (!interval.isZero()) {
+      long ms = Math.max(1, interval.toMillis());
+      background.add(ownedScheduler.scheduleWithFixedDelay(task, ms, ms, TimeUnit.MILLISECONDS));
     }
   }
 
@@ -129,8 +137,17 @@ public final class Mesh implements AutoCloseable {
    *     serving
    */
   public void reload() {
-    MeshConfig next = ConfigLoader.load(sources, workload.namespace());
+    long fingerprint = ConfigLoader.fingerprint(sources);
+    MeshConfig next;
+    try {
+      next = ConfigLoader.load(sources, workload.namespace());
+    } catch (MeshConfigException e) {
+      sourcesFingerprint = fingerprint;
+      log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
+      throw e;
+    }
     synchronized (lock) {
+      sourcesFingerprint = fingerprint;
       MeshSnapshot s = compiler.compile(version + 1, next, registry.snapshot());
       version++;
       config = next;
@@ -175,6 +192,23 @@ public final class Mesh implements AutoCloseable {
     return clock;
   }
 
+  /**
+   * Reloads if any configuration source changed since the last load (the periodic check of
+   * {@code reloadInterval}). A rejected change is logged once and the configuration in force
+   * keeps serving.
+   */
+  void reloadIfChanged() {
+    try {
+      if (ConfigLoader.fingerprint(sources) != sourcesFingerprint) {
+        reload();
+      }
+    } catch (MeshConfigException e) {
+      // Logged by reload(); the fingerprint is remembered so the same bad file is not retried.
+    } catch (RuntimeException e) {
+      log.warn("mesh4j: checking configuration sources failed", e);
+    }
+  }
+
   /** Resolves DNS-based services again now and applies changed addresses. */
   void refreshDns() {
     if (dns.refresh()) {
@@ -190,9 +224,7 @@ public final class Mesh implements AutoCloseable {
   @Override
   public void close() {
     registry.removeListener(registryListener);
-    if (dnsRefresh != null) {
-      dnsRefresh.cancel(false);
-    }
+    background.forEach(f -> f.cancel(false));
     if (ownedScheduler != null) {
       ownedScheduler.shutdownNow();
     }
@@ -237,6 +269,7 @@ public final class Mesh implements AutoCloseable {
     private Sleeper sleeper = Sleeper.system();
     private DnsResolver dnsResolver = DnsResolver.system();
     private Duration dnsRefreshInterval = Duration.ofSeconds(60);
+    private Duration reloadInterval = Duration.ZERO;
     private boolean shadowHostSuffix;
     private int yamlCount;
 
@@ -353,6 +386,20 @@ public final class Mesh implements AutoCloseable {
         throw new IllegalArgumentException("dnsRefreshInterval: " + interval + " (expected: >= 0)");
       }
       this.dnsRefreshInterval = interval;
+      return this;
+    }
+
+    /**
+     * Checks the configuration files for changes this often and reloads when they change
+     * (default zero: only {@link Mesh#reload()} reloads). A change that fails validation is
+     * logged and the configuration in force keeps serving.
+     */
+    public Builder reloadInterval(Duration interval) {
+      requireNonNull(interval, "interval");
+      if (interval.isNegative()) {
+        throw new IllegalArgumentException("reloadInterval: " + interval + " (expected: >= 0)");
+      }
+      this.reloadInterval = interval;
       return this;
     }
 

@@ -40,6 +40,22 @@ public final class ConfigLoader {
     return new MeshConfig(resources, problems.warnings());
   }
 
+  /**
+   * A fingerprint of what the sources hold now (names and contents), to tell whether a reload
+   * would read anything new. Unreadable sources count as their error.
+   */
+  public static long fingerprint(List<ConfigSource> sources) {
+    Problems ignored = new Problems();
+    long h = 1125899906842597L;
+    for (ConfigSource source : sources) {
+      for (SourceText text : source.read(ignored)) {
+        h = 31 * h + text.name().hashCode();
+        h = 31 * h + text.text().hashCode();
+      }
+    }
+    return 31 * h + ignored.all().toString().hashCode();
+  }
+
   /** Two resources of one kind with one namespace/name: one would silently replace the other. */
   private static void checkDuplicates(List<IstioResource> resources, Problems problems) {
     Map<String, IstioResource> seen = new HashMap<>();
