@@ -92,22 +92,7 @@ final class OkHttpExchange implements Exchange<Response> {
         || !upstream.authority().equals(new OkHttpRequestView(original).authority())) {
       b.header("Host", upstream.authority());
     }
-    upstream.headers().applyTo(new HeaderMutation.Target() {
-      @Override
-      public void remove(String name) {
-        b.removeHeader(name);
-      }
-
-      @Override
-      public void set(String name, String value) {
-        b.header(name, value);
-      }
-
-      @Override
-      public void add(String name, String value) {
-        b.addHeader(name, value);
-      }
-    });
+    upstream.headers().applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
     b.header(UpstreamRequest.ATTEMPT_COUNT_HEADER, Integer.toString(upstream.attempt()));
     if (endpoint != null && jar != CookieJar.NO_COOKIES && original.header("Cookie") == null) {
       List<Cookie> cookies = jar.loadForRequest(original.url());
@@ -192,22 +177,7 @@ final class OkHttpExchange implements Exchange<Response> {
   @Override
   public Response mutateResponse(Response response, HeaderMutation mutation) {
     Response.Builder b = response.newBuilder();
-    mutation.applyTo(new HeaderMutation.Target() {
-      @Override
-      public void remove(String name) {
-        b.removeHeader(name);
-      }
-
-      @Override
-      public void set(String name, String value) {
-        b.header(name, value);
-      }
-
-      @Override
-      public void add(String name, String value) {
-        b.addHeader(name, value);
-      }
-    });
+    mutation.applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
     return b.build();
   }
 

@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 final class OkHttpRequestView implements MeshRequest {
   private final Request request;
   private final HttpUrl url;
+  private @Nullable String authority;
 
   OkHttpRequestView(Request request) {
     this.request = request;
@@ -38,12 +39,16 @@ final class OkHttpRequestView implements MeshRequest {
 
   @Override
   public String authority() {
-    String host = request.header("Host");
-    if (host != null) {
-      return host;
+    String a = authority;
+    if (a == null) {
+      a = request.header("Host");
+      if (a == null) {
+        String h = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
+        a = url.port() == HttpUrl.defaultPort(url.scheme()) ? h : h + ":" + url.port();
+      }
+      authority = a;
     }
-    String h = url.host().indexOf(':') >= 0 ? "[" + url.host() + "]" : url.host();
-    return url.port() == HttpUrl.defaultPort(url.scheme()) ? h : h + ":" + url.port();
+    return a;
   }
 
   @Override

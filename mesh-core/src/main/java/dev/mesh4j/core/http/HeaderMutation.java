@@ -24,6 +24,28 @@ public final class HeaderMutation {
 
     /** Adds a value, keeping existing ones. */
     void add(String name, String value);
+
+    /** A target made of three operations, e.g. a request builder's methods. */
+    static Target of(java.util.function.Consumer<String> remove,
+        java.util.function.BiConsumer<String, String> set,
+        java.util.function.BiConsumer<String, String> add) {
+      return new Target() {
+        @Override
+        public void remove(String name) {
+          remove.accept(name);
+        }
+
+        @Override
+        public void set(String name, String value) {
+          set.accept(name, value);
+        }
+
+        @Override
+        public void add(String name, String value) {
+          add.accept(name, value);
+        }
+      };
+    }
   }
 
   /** One operation. */
