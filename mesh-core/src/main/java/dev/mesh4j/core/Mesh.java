@@ -8,6 +8,7 @@ import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
 import dev.mesh4j.api.runtime.DnsResolver;
 import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Sleeper;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
@@ -20,6 +21,8 @@ import dev.mesh4j.core.internal.config.ConfigSource;
 import dev.mesh4j.core.internal.discovery.DnsCache;
 import dev.mesh4j.core.internal.engine.Explainer;
 import dev.mesh4j.core.internal.engine.RequestPipeline;
+import dev.mesh4j.core.internal.runtime.Periodic;
+import dev.mesh4j.core.internal.runtime.SystemScheduler;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
 import dev.mesh4j.core.internal.snapshot.SnapshotCompiler;
 import java.io.IOException;
@@ -28,10 +31,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,8 +65,9 @@ public final class Mesh implements AutoCloseable {
   private final Ticker ticker;
   private final Clock clock;
   private final Runnable registryListener = this::rebuildQuietly;
-  private final @Nullable ScheduledExecutorService ownedScheduler;
-  private final List<ScheduledFuture<?>> background = new ArrayList<>();
+  private final Scheduler scheduler;
+  private final @Nullable SystemScheduler ownedScheduler;
+  private final List<Periodic> background = new ArrayList<>();
   private volatile long sourcesFingerprint;
   private final Object lock = new Object();
   private volatile MeshSnapshot snapshot;
@@ -76,6 +76,8 @@ public final class Mesh implements AutoCloseable {
 
   private Mesh(Builder b) {
     this.sources = List.copyOf(b.sources);
+    this.ownedScheduler = b.scheduler == null ? new SystemScheduler("mesh4j-background") : null;
+    this.scheduler = b.scheduler != null ? b.scheduler : ownedScheduler;
     this.workload = b.workload();
     this.registry = b.registry;
     this.dns = new DnsCache(b.dnsResolver);
@@ -89,23 +91,13 @@ public final class Mesh implements AutoCloseable {
     logWarnings(snapshot.warnings());
     registry.addListener(registryListener);
     this.sourcesFingerprint = ConfigLoader.fingerprint(sources);
-    if (!b.dnsRefreshInterval.isZero() || !b.reloadInterval.isZero()) {
-      this.ownedScheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "mesh4j-background");
-        t.setDaemon(true);
-        return t;
-      });
-      schedule(b.dnsRefreshInterval, this::refreshDnsQuietly);
-      schedule(b.reloadInterval, this::reloadIfChanged);
-    } else {
-      this.ownedScheduler = null;
-    }
+    schedule(b.dnsRefreshInterval, this::refreshDns, "dns-refresh");
+    schedule(b.reloadInterval, this::reloadIfChanged, "config-reload");
   }
 
-  private void schedule(Duration interval, Runnable task) {
+  private void schedule(Duration interval, Runnable task, String name) {
     if (!interval.isZero()) {
-      long ms = Math.max(1, interval.toMillis());
-      background.add(ownedScheduler.scheduleWithFixedDelay(task, ms, ms, TimeUnit.MILLISECONDS));
+      background.add(Periodic.start(scheduler, () -> interval, task, name));
     }
   }
 
@@ -187,6 +179,11 @@ public final class Mesh implements AutoCloseable {
     return ticker;
   }
 
+  /** The scheduler of this mesh's background work. */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
   /** The wall clock of this mesh (event timestamps). */
   public Clock clock() {
     return clock;
@@ -224,9 +221,9 @@ public final class Mesh implements AutoCloseable {
   @Override
   public void close() {
     registry.removeListener(registryListener);
-    background.forEach(f -> f.cancel(false));
+    background.forEach(Periodic::close);
     if (ownedScheduler != null) {
-      ownedScheduler.shutdownNow();
+      ownedScheduler.close();
     }
   }
 
@@ -237,14 +234,6 @@ public final class Mesh implements AutoCloseable {
       } catch (RuntimeException e) {
         log.error("mesh4j: could not apply an endpoint change; the previous endpoints stay in force", e);
       }
-    }
-  }
-
-  private void refreshDnsQuietly() {
-    try {
-      refreshDns();
-    } catch (RuntimeException e) {
-      log.warn("mesh4j: DNS refresh failed", e);
     }
   }
 
@@ -270,6 +259,7 @@ public final class Mesh implements AutoCloseable {
     private DnsResolver dnsResolver = DnsResolver.system();
     private Duration dnsRefreshInterval = Duration.ofSeconds(60);
     private Duration reloadInterval = Duration.ZERO;
+    private @Nullable Scheduler scheduler;
     private boolean shadowHostSuffix;
     private int yamlCount;
 
@@ -370,6 +360,16 @@ public final class Mesh implements AutoCloseable {
     /** How injected delays wait (tests pass one that advances a fake ticker). */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Runs background work: outlier-detection sweeps, DNS refresh, config change checks
+     * (default: one daemon thread, started on first use and stopped by {@link Mesh#close()}).
+     * Tests pass a scheduler driven by a fake clock.
+     */
+    public Builder scheduler(Scheduler scheduler) {
+      this.scheduler = requireNonNull(scheduler, "scheduler");
       return this;
     }
 
