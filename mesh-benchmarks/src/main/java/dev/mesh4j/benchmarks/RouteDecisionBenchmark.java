@@ -112,6 +112,19 @@ public class RouteDecisionBenchmark {
     }
 
     @Override
+    public int status(Object response) {
+      return response instanceof LocalReply r ? r.status() : 200;
+    }
+
+    @Override
+    public String header(Object response, String name) {
+      return null;
+    }
+
+    @Override
+    public void discard(Object response) {}
+
+    @Override
     public UpstreamFailure classify(IOException failure) {
       return UpstreamFailure.RETHROW;
     }

@@ -82,7 +82,7 @@ public final class Mesh implements AutoCloseable {
     this.registry = b.registry;
     this.dns = new DnsCache(b.dnsResolver);
     this.compiler = new SnapshotCompiler(workload, dns, new ClusterStates(b.random));
-    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.shadowHostSuffix);
+    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix);
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
     this.clock = b.clock;

@@ -308,13 +308,28 @@ class RouteActionsTest {
   }
 
   @Test
-  void connectFailuresBecomeEnvoysLocalReply() throws IOException {
+  void connectFailuresAreRetriedTwiceByDefaultThenAnsweredAsEnvoyDoes() throws IOException {
     try (Mesh mesh = mesh("- route: [{destination: {host: web}}]")) {
-      Result r = mesh.execute(MeshRequest.builder("http://web/").build(),
-          new RecordingExchange(new java.net.ConnectException("refused"),
-              dev.mesh4j.core.http.UpstreamFailure.CONNECT_FAILURE));
+      RecordingExchange ex = new RecordingExchange(new java.net.ConnectException("refused"),
+          dev.mesh4j.core.http.UpstreamFailure.CONNECT_FAILURE);
+      Result r = mesh.execute(MeshRequest.builder("http://web/").build(), ex);
+      assertThat(ex.attempts()).extracting(dev.mesh4j.core.http.UpstreamRequest::attempt).containsExactly(1, 2, 3);
       assertThat(r.reply().status()).isEqualTo(503);
+      assertThat(r.reply().flags()).isEqualTo("UF,URX");
+      assertThat(r.reply().body()).isEqualTo("upstream connect error or disconnect/reset before headers."
+          + " retried and the latest reset reason: remote connection failure");
+    }
+  }
+
+  @Test
+  void withRetriesDisabledAConnectFailureIsAnsweredAtOnce() throws IOException {
+    try (Mesh mesh = mesh("- route: [{destination: {host: web}}]\n  retries: {attempts: 0}")) {
+      RecordingExchange ex = new RecordingExchange(new java.net.ConnectException("refused"),
+          dev.mesh4j.core.http.UpstreamFailure.CONNECT_FAILURE);
+      Result r = mesh.execute(MeshRequest.builder("http://web/").build(), ex);
+      assertThat(ex.attempts()).hasSize(1);
       assertThat(r.reply().flags()).isEqualTo("UF");
+      assertThat(r.reply().body()).doesNotContain("retried");
     }
   }
 

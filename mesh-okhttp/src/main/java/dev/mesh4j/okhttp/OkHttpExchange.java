@@ -43,6 +43,9 @@ final class OkHttpExchange implements Exchange<Response> {
   private final Request original;
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls;
+  /** Whether the engine's time budget, rather than the client's own timeout, set the last attempt's limits. */
+  private boolean connectLimitedByBudget;
+  private boolean ioLimitedByBudget;
 
   OkHttpExchange(Interceptor.Chain chain, Request request, OkHttpClient mirrorClient, TlsContexts tls) {
     this.chain = chain;
@@ -55,18 +58,14 @@ final class OkHttpExchange implements Exchange<Response> {
   public Response send(UpstreamRequest upstream) throws IOException {
     CookieJar jar = chain.getCookieJar();
     Request request = toOkHttp(upstream, jar);
-    Interceptor.Chain c = chain;
-    if (upstream.connectTimeout() != null) {
-      c = c.withConnectTimeout((int) Math.min(Integer.MAX_VALUE, upstream.connectTimeout().toMillis()),
-          TimeUnit.MILLISECONDS);
-    }
+    Interceptor.Chain c = timeouts(chain, upstream);
     if (upstream.tls() != null) {
       TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
       c = c.withSslSocketFactory(context.socketFactory(), context.trustManager())
           .withHostnameVerifier(context.hostnameVerifier());
     }
     if (upstream.endpoint() == null || jar == CookieJar.NO_COOKIES) {
-      return c.proceed(request);
+      return withDeadline(c.proceed(request), upstream);
     }
     // The request goes to an endpoint address, but cookies belong to the logical URL: load and
     // store them here, against the application's URL, and keep OkHttp from doing it again.
@@ -75,7 +74,52 @@ final class OkHttpExchange implements Exchange<Response> {
     if (!cookies.isEmpty()) {
       jar.saveFromResponse(original.url(), cookies);
     }
+    return withDeadline(response, upstream);
+  }
+
+  /**
+   * Applies the engine's limits to this attempt: the cluster's connect timeout, and the
+   * attempt's time budget as connect, read and write timeouts where it is shorter than the
+   * client's own. OkHttp has no per-attempt deadline, but until response headers an attempt is
+   * a connect, writes and one waiting read, so these bound it; the client's own shorter
+   * timeouts stay in force and fail the call as they would without the mesh.
+   */
+  private Interceptor.Chain timeouts(Interceptor.Chain chain, UpstreamRequest upstream) {
+    Interceptor.Chain c = chain;
+    long budget = upstream.timeout() == null ? -1 : Math.max(1, upstream.timeout().toMillis());
+    long connect = upstream.connectTimeout() != null ? upstream.connectTimeout().toMillis() : c.connectTimeoutMillis();
+    connectLimitedByBudget = budget >= 0 && (connect == 0 || budget < connect);
+    if (connectLimitedByBudget) {
+      connect = budget;
+    }
+    if (connect != c.connectTimeoutMillis()) {
+      c = c.withConnectTimeout(toInt(connect), TimeUnit.MILLISECONDS);
+    }
+    ioLimitedByBudget = false;
+    if (budget >= 0) {
+      if (c.readTimeoutMillis() == 0 || budget < c.readTimeoutMillis()) {
+        c = c.withReadTimeout(toInt(budget), TimeUnit.MILLISECONDS);
+        ioLimitedByBudget = true;
+      }
+      if (c.writeTimeoutMillis() == 0 || budget < c.writeTimeoutMillis()) {
+        c = c.withWriteTimeout(toInt(budget), TimeUnit.MILLISECONDS);
+        ioLimitedByBudget = true;
+      }
+    }
+    return c;
+  }
+
+  /** The route deadline also bounds reading the body, as Envoy resets a stream past it. */
+  private static Response withDeadline(Response response, UpstreamRequest upstream) {
+    if (upstream.responseTimeout() != null) {
+      response.body().source().timeout().deadline(Math.max(1, upstream.responseTimeout().toNanos()),
+          TimeUnit.NANOSECONDS);
+    }
     return response;
+  }
+
+  private static int toInt(long ms) {
+    return (int) Math.min(Integer.MAX_VALUE, ms);
   }
 
   private Request toOkHttp(UpstreamRequest upstream, CookieJar jar) {
@@ -120,7 +164,10 @@ final class OkHttpExchange implements Exchange<Response> {
     }
     if (e instanceof SocketTimeoutException) {
       String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-      return m.contains("connect") ? UpstreamFailure.CONNECT_TIMEOUT : UpstreamFailure.RETHROW;
+      if (m.contains("connect")) {
+        return connectLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.CONNECT_TIMEOUT;
+      }
+      return ioLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.RETHROW;
     }
     if (e instanceof InterruptedIOException) {
       return UpstreamFailure.RETHROW;
@@ -145,6 +192,26 @@ final class OkHttpExchange implements Exchange<Response> {
       return UpstreamFailure.CONNECT_FAILURE;
     }
     return UpstreamFailure.CONNECTION_TERMINATION;
+  }
+
+  @Override
+  public int status(Response response) {
+    return response.code();
+  }
+
+  @Override
+  public @org.jspecify.annotations.Nullable String header(Response response, String name) {
+    return response.header(name);
+  }
+
+  @Override
+  public void discard(Response response) {
+    response.close();
+  }
+
+  @Override
+  public boolean canResend() {
+    return original.body() == null || !original.body().isOneShot();
   }
 
   @Override

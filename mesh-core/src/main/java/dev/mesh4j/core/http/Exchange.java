@@ -20,6 +20,23 @@ public interface Exchange<R> {
    */
   R send(UpstreamRequest request) throws IOException;
 
+  /** The HTTP status of a response. */
+  int status(R response);
+
+  /** A response header's value, or null (e.g. {@code grpc-status} of a trailers-only reply). */
+  @org.jspecify.annotations.Nullable String header(R response, String name);
+
+  /** Releases a response the engine will not return (before a retry). */
+  void discard(R response);
+
+  /**
+   * Whether the request can be sent again: false when its body can be read only once (then the
+   * first failure is final, as a sidecar that cannot buffer it).
+   */
+  default boolean canResend() {
+    return true;
+  }
+
   /** How a failed attempt failed, from the exception {@link #send} threw. */
   UpstreamFailure classify(IOException failure);
 

@@ -13,6 +13,11 @@ public enum UpstreamFailure {
   CONNECTION_TERMINATION,
   /** The upstream reset the stream before response headers: 503 {@code UR}, "remote reset". */
   REMOTE_RESET,
+  /**
+   * The attempt's time budget ({@link UpstreamRequest#timeout()}) ran out before response
+   * headers: a per-try timeout (retried as a local reset) or the route timeout (504 {@code UT}).
+   */
+  TIMEOUT,
   /** The upstream spoke something that is not HTTP: 502 {@code UPE}. */
   PROTOCOL_ERROR,
   /**

@@ -26,6 +26,13 @@ import org.jspecify.annotations.Nullable;
  *     {@code sni}, else the logical host)
  * @param connectTimeout the connect timeout of the cluster ({@code connectionPool.tcp}), or
  *     null for the transport's own
+ * @param timeout how long this attempt may take until response headers (the per-try timeout or
+ *     what is left of the route timeout, whichever is shorter), or null for no limit; when it
+ *     runs out the transport fails the attempt with an exception it classifies as
+ *     {@link UpstreamFailure#TIMEOUT}
+ * @param responseTimeout how long, from the send, the whole response including its body may
+ *     take (what is left of the route timeout), or null for no limit; reading the body past it
+ *     fails, as Envoy resets a stream whose route timeout fires
  */
 public record UpstreamRequest(
     @Nullable Endpoint endpoint,
@@ -37,10 +44,19 @@ public record UpstreamRequest(
     int attempt,
     @Nullable ClientTlsSettings tls,
     @Nullable String sni,
-    @Nullable Duration connectTimeout) {
+    @Nullable Duration connectTimeout,
+    @Nullable Duration timeout,
+    @Nullable Duration responseTimeout) {
 
   /** The header carrying the attempt number, sent upstream on every attempt (as Istio does). */
   public static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
+
+  /** This request for another attempt. */
+  public UpstreamRequest withAttempt(int attempt, @Nullable Endpoint endpoint, @Nullable Duration timeout,
+      @Nullable Duration responseTimeout) {
+    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni,
+        connectTimeout, timeout, responseTimeout);
+  }
 
   /** Whether this goes to the address the application named rather than a chosen endpoint. */
   public boolean isPassthrough() {

@@ -34,6 +34,7 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
   }
 
   private final List<UpstreamRequest> mirrored = new ArrayList<>();
+  private final List<UpstreamRequest> attempts = new ArrayList<>();
   private final IOException failure;
   private final UpstreamFailure failureKind;
   private boolean completed;
@@ -50,11 +51,25 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
 
   @Override
   public Result send(UpstreamRequest request) throws IOException {
+    attempts.add(request);
     if (failure != null) {
       throw failure;
     }
     return new Result(request, null, new LinkedHashMap<>());
   }
+
+  @Override
+  public int status(Result response) {
+    return response.reply() != null ? response.reply().status() : 200;
+  }
+
+  @Override
+  public String header(Result response, String name) {
+    return response.responseHeaders().get(name);
+  }
+
+  @Override
+  public void discard(Result response) {}
 
   @Override
   public UpstreamFailure classify(IOException e) {
@@ -98,6 +113,11 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
   @Override
   public void mirror(UpstreamRequest request) {
     mirrored.add(request);
+  }
+
+  /** Every attempt sent, in order. */
+  public List<UpstreamRequest> attempts() {
+    return attempts;
   }
 
   public List<UpstreamRequest> mirrored() {

@@ -49,15 +49,47 @@ final class LocalReplies {
     return LocalReply.of(503, "UF", RESET_PREFIX + "reset reason: connection failure, transport failure reason: " + why);
   }
 
-  static LocalReply failure(UpstreamFailure failure) {
-    return switch (failure) {
-      case CONNECT_FAILURE -> LocalReply.of(503, "UF", RESET_PREFIX + "reset reason: remote connection failure");
-      case CONNECT_TIMEOUT -> LocalReply.of(503, "UF", RESET_PREFIX + "reset reason: connection timeout");
-      case CONNECTION_TERMINATION -> LocalReply.of(503, "UC", RESET_PREFIX + "reset reason: connection termination");
-      case REMOTE_RESET -> LocalReply.of(503, "UR", RESET_PREFIX + "reset reason: remote reset");
-      case PROTOCOL_ERROR -> LocalReply.of(502, "UPE", RESET_PREFIX + "reset reason: protocol error");
-      case RETHROW -> throw new IllegalArgumentException("not an upstream failure: rethrown, no local reply");
-    };
+  /** Envoy's route timeout reply. */
+  static final LocalReply ROUTE_TIMEOUT = LocalReply.of(504, "UT", "upstream request timeout");
+
+  /**
+   * The local reply for an attempt that failed before response headers.
+   *
+   * @param retried whether earlier attempts were made (Envoy then says "retried and the latest")
+   * @param retryLimitReached whether a retry was wanted but the limit was reached (flag URX)
+   */
+  static LocalReply failure(UpstreamFailure failure, boolean retried, boolean retryLimitReached) {
+    String flag;
+    String reason;
+    switch (failure) {
+      case CONNECT_FAILURE -> {
+        flag = "UF";
+        reason = "remote connection failure";
+      }
+      case CONNECT_TIMEOUT -> {
+        flag = "UF";
+        reason = "connection timeout";
+      }
+      case CONNECTION_TERMINATION -> {
+        flag = "UC";
+        reason = "connection termination";
+      }
+      case REMOTE_RESET -> {
+        flag = "UR";
+        reason = "remote reset";
+      }
+      case PROTOCOL_ERROR -> {
+        String flags = retryLimitReached ? "UPE,URX" : "UPE";
+        return LocalReply.of(502, flags, RESET_PREFIX + (retried ? "retried and the latest " : "")
+            + "reset reason: protocol error");
+      }
+      case TIMEOUT -> {
+        return LocalReply.of(504, retryLimitReached ? "UT,URX" : "UT", "upstream request timeout");
+      }
+      default -> throw new IllegalArgumentException("not an upstream failure: rethrown, no local reply");
+    }
+    return LocalReply.of(503, retryLimitReached ? flag + ",URX" : flag,
+        RESET_PREFIX + (retried ? "retried and the latest " : "") + "reset reason: " + reason);
   }
 
   static LocalReply direct(HttpDirectResponse d) {

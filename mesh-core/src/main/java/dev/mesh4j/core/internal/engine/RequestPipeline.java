@@ -3,6 +3,7 @@ package dev.mesh4j.core.internal.engine;
 import dev.mesh4j.api.config.HttpFaultInjection;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Sleeper;
+import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
@@ -12,6 +13,7 @@ import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.internal.routing.CompiledMatch;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
@@ -28,22 +30,23 @@ import org.jspecify.annotations.Nullable;
  * injected seams; thread-safe.
  */
 public final class RequestPipeline {
-  /** How often an injected delay checks whether the application cancelled the call. */
-  static final Duration CANCEL_CHECK = Duration.ofMillis(10);
-
   private final RandomSource random;
   private final Sleeper sleeper;
   private final boolean shadowHostSuffix;
-  /** Shared: a context without per-request state needs no allocation per pick. */
+  private final Ticker ticker;
+  private final AttemptLoop loop;
+  /** Shared: mirror picks need no per-request state. */
   private final PickContext pickContext;
 
   /**
    * @param shadowHostSuffix whether mirrored requests get {@code -shadow} appended to their
    *     host (Istio before 1.28; off by default since)
    */
-  public RequestPipeline(RandomSource random, Sleeper sleeper, boolean shadowHostSuffix) {
+  public RequestPipeline(RandomSource random, Sleeper sleeper, Ticker ticker, boolean shadowHostSuffix) {
     this.random = random;
     this.sleeper = sleeper;
+    this.ticker = ticker;
+    this.loop = new AttemptLoop(random, sleeper, ticker);
     this.shadowHostSuffix = shadowHostSuffix;
     this.pickContext = PickContext.of(random);
   }
@@ -79,6 +82,8 @@ public final class RequestPipeline {
         return exchange.reply(abort);
       }
     }
+    // The router's timer starts after the fault delay, as Envoy's fault filter runs before it.
+    long deadline = deadline(route.config().timeout());
     // One random value per request picks the weighted destination and samples mirrors, as
     // Envoy's stream id does.
     long streamRandom = random.nextLong();
@@ -92,45 +97,22 @@ public final class RequestPipeline {
     }
     String path = route.rewritePath(request.path(), match);
     String authority = dest.authority() != null ? dest.authority() : request.authority();
-    UpstreamRequest upstream;
-    UpstreamHost host = null;
-    if (cluster.isPassthrough()) {
-      upstream = passthrough(request, path, authority, dest.requestHeaders());
-    } else {
-      host = cluster.loadBalancer().pick(pickContext);
-      if (host == null) {
-        return exchange.reply(LocalReplies.NO_HEALTHY_UPSTREAM);
-      }
-      upstream = upstream(cluster, host, path, request.rawQuery(), authority, dest.requestHeaders(), request.host());
+    UpstreamRequest base = cluster.isPassthrough()
+        ? passthrough(request, path, authority, dest.requestHeaders())
+        : upstream(cluster, null, path, request.rawQuery(), authority, dest.requestHeaders(), request.host());
+    mirror(route, port, base, streamRandom, exchange);
+    RetryPolicy policy = route.retryPolicy();
+    Attempts attempts = new Attempts(random, policy.avoidPreviousHosts(), false, 0);
+    return loop.run(new AttemptLoop.Target(cluster, base, policy, dest.responseHeaders()), attempts, deadline, exchange);
+  }
+
+  private long deadline(@Nullable Duration timeout) {
+    if (timeout == null) {
+      return Long.MAX_VALUE;
     }
-    mirror(route, port, upstream, streamRandom, exchange);
-    R response;
-    if (host != null) {
-      host.state().requestStarted();
-    }
-    try {
-      response = exchange.send(upstream);
-    } catch (IOException e) {
-      if (host != null) {
-        host.state().requestEnded();
-      }
-      UpstreamFailure failure = exchange.classify(e);
-      if (failure == UpstreamFailure.RETHROW) {
-        throw e;
-      }
-      return exchange.reply(LocalReplies.failure(failure));
-    } catch (RuntimeException | Error e) {
-      if (host != null) {
-        host.state().requestEnded();
-      }
-      throw e;
-    }
-    if (host != null) {
-      UpstreamHost done = host;
-      response = exchange.whenComplete(response, () -> done.state().requestEnded());
-    }
-    HeaderMutation responseHeaders = dest.responseHeaders();
-    return responseHeaders.isEmpty() ? response : exchange.mutateResponse(response, responseHeaders);
+    long now = ticker.nanos();
+    long t = timeout.toNanos();
+    return now > Long.MAX_VALUE - t ? Long.MAX_VALUE : now + t;
   }
 
   private <R> R respond(Exchange<R> exchange, LocalReply reply, HeaderMutation responseHeaders) {
@@ -160,20 +142,7 @@ public final class RequestPipeline {
   }
 
   private void sleep(Duration delay, Exchange<?> exchange) throws IOException {
-    Duration left = delay;
-    try {
-      while (!left.isZero() && !left.isNegative()) {
-        if (exchange.isCancelled()) {
-          throw new InterruptedIOException("canceled during injected delay");
-        }
-        Duration step = left.compareTo(CANCEL_CHECK) < 0 ? left : CANCEL_CHECK;
-        sleeper.sleep(step);
-        left = left.minus(step);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted during injected delay");
-    }
+    loop.waitCancellably(delay, exchange);
   }
 
   private void mirror(CompiledRoute route, int port, UpstreamRequest main, long streamRandom,
@@ -192,8 +161,9 @@ public final class RequestPipeline {
       }
       String authority = shadowHostSuffix ? shadowAuthority(main.authority()) : main.authority();
       exchange.mirror(h == null
-          ? new UpstreamRequest(null, main.scheme(), main.path(), main.rawQuery(), authority, main.headers(), 1, null, null, null)
-          : upstream(c, h, main.path(), main.rawQuery(), authority, main.headers(), c.key().host()));
+          ? new UpstreamRequest(null, main.scheme(), main.path(), main.rawQuery(), authority, main.headers(), 1,
+              null, null, null, null, null)
+          : upstream(c, h, main.path(), main.rawQuery(), authority, main.headers(), c.key().host()).withAttempt(1, h.endpoint(), null, null));
     }
   }
 
@@ -209,16 +179,17 @@ public final class RequestPipeline {
   private static UpstreamRequest passthrough(MeshRequest request, String path, String authority,
       HeaderMutation headers) {
     return new UpstreamRequest(null, request.scheme(), path, request.rawQuery(), authority, headers, 1,
-        null, null, null);
+        null, null, AttemptLoop.DEFAULT_CONNECT_TIMEOUT, null, null);
   }
 
-  private static UpstreamRequest upstream(Cluster cluster, UpstreamHost host, String path,
+  private static UpstreamRequest upstream(Cluster cluster, @Nullable UpstreamHost host, String path,
       @Nullable String query, String authority, HeaderMutation headers, String logicalHost) {
     var tls = cluster.tls();
     String sni = tls == null ? null : tls.sni() != null ? tls.sni() : logicalHost;
     var pool = cluster.policy().connectionPool();
-    Duration connectTimeout = pool == null || pool.tcp() == null ? null : pool.tcp().connectTimeout();
-    return new UpstreamRequest(host.endpoint(), tls == null ? "http" : "https", path, query, authority,
-        headers, 1, tls, sni, connectTimeout);
+    Duration connectTimeout = pool == null || pool.tcp() == null || pool.tcp().connectTimeout() == null
+        ? AttemptLoop.DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
+    return new UpstreamRequest(host == null ? null : host.endpoint(), tls == null ? "http" : "https", path,
+        query, authority, headers, 1, tls, sni, connectTimeout, null, null);
   }
 }

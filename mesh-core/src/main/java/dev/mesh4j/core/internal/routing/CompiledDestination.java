@@ -47,6 +47,11 @@ public final class CompiledDestination {
     return byPort.get(requestPort);
   }
 
+  /** The fixed cluster, or any of the per-port ones (for policies that do not depend on the port). */
+  public @Nullable Cluster anyCluster() {
+    return fixed != null ? fixed : byPort.isEmpty() ? null : byPort.values().iterator().next();
+  }
+
   /** Why there is no cluster (for explain and warnings), or null when there is one. */
   public @Nullable String missing() {
     return missing;

@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import dev.mesh4j.api.config.HttpRoute;
 import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.api.config.VirtualService;
+import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +20,7 @@ public final class CompiledRoute {
   private final List<CompiledMatch> matches = new ArrayList<>();
   private @Nullable RouteAction action;
   private List<Mirror> mirrors = List.of();
+  private RetryPolicy retryPolicy = RetryPolicy.NONE;
   private final @Nullable String prefixRewrite;
   private final @Nullable Pattern regexRewrite;
   private final String regexSubstitution;
@@ -45,6 +47,15 @@ public final class CompiledRoute {
 
   void setAction(RouteAction action) {
     this.action = action;
+  }
+
+  void setRetryPolicy(RetryPolicy retryPolicy) {
+    this.retryPolicy = retryPolicy;
+  }
+
+  /** The retry policy in force (Istio's default when the route sets none). */
+  public RetryPolicy retryPolicy() {
+    return retryPolicy;
   }
 
   void setMirrors(List<Mirror> mirrors) {

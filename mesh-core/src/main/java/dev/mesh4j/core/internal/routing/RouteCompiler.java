@@ -16,6 +16,7 @@ import dev.mesh4j.core.internal.config.Hosts;
 import dev.mesh4j.core.internal.config.Problems;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.discovery.ServiceCatalog;
+import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -75,8 +76,23 @@ public final class RouteCompiler {
     route.addMatch(new CompiledMatch(route, -1, null, List.of(), null, ""));
     CompiledDestination d = destination(service.hostname(), null, null, 100,
         HeaderMutation.NONE, HeaderMutation.NONE, null, null, "");
-    route.setAction(new RouteAction.Forward(List.of(d), new long[] {100}, 100));
+    RouteAction action = new RouteAction.Forward(List.of(d), new long[] {100}, 100);
+    route.setAction(action);
+    route.setRetryPolicy(RetryPolicy.of(null, hashes(action)));
     return route;
+  }
+
+  /**
+   * Whether the route has one destination whose cluster balances by consistent hash: Istio then
+   * drops the previous-hosts retry predicate so retries stay on the hashed endpoint.
+   */
+  private static boolean hashes(RouteAction action) {
+    if (!(action instanceof RouteAction.Forward f) || f.destinations().size() != 1) {
+      return false;
+    }
+    CompiledDestination d = f.destinations().get(0);
+    Cluster c = d.anyCluster();
+    return c != null && c.policy().loadBalancer() != null && c.policy().loadBalancer().consistentHash() != null;
   }
 
   private void inlineDelegate(VirtualService root, HttpRoute r, String label, List<CompiledRoute> out) {
@@ -126,7 +142,9 @@ public final class RouteCompiler {
         return null;
       }
     }
-    route.setAction(action(declaring, r, path));
+    RouteAction action = action(declaring, r, path);
+    route.setAction(action);
+    route.setRetryPolicy(RetryPolicy.of(r.retries(), hashes(action)));
     List<CompiledRoute.Mirror> mirrors = new ArrayList<>();
     for (int i = 0; i < r.mirrors().size(); i++) {
       var m = r.mirrors().get(i);
