@@ -79,6 +79,9 @@ public final class ClusterState {
   }
 
   void subscribe(AbstractLoadBalancer<?> balancer) {
+    // Balancers of dropped snapshots are collected; forget them here too, so that reloads
+    // without health changes do not grow the list.
+    balancers.removeIf(ref -> ref.get() == null);
     balancers.add(new WeakReference<>(balancer));
   }
 
