@@ -86,6 +86,7 @@ public final class LoadBalancers {
     return switch (simple) {
       case ROUND_ROBIN -> new RoundRobinLoadBalancer(hosts, state, panicThreshold);
       case RANDOM -> new RandomLoadBalancer(hosts, state, panicThreshold);
+      // PASSTHROUGH was rejected above; it is listed only to keep the switch exhaustive.
       case UNSPECIFIED, LEAST_CONN, LEAST_REQUEST, PASSTHROUGH ->
           new LeastRequestLoadBalancer(hosts, state, panicThreshold);
     };
