@@ -81,7 +81,9 @@ public final class Mesh implements AutoCloseable {
     this.workload = b.workload();
     this.registry = b.registry;
     this.dns = new DnsCache(b.dnsResolver);
-    this.compiler = new SnapshotCompiler(workload, dns, new ClusterStates(b.random));
+    Scheduler background = scheduler;
+    this.compiler = new SnapshotCompiler(workload, dns,
+        new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)));
     this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix);
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;

@@ -3,6 +3,7 @@ package dev.mesh4j.core.internal.cluster;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.core.internal.lb.ClusterState;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,13 +14,19 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ClusterStates {
   private final ConcurrentHashMap<ClusterKey, ClusterState> states = new ConcurrentHashMap<>();
   private final RandomSource random;
+  private final Executor rebuildExecutor;
 
-  public ClusterStates(RandomSource random) {
+  /**
+   * @param rebuildExecutor where balancers rebuild their tables after a health change, off the
+   *     request thread that ejected or restored an endpoint
+   */
+  public ClusterStates(RandomSource random, Executor rebuildExecutor) {
     this.random = random;
+    this.rebuildExecutor = rebuildExecutor;
   }
 
   public ClusterState state(ClusterKey key) {
-    return states.computeIfAbsent(key, k -> new ClusterState(random));
+    return states.computeIfAbsent(key, k -> new ClusterState(random, rebuildExecutor));
   }
 
   /** Forgets clusters that no longer exist. */

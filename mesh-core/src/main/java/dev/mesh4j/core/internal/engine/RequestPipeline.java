@@ -13,6 +13,7 @@ import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.lb.hash.RequestHash;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.internal.routing.CompiledMatch;
@@ -22,6 +23,8 @@ import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -102,8 +105,18 @@ public final class RequestPipeline {
         : upstream(cluster, null, path, request.rawQuery(), authority, dest.requestHeaders(), request.host());
     mirror(route, port, base, streamRandom, exchange);
     RetryPolicy policy = route.retryPolicy();
-    Attempts attempts = new Attempts(random, policy.avoidPreviousHosts(), false, 0);
-    return loop.run(new AttemptLoop.Target(cluster, base, policy, dest.responseHeaders()), attempts, deadline, exchange);
+    // Envoy hashes once per request and keeps the hash for every retry.
+    RequestHash hash = route.hasher() == null ? RequestHash.NONE : route.hasher().hash(request, random);
+    Attempts attempts = new Attempts(random, policy.avoidPreviousHosts(), hash.present(), hash.value());
+    HeaderMutation responseHeaders = dest.responseHeaders();
+    if (!hash.setCookies().isEmpty()) {
+      List<HeaderMutation.Op> cookies = new ArrayList<>();
+      for (String cookie : hash.setCookies()) {
+        cookies.add(new HeaderMutation.Op(HeaderMutation.Kind.ADD, "set-cookie", cookie));
+      }
+      responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
+    }
+    return loop.run(new AttemptLoop.Target(cluster, base, policy, responseHeaders), attempts, deadline, exchange);
   }
 
   private long deadline(@Nullable Duration timeout) {

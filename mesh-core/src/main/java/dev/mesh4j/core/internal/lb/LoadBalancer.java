@@ -24,4 +24,12 @@ public interface LoadBalancer {
 
   /** A short name of the algorithm, for explain output ({@code ROUND_ROBIN}, …). */
   String name();
+
+  /**
+   * Whether the cluster is in panic now (too few healthy hosts, SPEC §8), so that picks go to
+   * all hosts, ejected ones included.
+   */
+  default boolean inPanic() {
+    return false;
+  }
 }

@@ -1,60 +1,47 @@
 package dev.mesh4j.core.internal.lb;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
- * Weighted round robin over healthy hosts, starting at a random offset per cluster so that many
- * clients do not hit the first endpoint together.
+ * {@code ROUND_ROBIN}: weighted round robin over the usable hosts, from a random start offset
+ * per cluster so that many clients do not hit the first endpoint together.
  *
- * <p>Equal weights rotate through the hosts. Unequal weights follow a precomputed smooth
- * weighted schedule (each host appears {@code weight} times per cycle, interleaved rather than
- * in bursts), which gives the exact shares Envoy's weighted round robin converges to. The
- * position is one lock-free counter in the {@link ClusterState}.
+ * <p>Envoy ({@code round_robin_lb.h} {@code RoundRobinLoadBalancer::unweightedHostPick},
+ * {@code load_balancer_impl.cc} {@code EdfLoadBalancerBase::refresh}) walks the host list with
+ * an index seeded at random when all weights are equal, and runs an EDF scheduler when they
+ * differ. Equal weights here are the same walk. Unequal weights follow a smooth weighted
+ * schedule precomputed per table (each step adds every weight to its host's credit, picks the
+ * largest credit and subtracts the total): each host appears {@code weight} times per cycle,
+ * interleaved, which are exactly the shares EDF's deadlines {@code 1/weight} give, without EDF's
+ * lock. Envoy checks equality on the hosts actually used (healthy, or all in panic); so does
+ * the table.
+ *
+ * <p>The position is one lock-free counter in the {@link ClusterState}, so a rebuilt balancer
+ * (health change, reload) continues the rotation. Schedules are capped at {@link #MAX_SCHEDULE}
+ * slots; larger weight totals are scaled down (each weight at least 1), which keeps memory
+ * bounded at the price of rounding very uneven weights.
+ *
+ * <p>Thread-safe and lock-free; picks allocate nothing.
  */
-final class RoundRobinLoadBalancer implements LoadBalancer {
+final class RoundRobinLoadBalancer extends AbstractLoadBalancer<RoundRobinLoadBalancer.Schedule> {
   /** Above this many slots per cycle the schedule is scaled down to keep memory bounded. */
   static final int MAX_SCHEDULE = 1 << 16;
 
-  private final List<UpstreamHost> hosts;
-  private final ClusterState state;
-  private final UpstreamHost[] schedule;
-
-  RoundRobinLoadBalancer(List<UpstreamHost> hosts, ClusterState state) {
-    this.hosts = List.copyOf(hosts);
-    this.state = state;
-    this.schedule = schedule(this.hosts);
+  RoundRobinLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold) {
+    super(hosts, state, panicThreshold);
+    start();
   }
 
   @Override
-  public @Nullable UpstreamHost pick(PickContext context) {
-    int n = schedule.length;
-    if (n == 0) {
-      return null;
-    }
-    long start = state.roundRobin().getAndIncrement();
-    // Walk from the scheduled slot to the next healthy host not to be avoided; fall back to
-    // the first healthy one when every healthy host is to be avoided.
-    UpstreamHost fallback = null;
-    for (int i = 0; i < n; i++) {
-      UpstreamHost h = schedule[(int) Long.remainderUnsigned(start + i, n)];
-      if (!h.isHealthy()) {
-        continue;
-      }
-      if (!context.shouldAvoid(h)) {
-        return h;
-      }
-      if (fallback == null) {
-        fallback = h;
-      }
-    }
-    return fallback;
+  Schedule build(UpstreamHost[] usable, boolean panic, long version) {
+    return new Schedule(usable, panic, version, schedule(usable));
   }
 
   @Override
-  public List<UpstreamHost> hosts() {
-    return hosts;
+  UpstreamHost choose(Schedule t, PickContext context, long seed, int attempt) {
+    UpstreamHost[] s = t.slots;
+    long position = state.roundRobin().getAndIncrement() & Long.MAX_VALUE;
+    return walkOn(t, s, (int) (position % s.length));
   }
 
   @Override
@@ -62,39 +49,45 @@ final class RoundRobinLoadBalancer implements LoadBalancer {
     return "ROUND_ROBIN";
   }
 
-  /** Smooth weighted round robin (each step: add weights, pick the max, subtract the total). */
-  static UpstreamHost[] schedule(List<UpstreamHost> hosts) {
-    if (hosts.isEmpty()) {
-      return new UpstreamHost[0];
-    }
-    boolean equal = hosts.stream().allMatch(h -> h.weight() == hosts.get(0).weight());
-    if (equal) {
-      return hosts.toArray(new UpstreamHost[0]);
+  /** The hosts in round-robin order for one cycle. */
+  static UpstreamHost[] schedule(UpstreamHost[] hosts) {
+    if (Weights.allEqual(hosts)) {
+      return hosts;
     }
     long total = 0;
     for (UpstreamHost h : hosts) {
       total += h.weight();
     }
-    long[] weights = new long[hosts.size()];
     long divisor = total > MAX_SCHEDULE ? (total + MAX_SCHEDULE - 1) / MAX_SCHEDULE : 1;
+    long[] weights = new long[hosts.length];
     total = 0;
     for (int i = 0; i < weights.length; i++) {
-      weights[i] = Math.max(1, hosts.get(i).weight() / divisor);
+      weights[i] = Math.max(1, hosts[i].weight() / divisor);
       total += weights[i];
     }
-    long[] current = new long[weights.length];
-    List<UpstreamHost> out = new ArrayList<>((int) total);
-    for (long step = 0; step < total; step++) {
+    long[] credit = new long[weights.length];
+    UpstreamHost[] out = new UpstreamHost[(int) total];
+    for (int step = 0; step < out.length; step++) {
       int best = 0;
       for (int i = 0; i < weights.length; i++) {
-        current[i] += weights[i];
-        if (current[i] > current[best]) {
+        credit[i] += weights[i];
+        if (credit[i] > credit[best]) {
           best = i;
         }
       }
-      current[best] -= total;
-      out.add(hosts.get(best));
+      credit[best] -= total;
+      out[step] = hosts[best];
     }
-    return out.toArray(new UpstreamHost[0]);
+    return out;
+  }
+
+  /** The usable hosts and their round-robin cycle. */
+  static final class Schedule extends Table {
+    final UpstreamHost[] slots;
+
+    Schedule(UpstreamHost[] hosts, boolean panic, long version, UpstreamHost[] slots) {
+      super(hosts, panic, version);
+      this.slots = slots;
+    }
   }
 }

@@ -6,14 +6,21 @@ import dev.mesh4j.api.endpoint.Endpoint;
 
 /**
  * An endpoint as a member of one cluster: its immutable description and its shared state.
+ * Immutable; the state it points to is thread-safe.
  *
  * @param endpoint the address, labels and weight
- * @param state the in-flight counter and health, kept across snapshots
+ * @param state the in-flight counter and health, kept across snapshots; must come from the
+ *     {@link ClusterState} of the balancer the host is given to
  */
 public record UpstreamHost(Endpoint endpoint, EndpointState state) {
   public UpstreamHost {
     requireNonNull(endpoint, "endpoint");
     requireNonNull(state, "state");
+  }
+
+  /** This endpoint in a cluster, with the cluster's state for it. */
+  public static UpstreamHost of(Endpoint endpoint, ClusterState cluster) {
+    return new UpstreamHost(endpoint, cluster.endpoint(endpoint));
   }
 
   public int weight() {
@@ -22,6 +29,10 @@ public record UpstreamHost(Endpoint endpoint, EndpointState state) {
 
   public boolean isHealthy() {
     return !state.isEjected();
+  }
+
+  public int activeRequests() {
+    return state.activeRequests();
   }
 
   @Override

@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import dev.mesh4j.api.config.HttpRoute;
 import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.api.config.VirtualService;
+import dev.mesh4j.core.internal.lb.hash.RequestHasher;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class CompiledRoute {
   private @Nullable RouteAction action;
   private List<Mirror> mirrors = List.of();
   private RetryPolicy retryPolicy = RetryPolicy.NONE;
+  private @Nullable RequestHasher hasher;
   private final @Nullable String prefixRewrite;
   private final @Nullable Pattern regexRewrite;
   private final String regexSubstitution;
@@ -47,6 +49,18 @@ public final class CompiledRoute {
 
   void setAction(RouteAction action) {
     this.action = action;
+  }
+
+  void setHasher(@Nullable RequestHasher hasher) {
+    this.hasher = hasher;
+  }
+
+  /**
+   * The route's consistent-hash policies (one per destination whose cluster hashes, as Istio
+   * appends them, weighted routes included), or null when requests on this route are not hashed.
+   */
+  public @Nullable RequestHasher hasher() {
+    return hasher;
   }
 
   void setRetryPolicy(RetryPolicy retryPolicy) {

@@ -1,6 +1,7 @@
 package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.api.config.ConfigOrigin;
+import dev.mesh4j.api.config.ConsistentHashLb;
 import dev.mesh4j.api.config.Destination;
 import dev.mesh4j.api.config.HttpMatchRequest;
 import dev.mesh4j.api.config.HttpRoute;
@@ -16,6 +17,7 @@ import dev.mesh4j.core.internal.config.Hosts;
 import dev.mesh4j.core.internal.config.Problems;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.discovery.ServiceCatalog;
+import dev.mesh4j.core.internal.lb.hash.RequestHasher;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +38,7 @@ public final class RouteCompiler {
   private final Function<ClusterKey, @Nullable Cluster> clusters;
   private final Function<String, @Nullable VirtualService> delegates;
   private final Problems problems;
+  private final String sourceIp;
 
   /**
    * @param clusters the snapshot's clusters by key (null when a subset is not defined)
@@ -49,6 +52,7 @@ public final class RouteCompiler {
     this.clusters = clusters;
     this.delegates = delegates;
     this.problems = problems;
+    this.sourceIp = RequestHasher.sourceIp(workload);
   }
 
   /** The compiled VirtualService, or null when none of its routes can apply to this workload. */
@@ -79,6 +83,7 @@ public final class RouteCompiler {
     RouteAction action = new RouteAction.Forward(List.of(d), new long[] {100}, 100);
     route.setAction(action);
     route.setRetryPolicy(RetryPolicy.of(null, hashes(action)));
+    route.setHasher(hasher(action));
     return route;
   }
 
@@ -93,6 +98,29 @@ public final class RouteCompiler {
     CompiledDestination d = f.destinations().get(0);
     Cluster c = d.anyCluster();
     return c != null && c.policy().loadBalancer() != null && c.policy().loadBalancer().consistentHash() != null;
+  }
+
+  /**
+   * The route's hash policies: Istio appends one per destination whose DestinationRule hashes
+   * ({@code route.go} {@code processDestination}, {@code processWeightedDestination}), weighted
+   * routes included and zero-weight destinations skipped; Envoy combines several. The weighted
+   * pick itself stays random, so on a weighted route stickiness holds within each subset.
+   */
+  private @Nullable RequestHasher hasher(RouteAction action) {
+    if (!(action instanceof RouteAction.Forward f)) {
+      return null;
+    }
+    List<ConsistentHashLb> policies = new ArrayList<>();
+    for (CompiledDestination d : f.destinations()) {
+      if (f.destinations().size() > 1 && d.weight() == 0) {
+        continue;
+      }
+      Cluster c = d.anyCluster();
+      if (c != null && c.policy().loadBalancer() != null && c.policy().loadBalancer().consistentHash() != null) {
+        policies.add(c.policy().loadBalancer().consistentHash());
+      }
+    }
+    return policies.isEmpty() ? null : RequestHasher.of(policies, sourceIp);
   }
 
   private void inlineDelegate(VirtualService root, HttpRoute r, String label, List<CompiledRoute> out) {
@@ -145,6 +173,7 @@ public final class RouteCompiler {
     RouteAction action = action(declaring, r, path);
     route.setAction(action);
     route.setRetryPolicy(RetryPolicy.of(r.retries(), hashes(action)));
+    route.setHasher(hasher(action));
     List<CompiledRoute.Mirror> mirrors = new ArrayList<>();
     for (int i = 0; i < r.mirrors().size(); i++) {
       var m = r.mirrors().get(i);

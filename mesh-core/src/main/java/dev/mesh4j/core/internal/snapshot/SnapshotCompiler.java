@@ -160,15 +160,15 @@ public final class SnapshotCompiler {
     Set<String> hostPorts = new HashSet<>();
     for (Endpoint e : s.endpoints(port.number())) {
       if (subset == null || e.hasLabels(subset.labels())) {
-        hosts.add(new UpstreamHost(e, state.endpoint(e)));
+        hosts.add(UpstreamHost.of(e, state));
         hostPorts.add(e.hostPort());
       }
     }
     state.retain(hostPorts);
     LoadBalancerSettings lb = policy.loadBalancer();
-    boolean passthrough = s.isPassthrough()
-        || (lb != null && lb.simple() == LoadBalancerSettings.SimpleLb.PASSTHROUGH);
-    LoadBalancer balancer = passthrough ? null : LoadBalancers.create(lb, hosts, state);
+    boolean passthrough = s.isPassthrough() || LoadBalancers.isPassthrough(lb);
+    LoadBalancer balancer = passthrough ? null
+        : LoadBalancers.create(lb, LoadBalancers.panicThreshold(policy.outlierDetection()), hosts, state);
     ClientTlsSettings tls = policy.tls();
     String failure = null;
     if (tls != null && tls.mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL) {
