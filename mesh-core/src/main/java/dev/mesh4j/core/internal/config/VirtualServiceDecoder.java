@@ -262,7 +262,7 @@ final class VirtualServiceDecoder {
     if (authority != null && authority.isEmpty()) {
       n.get("authority").error("redirect authority must not be empty");
     }
-    return new HttpRedirect(uri, authority, port, derive, scheme,
+    return new HttpRedirect(uri, null, authority, port, derive, scheme,
         code == null || code == 0 ? HttpRedirect.DEFAULT_REDIRECT_CODE : code);
   }
 
