@@ -46,16 +46,13 @@ public final class Node {
     return new Node(json, "", origin, problems);
   }
 
-  public String path() {
-    return path;
+  /** The value as parsed (for comparing values as written). */
+  public JsonNode json() {
+    return json;
   }
 
   public ConfigOrigin origin() {
     return origin;
-  }
-
-  public Problems problems() {
-    return problems;
   }
 
   /** Whether the value is absent or an explicit {@code null}. */
@@ -69,12 +66,6 @@ public final class Node {
 
   public boolean isArray() {
     return json.isArray();
-  }
-
-  /** Whether the object has this field with a non-null value. */
-  public boolean has(String field) {
-    JsonNode v = json.get(field);
-    return v != null && !v.isNull();
   }
 
   /** The names of the fields of this object, in document order. */
@@ -239,18 +230,28 @@ public final class Node {
     return v;
   }
 
+  /** A proto {@code int32}: any value of that range. */
+  public @Nullable Integer asInt32() {
+    Long v = asLong(Integer.MIN_VALUE, Integer.MAX_VALUE);
+    return v == null ? null : v.intValue();
+  }
+
+  /** A proto {@code uint32} (or {@code UInt32Value}), as a long since it may exceed an int. */
+  public @Nullable Long asUint32() {
+    return asLong(0, 0xFFFF_FFFFL);
+  }
+
+  /**
+   * A string field read as proto3 does: absent and empty are the same, so this returns "" for
+   * both (Istio's checks are {@code field != ""}).
+   */
+  public String text(String field) {
+    String s = get(field).asString();
+    return s == null ? "" : s;
+  }
+
   public @Nullable Integer asInt(long min, long max) {
     Long v = asLong(min, max);
-    return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
-  }
-
-  public @Nullable Integer integer(String field, long min, long max) {
-    return get(field).asInt(min, max);
-  }
-
-  /** An unsigned 32-bit protobuf value ({@code UInt32Value}). */
-  public @Nullable Integer uint32(String field) {
-    Long v = get(field).asLong(0, 0xFFFF_FFFFL);
     return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
   }
 
@@ -291,8 +292,9 @@ public final class Node {
   }
 
   /**
-   * A duration in Istio's format ({@code 1.5s}, {@code 200ms}, {@code 1m}, {@code 1h30m}).
-   * Istio's rules: millisecond granularity and at least 1ms, unless {@code allowZero}.
+   * A duration in Istio's format ({@code 1.5s}, {@code 200ms}, {@code 1m}, {@code 1h30m}),
+   * checked as Istio's {@code agent.ValidateDuration}: at least 1ms and whole milliseconds. With
+   * {@code allowZero}, zero is accepted too (where Istio lets 0 disable something).
    */
   public @Nullable Duration asDuration(boolean allowZero) {
     String s = asString();
@@ -306,16 +308,15 @@ public final class Node {
       error("invalid duration \"" + s + "\": " + e.getMessage());
       return null;
     }
-    if (d.isNegative()) {
-      error("duration must not be negative (" + s + ")");
+    if (allowZero && d.isZero()) {
+      return d;
+    }
+    if (d.compareTo(Duration.ofMillis(1)) < 0) {
+      error("duration must be greater than 1ms (" + s + ")");
       return null;
     }
     if (d.getNano() % 1_000_000 != 0) {
       error("only durations to ms precision are supported (" + s + ")");
-      return null;
-    }
-    if (!allowZero && d.compareTo(Duration.ofMillis(1)) < 0) {
-      error("duration must be at least 1ms (" + s + ")");
       return null;
     }
     return d;
@@ -445,9 +446,5 @@ public final class Node {
   @Override
   public String toString() {
     return origin + " " + path;
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }
