@@ -274,9 +274,9 @@ final class TrafficPolicyDecoder {
     if (m == ClientTlsSettings.TlsMode.DISABLE && anyFile) {
       n.warn("certificates are ignored with mode DISABLE");
     }
-    if (m == ClientTlsSettings.TlsMode.ISTIO_MUTUAL && (anyFile || !sni.isEmpty() || !sans.isEmpty())) {
-      n.warn("ISTIO_MUTUAL uses the workload identity; certificates, credentialName, sni and "
-          + "subjectAltNames given here are ignored");
+    if (m == ClientTlsSettings.TlsMode.ISTIO_MUTUAL && anyFile) {
+      n.warn("ISTIO_MUTUAL uses the workload identity; certificates and credentialName given "
+          + "here are ignored");
     }
     return new ClientTlsSettings(m, blankToNull(cert), blankToNull(key), blankToNull(ca),
         blankToNull(credential), sans, blankToNull(sni), skip);
