@@ -116,8 +116,9 @@ final class HeaderRules {
         }
         continue;
       }
-      boolean ok = request ? checkSetName(at, name) : checkOperationName(at, name);
-      if (ok & checkValue(at, v)) {
+      boolean nameOk = request ? checkSetName(at, name) : checkOperationName(at, name);
+      boolean valueOk = checkValue(at, v);
+      if (nameOk && valueOk) {
         out.put(name.toLowerCase(Locale.ROOT), v);
       }
     }
