@@ -113,10 +113,10 @@ final class CommonDecoders {
       valid = false;
     } else {
       String why = Hosts.validateWildcardDomain(host);
-      if (why != null) {
+      if (why != null && !n.get("host").isUnreadable()) {
         n.get("host").error(why);
-        valid = false;
       }
+      valid &= why == null;
     }
     String subset = n.text("subset");
     if (!subset.isEmpty() && !Hosts.isDns1123Label(subset)) {

@@ -20,7 +20,7 @@ final class DestinationRuleDecoder {
   static DestinationRule decode(ObjectMeta meta, Node spec) {
     String host = spec.text("host");
     String why = Hosts.validateWildcardDomain(host);
-    if (why != null) {
+    if (why != null && !spec.get("host").isUnreadable()) {
       spec.get("host").error(why);
     }
     String ns = meta.namespace();

@@ -54,6 +54,11 @@ public final class Node {
     return origin;
   }
 
+  /** Whether reading this value already failed (so checks of its content can be skipped). */
+  public boolean isUnreadable() {
+    return typeReported;
+  }
+
   /** Whether the value is absent or an explicit {@code null}. */
   public boolean isMissing() {
     return json.isMissingNode() || json.isNull();
@@ -106,7 +111,7 @@ public final class Node {
       return List.of();
     }
     if (!json.isArray()) {
-      error("expected a list, got " + describe(json));
+      typeError("expected a list, got " + describe(json));
       return List.of();
     }
     List<Node> out = new ArrayList<>(json.size());
@@ -132,7 +137,7 @@ public final class Node {
       return out;
     }
     if (!json.isObject()) {
-      error("expected a map, got " + describe(json));
+      typeError("expected a map, got " + describe(json));
       return out;
     }
     markAllRead();
@@ -163,10 +168,7 @@ public final class Node {
       return false;
     }
     if (!json.isObject()) {
-      if (!typeReported) {
-        typeReported = true;
-        error("expected a map, got " + describe(json));
-      }
+      typeError("expected a map, got " + describe(json));
       return false;
     }
     return true;
@@ -183,7 +185,7 @@ public final class Node {
         // YAML often turns "1.0" or "true" into scalars of another type; the text is meant.
         return json.asText();
       }
-      error("expected a string, got " + describe(json));
+      typeError("expected a string, got " + describe(json));
       return null;
     }
     return json.textValue();
@@ -219,11 +221,11 @@ public final class Node {
       // Protobuf JSON accepts integers as strings.
       v = Long.parseLong(json.textValue());
     } else {
-      error("expected an integer, got " + describe(json));
+      typeError("expected an integer, got " + describe(json));
       return null;
     }
     if (v < min || v > max) {
-      error(rangeMessage(v, min, max));
+      typeError(rangeMessage(v, min, max));
       return null;
     }
     return v;
@@ -268,7 +270,7 @@ public final class Node {
         // fall through
       }
     }
-    error("expected a number, got " + describe(json));
+    typeError("expected a number, got " + describe(json));
     return null;
   }
 
@@ -282,7 +284,7 @@ public final class Node {
     if (json.isTextual() && (json.textValue().equals("true") || json.textValue().equals("false"))) {
       return Boolean.parseBoolean(json.textValue());
     }
-    error("expected true or false, got " + describe(json));
+    typeError("expected true or false, got " + describe(json));
     return null;
   }
 
@@ -347,7 +349,7 @@ public final class Node {
     for (E e : values) {
       allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name());
     }
-    error("unknown value " + describe(json) + " (expected one of: " + allowed + ")");
+    typeError("unknown value " + describe(json) + " (expected one of: " + allowed + ")");
     return null;
   }
 
@@ -389,6 +391,17 @@ public final class Node {
 
   public void error(String message) {
     problems.error(origin, path, message);
+  }
+
+  /**
+   * A value that cannot be read (wrong type, out of range, unknown enum name), reported once
+   * however often the value is read: several checks may read the same field.
+   */
+  private void typeError(String message) {
+    if (!typeReported) {
+      typeReported = true;
+      error(message);
+    }
   }
 
   public void warn(String message) {
