@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param ringHashMinimumRingSize ring hash with this minimum ring size (from {@code ringHash}
  *     or the deprecated {@code minimumRingSize}); null when not given
  * @param maglevTableSize Maglev with this table size; null when Maglev is not chosen
- * @param maglev whether Maglev was chosen ({@code maglev: {}} selects it with the default size)
+ * @param maglev whether Maglev was chosen (with a prime {@code tableSize} below 5000011)
  */
 public record ConsistentHashLb(
     @Nullable String httpHeaderName,

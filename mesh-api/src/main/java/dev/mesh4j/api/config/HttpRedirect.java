@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
  * An HTTP redirect answered by mesh4j itself ({@code HTTPRedirect}); nothing is sent upstream.
  *
  * @param uri replaces the path of the request ({@code null} keeps it)
+ * @param prefixRewrite replaces the part of the path the route's {@code uri.prefix} match
+ *     consumed (Envoy's {@code prefix_rewrite}); only one of {@code uri} and this is set
  * @param authority replaces the authority
  * @param port the port of the redirect location
  * @param derivePort how to derive the port when {@code port} is not given
@@ -14,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  */
 public record HttpRedirect(
     @Nullable String uri,
+    @Nullable String prefixRewrite,
     @Nullable String authority,
     @Nullable Integer port,
     @Nullable DerivePort derivePort,

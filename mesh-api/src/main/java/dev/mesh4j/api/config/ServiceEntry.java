@@ -47,7 +47,13 @@ public record ServiceEntry(
     /** Endpoints are host names resolved by DNS; every address is an endpoint. */
     DNS,
     /** One logical endpoint: connect to the first address DNS returns. */
-    DNS_ROUND_ROBIN
+    DNS_ROUND_ROBIN,
+    /**
+     * The hosts are wildcards and each request goes to the host it names, resolved by DNS at
+     * request time (Envoy's dynamic forward proxy); in-process that is the address the
+     * application asked for, as with {@link #NONE}.
+     */
+    DYNAMIC_DNS
   }
 
   public ServiceEntry {

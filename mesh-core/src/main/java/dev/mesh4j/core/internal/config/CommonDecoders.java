@@ -3,257 +3,342 @@ package dev.mesh4j.core.internal.config;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.mesh4j.api.config.Destination;
-import dev.mesh4j.api.config.HeaderOperations;
-import dev.mesh4j.api.config.Headers;
 import dev.mesh4j.api.config.StringMatch;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
 import org.jspecify.annotations.Nullable;
 
-/** Decoders for the parts several kinds share. Stateless. */
+/**
+ * Decoders for the parts several kinds share: string matches, destinations, percentages, labels,
+ * selectors, {@code exportTo} and gateway names, each checked as Istio's validation function of
+ * the same name does ({@code pkg/config/validation}). Stateless.
+ */
 final class CommonDecoders {
   private CommonDecoders() {}
 
-  static final int MAX_PORT = 65535;
+  /** {@code validateStringRegexp}: Envoy's RE2 program size, approximated by length. */
+  static final int MAX_REGEX_LENGTH = 1024;
+
+  /** Kubernetes label keys: an optional DNS-subdomain prefix and '/', then a qualified name. */
+  private static final java.util.regex.Pattern TAG_KEY = java.util.regex.Pattern.compile(
+      "((?:[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)(?:\\.[a-zA-Z0-9](?:[-a-zA-Z0-9]*[a-zA-Z0-9])?)*/)?"
+          + "((?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])");
+  /** Label values: empty, or a qualified name. */
+  private static final java.util.regex.Pattern TAG_VALUE =
+      java.util.regex.Pattern.compile("((?:[A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?");
 
   /**
-   * A StringMatch. {@code presenceAllowed}: in header and query matches an empty StringMatch
-   * and {@code regex: "*"} mean "present".
+   * A StringMatch ({@code exact}, {@code prefix} or {@code regex}), checked as Istio's
+   * {@code validateStringMatch(sm, where)}: an empty prefix is an error unless
+   * {@code emptyPrefixAllowed} (only {@code uri}, {@code validateStringMatchRegexp}), an empty or
+   * invalid regex always is. An empty StringMatch {@code {}} is returned as
+   * {@link StringMatch#present()}; null means the value was invalid.
    */
-  static @Nullable StringMatch stringMatch(Node n, boolean presenceAllowed) {
+  static @Nullable StringMatch stringMatch(Node n, String where, boolean emptyPrefixAllowed) {
     if (!n.expectObject()) {
       return null;
     }
-    List<StringMatch> found = new ArrayList<>();
     String exact = n.string("exact");
     String prefix = n.string("prefix");
     String regex = n.string("regex");
-    if (exact != null) {
-      found.add(StringMatch.exact(exact));
-    }
-    if (prefix != null) {
-      found.add(StringMatch.prefix(prefix));
-    }
-    if (regex != null) {
-      if (presenceAllowed && regex.equals("*")) {
-        found.add(StringMatch.present());
-      } else {
-        if (regex(n.get("regex"), regex) != null) {
-          found.add(StringMatch.regex(regex));
-        } else {
-          return null;
-        }
-      }
-    }
-    if (found.size() > 1) {
+    int kinds = (exact != null ? 1 : 0) + (prefix != null ? 1 : 0) + (regex != null ? 1 : 0);
+    if (kinds > 1) {
       n.error("only one of exact, prefix and regex may be set");
       return null;
     }
-    if (found.isEmpty()) {
-      if (presenceAllowed) {
-        return StringMatch.present();
-      }
-      n.error("one of exact, prefix or regex is required");
-      return null;
+    if (exact != null) {
+      return StringMatch.exact(exact);
     }
-    return found.get(0);
+    if (prefix != null) {
+      if (prefix.isEmpty() && !emptyPrefixAllowed) {
+        n.get("prefix").error("\"" + where + "\": prefix string match should not be empty");
+        return null;
+      }
+      return StringMatch.prefix(prefix);
+    }
+    if (regex != null) {
+      return validRegex(n.get("regex"), regex, where) ? StringMatch.regex(regex) : null;
+    }
+    return StringMatch.present();
   }
 
-  /** Compiles an RE2 regex; records an error naming the problem if RE2 rejects it. */
-  static @Nullable Pattern regex(Node at, String regex) {
+  /**
+   * {@code validateStringMatchRegexp}/{@code validateStringRegexp}: non-empty, at most 1024
+   * characters, and compilable by RE2 (mesh4j matches with RE2/J, as Envoy with RE2).
+   */
+  static boolean validRegex(Node at, String regex, String where) {
+    if (regex.isEmpty()) {
+      at.error("\"" + where + "\": regex string match should not be empty");
+      return false;
+    }
+    if (regex.length() > MAX_REGEX_LENGTH) {
+      at.error("\"" + where + "\": regex is too large, max length allowed is " + MAX_REGEX_LENGTH);
+      return false;
+    }
     try {
-      return Pattern.compile(regex);
+      Pattern.compile(regex);
+      return true;
     } catch (PatternSyntaxException e) {
-      at.error("invalid RE2 regex \"" + regex + "\": " + e.getDescription());
-      return null;
+      at.error("\"" + where + "\": " + e.getMessage()
+          + "; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)");
+      return false;
     }
   }
 
-  /** A map of name to StringMatch (headers, withoutHeaders, queryParams). */
-  static Map<String, StringMatch> stringMatchMap(Node n, boolean headerNames) {
-    Map<String, StringMatch> out = new LinkedHashMap<>();
-    for (Map.Entry<String, Node> e : n.entries().entrySet()) {
-      String name = e.getKey();
-      if (name.isEmpty()) {
-        e.getValue().error("name must not be empty");
-        continue;
-      }
-      if (headerNames && !name.equals(name.toLowerCase(java.util.Locale.ROOT))) {
-        e.getValue().error("header name must be lower case (\"" + name + "\")");
-        continue;
-      }
-      StringMatch m = stringMatch(e.getValue(), true);
-      if (m != null) {
-        out.put(name, m);
-      }
-    }
-    return out;
-  }
-
-  /** A {@code Destination}. */
-  static @Nullable Destination destination(Node n) {
+  /**
+   * A {@code Destination}, checked as Istio's {@code validateDestination}: the host a valid
+   * name or wildcard but not {@code *}, the subset a DNS-1123 label, the port 1..65535.
+   *
+   * @param required whether an absent destination is an error ("destination is required")
+   */
+  static @Nullable Destination destination(Node n, boolean required) {
     if (n.isMissing()) {
-      n.error("required field is missing");
-      return null;
-    }
-    if (!n.expectObject()) {
-      return null;
-    }
-    String host = n.requiredString("host");
-    if (!host.isEmpty()) {
-      String why = Hosts.invalidWildcardDomain(host, false);
-      if (why != null) {
-        n.get("host").error(why);
-        host = "";
+      if (required) {
+        n.error("destination is required");
       }
+      return null;
     }
-    String subset = n.string("subset");
-    if (subset != null && !Hosts.isDns1123Label(subset)) {
-      n.get("subset").error("subset name \"" + subset + "\" is not a valid DNS-1123 label");
-      subset = null;
-    }
-    Integer port = portSelector(n.get("port"));
-    return host.isEmpty() ? null : new Destination(host, subset, port);
-  }
-
-  /** A {@code PortSelector} ({@code {number: 9080}}). */
-  static @Nullable Integer portSelector(Node n) {
     if (!n.expectObject()) {
       return null;
     }
-    return n.integer("number", 1, MAX_PORT);
+    boolean valid = true;
+    String host = n.text("host");
+    if (host.equals("*")) {
+      n.get("host").error("invalid destination host *");
+      valid = false;
+    } else {
+      String why = Hosts.validateWildcardDomain(host);
+      if (why != null && !n.get("host").isUnreadable()) {
+        n.get("host").error(why);
+      }
+      valid &= why == null;
+    }
+    String subset = n.text("subset");
+    if (!subset.isEmpty() && !Hosts.isDns1123Label(subset)) {
+      n.get("subset").error("subset name is invalid: " + subset);
+      valid = false;
+    }
+    Integer port = null;
+    Node portNode = n.get("port");
+    if (portNode.expectObject()) {
+      // validatePortSelector: an absent number is 0, which is out of range.
+      Node number = portNode.get("number");
+      port = number.isMissing() ? null : Ports.port(number);
+      if (number.isMissing()) {
+        number.error(Ports.validatePort(0));
+      }
+      valid &= port != null;
+    }
+    return valid ? new Destination(host, subset.isEmpty() ? null : subset, port) : null;
   }
 
-  /** A percentage ({@code {value: 12.5}}): 0..100. */
-  static @Nullable Double percent(Node n) {
+  /**
+   * A {@code Percent} ({@code {value: 12.5}}), checked as Istio's {@code validatePercentage}:
+   * 0, or 0.0001..100. Absent value means 0.
+   */
+  static @Nullable Double percentage(Node n) {
     if (!n.expectObject()) {
       return null;
     }
     Node v = n.get("value");
     Double d = v.asDouble();
-    if (d != null && (d < 0 || d > 100 || d.isNaN())) {
-      v.error("percentage must be in range 0..100 (" + d + ")");
+    if (d == null) {
+      return v.isMissing() ? 0.0 : null;
+    }
+    if (d.isNaN() || d < 0 || d > 100 || (d > 0 && d < 0.0001)) {
+      v.error("percentage " + format(d) + " is neither 0.0, nor in range [0.0001, 100.0]");
       return null;
     }
-    return d == null ? 0.0 : d;
+    return d;
   }
 
-  /** {@code headers: {request: …, response: …}}. */
-  static Headers headers(Node n) {
-    if (!n.expectObject()) {
-      return Headers.NONE;
+  /** An integer percentage ({@code ValidatePercent}): 0..100. */
+  static @Nullable Integer intPercent(Node n) {
+    Integer v = n.asInt32();
+    if (v != null && (v < 0 || v > 100)) {
+      n.error("percentage " + v + " is not in range 0..100");
+      return null;
     }
-    return new Headers(headerOperations(n.get("request")), headerOperations(n.get("response")));
+    return v;
   }
 
-  private static HeaderOperations headerOperations(Node n) {
-    if (!n.expectObject()) {
-      return HeaderOperations.NONE;
-    }
-    Map<String, String> set = headerValues(n.get("set"));
-    Map<String, String> add = headerValues(n.get("add"));
-    List<String> remove = new ArrayList<>();
-    for (Node r : n.get("remove").elements()) {
-      String name = r.asString();
-      if (name != null && validHeaderName(r, name)) {
-        remove.add(name.toLowerCase(java.util.Locale.ROOT));
-      }
-    }
-    return new HeaderOperations(set, add, remove);
+  /** A double as Go's {@code %v} prints it: {@code 101}, {@code -10}, {@code 0.00001}. */
+  static String format(double d) {
+    return d == Math.rint(d) && !Double.isInfinite(d)
+        ? Long.toString((long) d) : java.math.BigDecimal.valueOf(d).toPlainString();
   }
 
-  private static Map<String, String> headerValues(Node n) {
+  /**
+   * Label maps (subset labels, endpoint labels, sourceLabels), checked as Istio's
+   * {@code labels.Instance.Validate}: keys are Kubernetes label keys, values empty or
+   * qualified names.
+   */
+  static Map<String, String> labels(Node n) {
     Map<String, String> out = new LinkedHashMap<>();
     for (Map.Entry<String, Node> e : n.entries().entrySet()) {
-      String v = e.getValue().asString();
-      if (v == null) {
-        e.getValue().error("expected a string value");
+      String key = e.getKey();
+      String value = e.getValue().asString();
+      if (value == null) {
+        if (e.getValue().isMissing()) {
+          e.getValue().error("expected a string, got null");
+        }
         continue;
       }
-      if (validHeaderName(e.getValue(), e.getKey())) {
-        out.put(e.getKey().toLowerCase(java.util.Locale.ROOT), v);
+      String why = tagKeyProblem(key);
+      if (why != null) {
+        e.getValue().error(why);
+      } else if (!TAG_VALUE.matcher(value).matches()) {
+        e.getValue().error("invalid tag value: \"" + value + "\"");
+      } else {
+        out.put(key, value);
       }
     }
     return out;
   }
 
-  /** Header names are HTTP tokens; pseudo-headers cannot be manipulated. */
-  static boolean validHeaderName(Node at, String name) {
-    if (name.isEmpty()) {
-      at.error("header name must not be empty");
-      return false;
+  private static @Nullable String tagKeyProblem(String key) {
+    Matcher m = TAG_KEY.matcher(key);
+    if (!m.matches()) {
+      return "invalid tag key: \"" + key + "\"";
     }
-    if (name.startsWith(":")) {
-      at.error("pseudo-header \"" + name + "\" cannot be manipulated");
-      return false;
+    if (m.group(1) != null && m.group(1).length() - 1 > 253) {
+      return "invalid tag key: \"" + key + "\" (DNS prefix is too long)";
     }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean token = c > 0x20 && c < 0x7f && "()<>@,;:\\\"/[]?={}".indexOf(c) < 0;
-      if (!token) {
-        at.error("invalid header name \"" + name + "\"");
-        return false;
-      }
+    if (m.group(2).length() > 63) {
+      return "invalid tag key: \"" + key + "\" (name is too long)";
     }
-    return true;
+    return null;
   }
 
-  /** {@code exportTo}: {@code "."}, {@code "*"} or namespace names. */
-  static List<String> exportTo(Node n) {
+  /** Whether a label key is a valid Kubernetes label key. */
+  static boolean validLabelKey(String key) {
+    return tagKeyProblem(key) == null;
+  }
+
+  /**
+   * A workload selector's labels ({@code validateWorkloadSelector},
+   * {@code ValidateAlphaWorkloadSelector}): keys non-empty, no {@code *} in keys or values. An
+   * empty selector is a warning: it selects every workload of the namespace.
+   *
+   * @param kindPrefix Istio's prefix of that warning ("sidecar: ", "service entry: " or "")
+   */
+  static Map<String, String> selectorLabels(Node selector, Node labels, String kindPrefix) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Node> e : labels.entries().entrySet()) {
+      String k = e.getKey();
+      String v = e.getValue().asString();
+      if (v == null) {
+        continue;
+      }
+      if (k.isEmpty()) {
+        e.getValue().error("empty key is not supported in selector: \"=" + v + "\"");
+      } else if (k.contains("*") || v.contains("*")) {
+        e.getValue().error("wildcard is not supported in selector: \"" + k + "=" + v + "\"");
+      } else {
+        out.put(k, v);
+      }
+    }
+    if (labels.entries().isEmpty()) {
+      selector.warn(kindPrefix + "workload selector specified without labels"
+          + (kindPrefix.isEmpty() ? "" : ", will be applied to all services in namespace"));
+    }
+    return out;
+  }
+
+  /**
+   * {@code exportTo}, checked as Istio's {@code validateExportTo}: each entry {@code "."},
+   * {@code "*"} or a namespace ({@code "~"}, "no one", only for a ServiceEntry), no duplicates
+   * ({@code "."} counts as the config's own namespace), {@code "*"} and {@code "~"} alone.
+   *
+   * @param drWithSelector a DestinationRule with a workloadSelector may only export to its own
+   *     namespace
+   */
+  static List<String> exportTo(Node n, String namespace, boolean serviceEntry, boolean drWithSelector) {
     List<String> out = new ArrayList<>();
-    for (Node e : n.elements()) {
+    Set<String> seen = new HashSet<>();
+    List<Node> entries = n.elements();
+    for (Node e : entries) {
       String s = e.asString();
       if (s == null) {
         continue;
       }
-      if (!s.equals(".") && !s.equals("*") && !Hosts.isDns1123Label(s)) {
-        e.error("exportTo \"" + s + "\" must be \".\", \"*\" or a namespace name");
+      String key = s.equals(".") ? namespace : s;
+      if (seen.contains(key)) {
+        e.error(key.equals(s) ? "duplicate entries in exportTo for entry " + s
+            : "duplicate entries in exportTo: . and current namespace " + namespace);
         continue;
       }
-      if (out.contains(s)) {
-        e.error("duplicate exportTo entry \"" + s + "\"");
+      if (s.equals("~") && !serviceEntry) {
+        e.error("exportTo ~ (none) is not allowed for Istio configuration objects");
         continue;
       }
+      if (!s.equals(".") && !s.equals("*") && !s.equals("~") && !Hosts.isDns1123Label(s)) {
+        e.error("only .,*, or a valid DNS 1123 label is allowed as exportTo entry");
+        continue;
+      }
+      seen.add(key);
       out.add(s);
     }
-    if (out.contains("*") && out.size() > 1) {
-      n.error("exportTo \"*\" cannot be combined with other entries");
+    if (drWithSelector && !seen.isEmpty()) {
+      if (!seen.contains(namespace)) {
+        n.error("destination rule with workload selector cannot have exportTo beyond current namespace");
+      } else if (seen.size() > 1) {
+        n.error("destination rule with workload selector cannot have multiple entries in exportTo");
+      }
+    }
+    if (seen.contains("*") && entries.size() > 1) {
+      n.error("cannot have both public (*) and non-public exportTo values for a resource");
+    }
+    if (seen.contains("~") && entries.size() > 1) {
+      n.error("cannot export service entry to no one (~) and someone");
     }
     return out;
   }
 
-  /** Label maps (sourceLabels, subset labels, selectors): Kubernetes label syntax. */
-  static Map<String, String> labels(Node n) {
-    Map<String, String> labels = n.asStringMap();
-    for (Map.Entry<String, String> e : labels.entrySet()) {
-      if (!validLabelKey(e.getKey())) {
-        n.error("invalid label key \"" + e.getKey() + "\"");
-      } else if (!validLabelValue(e.getValue())) {
-        n.error("invalid label value \"" + e.getValue() + "\" for key \"" + e.getKey() + "\"");
+  /**
+   * Gateway names ({@code spec.gateways}, {@code match.gateways}), checked as Istio's
+   * {@code validateGatewayNames}: {@code namespace/name} with both DNS-1123 labels, or a name
+   * that is a valid FQDN ({@code mesh}, {@code my-gateway}); the legacy {@code gw.ns} form is a
+   * warning.
+   */
+  static List<String> gatewayNames(Node list) {
+    List<String> names = list.asStringList();
+    List<Node> nodes = list.elements();
+    for (int i = 0; i < names.size() && i < nodes.size(); i++) {
+      String gw = names.get(i);
+      Node at = nodes.get(i);
+      int slash = gw.indexOf('/');
+      if (slash < 0) {
+        if (gw.contains(".")) {
+          String[] parts = gw.split("\\.", -1);
+          at.warn("using legacy gatewayName format \"" + gw + "\"; prefer the <namespace>/<name> "
+              + "format: \"" + parts[1] + "/" + parts[0] + "\"");
+        }
+        String why = Hosts.validateFqdn(gw);
+        if (why != null) {
+          at.error(why);
+        }
+        // Istio returns after the first name without a '/', so later names go unchecked;
+        // mesh4j accepts what Istio accepts.
+        return names;
+      }
+      String ns = gw.substring(0, slash);
+      String name = gw.substring(slash + 1);
+      if (ns.isEmpty() || name.isEmpty()) {
+        at.error("config namespace and gateway name cannot be empty");
+      }
+      if (!Hosts.isDns1123Label(ns)) {
+        at.error("invalid value for namespace: \"" + ns + "\"");
+      }
+      if (!Hosts.isDns1123Label(name)) {
+        at.error("invalid value for gateway name: \"" + name + "\"");
       }
     }
-    return labels;
-  }
-
-  private static final java.util.regex.Pattern LABEL_NAME =
-      java.util.regex.Pattern.compile("([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?");
-
-  static boolean validLabelKey(String key) {
-    String name = key;
-    int slash = key.indexOf('/');
-    if (slash >= 0) {
-      String prefix = key.substring(0, slash);
-      name = key.substring(slash + 1);
-      if (prefix.isEmpty() || prefix.length() > 253 || Hosts.invalidFqdn(prefix, prefix) != null) {
-        return false;
-      }
-    }
-    return !name.isEmpty() && name.length() <= 63 && LABEL_NAME.matcher(name).matches();
-  }
-
-  static boolean validLabelValue(String value) {
-    return value.length() <= 63 && LABEL_NAME.matcher(value).matches();
+    return names;
   }
 }

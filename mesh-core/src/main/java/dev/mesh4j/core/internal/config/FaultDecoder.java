@@ -5,11 +5,11 @@ import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** Decodes {@code HTTPFaultInjection}. */
+/** Decodes {@code HTTPFaultInjection}, checked as Istio's {@code validateHTTPFaultInjection}. */
 final class FaultDecoder {
   private FaultDecoder() {}
 
-  /** gRPC status names Istio accepts for {@code abort.grpcStatus}. */
+  /** gRPC status names Istio accepts for {@code abort.grpcStatus} ({@code grpc.SupportedGRPCStatus}). */
   static final Set<String> GRPC_STATUS = Set.of("OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
       "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS", "PERMISSION_DENIED",
       "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION", "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED",
@@ -19,12 +19,21 @@ final class FaultDecoder {
     if (!n.expectObject()) {
       return null;
     }
-    HttpFaultInjection.Delay delay = delay(n.get("delay"));
-    HttpFaultInjection.Abort abort = abort(n.get("abort"));
     if (n.get("delay").isMissing() && n.get("abort").isMissing()) {
       n.error("HTTP fault injection must have an abort and/or a delay");
     }
+    HttpFaultInjection.Abort abort = abort(n.get("abort"));
+    HttpFaultInjection.Delay delay = delay(n.get("delay"));
     return new HttpFaultInjection(delay, abort);
+  }
+
+  /** {@code validateHTTPStatus}: 200..600 (Istio's bound is 600 although its message says 599). */
+  static boolean checkHttpStatus(Node at, long status) {
+    if (status < 200 || status > 600) {
+      at.error("HTTP status " + status + " is not in range 200-599");
+      return false;
+    }
+    return true;
   }
 
   private static HttpFaultInjection.@Nullable Delay delay(Node n) {
@@ -32,17 +41,19 @@ final class FaultDecoder {
       return null;
     }
     double percentage = percentage(n);
-    Duration fixed = n.duration("fixedDelay");
-    if (!n.get("exponentialDelay").isMissing()) {
-      n.get("exponentialDelay").error("exponentialDelay is not supported");
+    Node fixed = n.get("fixedDelay");
+    Node exponential = n.get("exponentialDelay");
+    if (!fixed.isMissing() && !exponential.isMissing()) {
+      n.error("only one of fixedDelay and exponentialDelay may be set");
     }
-    if (fixed == null) {
-      if (n.get("fixedDelay").isMissing() && n.get("exponentialDelay").isMissing()) {
-        n.get("fixedDelay").error("required field is missing");
-      }
+    if (!exponential.isMissing()) {
+      exponential.asDuration(false);
+      exponential.error("exponentialDelay not supported yet");
       return null;
     }
-    return new HttpFaultInjection.Delay(fixed, percentage);
+    Duration d = fixed.asDuration(false);
+    // A delay without a delay type is accepted by Istio and delays nothing.
+    return d == null ? null : new HttpFaultInjection.Delay(d, percentage);
   }
 
   private static HttpFaultInjection.@Nullable Abort abort(Node n) {
@@ -51,42 +62,61 @@ final class FaultDecoder {
     }
     double percentage = percentage(n);
     Node statusNode = n.get("httpStatus");
-    Integer status = statusNode.asInt(Integer.MIN_VALUE, Integer.MAX_VALUE);
-    String grpc = n.string("grpcStatus");
-    if (!n.get("http2Error").isMissing()) {
-      n.get("http2Error").error("http2Error is not supported");
-    }
-    if (status != null && (status < 200 || status > 599)) {
-      statusNode.error("invalid abort http status " + status + " (expected: 200..599)");
+    Node grpcNode = n.get("grpcStatus");
+    Node http2Node = n.get("http2Error");
+    int types = (statusNode.isMissing() ? 0 : 1) + (grpcNode.isMissing() ? 0 : 1)
+        + (http2Node.isMissing() ? 0 : 1);
+    if (types > 1) {
+      n.error("only one of httpStatus, grpcStatus and http2Error may be set");
       return null;
     }
-    if (grpc != null && !GRPC_STATUS.contains(grpc)) {
-      n.get("grpcStatus").error("invalid gRPC status \"" + grpc + "\"");
+    if (!http2Node.isMissing()) {
+      http2Node.asString();
+      http2Node.error("HTTP/2 abort fault injection not supported yet");
       return null;
     }
-    if (status != null && grpc != null) {
-      n.error("only one of httpStatus and grpcStatus may be set");
-    }
-    if (status == null && grpc == null) {
-      if (statusNode.isMissing() && n.get("http2Error").isMissing()) {
-        n.error("abort must specify httpStatus or grpcStatus");
+    if (!grpcNode.isMissing()) {
+      String grpc = grpcNode.asString();
+      if (grpc == null || !GRPC_STATUS.contains(grpc)) {
+        grpcNode.error("gRPC status \"" + grpc + "\" is not supported. See "
+            + "https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported "
+            + "codes, for example 'NOT_FOUND'");
+        return null;
       }
-      return null;
+      return new HttpFaultInjection.Abort(null, grpc, percentage);
     }
-    return new HttpFaultInjection.Abort(status, grpc, percentage);
+    if (!statusNode.isMissing()) {
+      Integer status = statusNode.asInt32();
+      if (status == null || !checkHttpStatus(statusNode, status)) {
+        return null;
+      }
+      return new HttpFaultInjection.Abort(status, null, percentage);
+    }
+    n.warn("abort configured, but error type not set (nothing is aborted)");
+    return null;
   }
 
-  /** {@code percentage.value}, or the deprecated integer {@code percent}; absent means 0. */
+  /**
+   * {@code percentage.value} ({@code validatePercentage}: 0 or 0.0001..100), or the deprecated
+   * integer {@code percent}, which Istio does not check (mesh4j caps it to 0..100 with a
+   * warning); absent means 0: nothing is injected.
+   */
   private static double percentage(Node n) {
     Node percentage = n.get("percentage");
     Node percent = n.get("percent");
     if (!percentage.isMissing()) {
-      Double v = CommonDecoders.percent(percentage);
+      Double v = CommonDecoders.percentage(percentage);
       return v == null ? 0 : v;
     }
     if (!percent.isMissing()) {
-      Integer v = percent.asInt(0, 100);
-      return v == null ? 0 : v;
+      Integer v = percent.asInt32();
+      if (v == null) {
+        return 0;
+      }
+      if (v < 0 || v > 100) {
+        percent.warn("percent " + v + " is outside 0..100; mesh4j uses " + (v < 0 ? 0 : 100));
+      }
+      return Math.max(0, Math.min(100, v));
     }
     return 0;
   }

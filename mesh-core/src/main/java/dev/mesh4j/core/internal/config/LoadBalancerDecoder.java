@@ -10,11 +10,18 @@ import java.util.List;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** Decodes {@code LoadBalancerSettings}. */
+/**
+ * Decodes {@code LoadBalancerSettings}, checked as Istio's {@code validateLoadBalancer};
+ * locality settings are checked by {@link LocalityRules}. Stateless.
+ */
 final class LoadBalancerDecoder {
   private LoadBalancerDecoder() {}
 
-  static @Nullable LoadBalancerSettings loadBalancer(Node n) {
+  /** Maglev table sizes must be below this prime (Envoy's limit). */
+  static final long MAX_MAGLEV_TABLE_SIZE = 5_000_011;
+
+  /** @param outlierDetection the same policy's {@code outlierDetection} (failover needs it) */
+  static @Nullable LoadBalancerSettings loadBalancer(Node n, Node outlierDetection) {
     if (!n.expectObject()) {
       return null;
     }
@@ -23,42 +30,59 @@ final class LoadBalancerDecoder {
     if (!n.get("simple").isMissing() && !n.get("consistentHash").isMissing()) {
       n.error("only one of simple and consistentHash may be set");
     }
-    boolean locality = !n.get("localityLbSetting").isMissing();
-    if (locality) {
-      n.get("localityLbSetting").markAllRead();
+    Node locality = n.get("localityLbSetting");
+    Node zoneAware = n.get("zoneAwareLbSetting");
+    if (!locality.isMissing() && !zoneAware.isMissing()) {
+      n.error("only one of localityLbSetting and zoneAwareLbSetting can be set");
     }
-    LoadBalancerSettings.Warmup warmup = null;
+    LocalityRules.checkLocality(locality, outlierDetection);
+    LocalityRules.checkZoneAware(zoneAware, outlierDetection);
+    LoadBalancerSettings.Warmup warmup = warmup(n);
+    // mesh4j runs in one locality: locality settings are accepted and documented as not applied.
+    return new LoadBalancerSettings(simple, hash, !locality.isMissing() || !zoneAware.isMissing(),
+        warmup);
+  }
+
+  /**
+   * {@code warmup {duration, minimumPercent, aggression}} (required duration, percent at most
+   * 100, aggression above 0), or the deprecated {@code warmupDurationSecs}.
+   */
+  private static LoadBalancerSettings.@Nullable Warmup warmup(Node n) {
     Node w = n.get("warmup");
     Node legacy = n.get("warmupDurationSecs");
     if (!w.isMissing() && !legacy.isMissing()) {
       n.error("only one of warmup and warmupDurationSecs may be set");
     }
     if (w.expectObject()) {
-      Duration d = w.duration("duration");
-      if (d == null && w.get("duration").isMissing()) {
-        w.get("duration").error("required field is missing");
+      Node dn = w.get("duration");
+      Duration d = dn.asDuration(false);
+      if (dn.isMissing()) {
+        dn.error("duration is required");
       }
       Node mp = w.get("minimumPercent");
-      Double min = mp.isMissing() ? null : CommonDecoders.percent(mp);
+      Double min = mp.asDouble();
+      if (min != null && min > 100) {
+        mp.error("minimumPercent value should be less than or equal to 100 (" + CommonDecoders.format(min) + ")");
+        min = null;
+      } else if (min != null && min < 0) {
+        // The CRD's schema has minimum: 0.
+        mp.error("minimumPercent value should be greater than or equal to 0 (" + CommonDecoders.format(min) + ")");
+        min = null;
+      }
       Node ag = w.get("aggression");
-      Double aggression = null;
-      if (ag.expectObject()) {
-        aggression = ag.get("value").asDouble();
-        if (aggression != null && aggression < 1) {
-          ag.get("value").error("aggression must be at least 1 (" + aggression + ")");
-          aggression = null;
-        }
+      Double aggression = ag.asDouble();
+      if (aggression != null && aggression <= 0) {
+        ag.error("aggression should be greater than 0 (" + CommonDecoders.format(aggression) + ")");
+        aggression = null;
       }
-      if (d != null) {
-        warmup = new LoadBalancerSettings.Warmup(d, min, aggression);
-      }
-    } else if (!legacy.isMissing()) {
-      Duration d = legacy.asDuration(false);
-      if (d != null) {
-        warmup = new LoadBalancerSettings.Warmup(d, null, null);
-      }
+      return d == null ? null : new LoadBalancerSettings.Warmup(d, min, aggression);
     }
-    return new LoadBalancerSettings(simple, hash, locality, warmup);
+    if (!legacy.isMissing()) {
+      // Not checked by Istio's webhook; its CRD requires a duration of at least 1ms.
+      Duration d = legacy.asDuration(false);
+      return d == null ? null : new LoadBalancerSettings.Warmup(d, null, null);
+    }
+    return null;
   }
 
   private static @Nullable ConsistentHashLb consistentHash(Node n) {
@@ -73,62 +97,66 @@ final class LoadBalancerDecoder {
         + (n.get("httpCookie").isMissing() ? 0 : 1)
         + (n.get("useSourceIp").isMissing() ? 0 : 1)
         + (n.get("httpQueryParameterName").isMissing() ? 0 : 1);
-    if (keys != 1) {
-      n.error("consistentHash must have exactly one of httpHeaderName, httpCookie, useSourceIp, "
-          + "httpQueryParameterName (found " + keys + ")");
+    if (keys > 1) {
+      n.error("only one of httpHeaderName, httpCookie, useSourceIp and httpQueryParameterName "
+          + "may be set (found " + keys + ")");
+    } else if (keys == 0 || Boolean.FALSE.equals(sourceIp)) {
+      // Istio accepts a consistentHash without a key (its CRD allows none); nothing is hashed.
+      n.warn("consistentHash has no hash key: requests are not hashed (random pick)");
     }
-    if (header != null && header.isEmpty()) {
-      n.get("httpHeaderName").error("header name must not be empty");
-    }
-    if (query != null && query.isEmpty()) {
-      n.get("httpQueryParameterName").error("query parameter name must not be empty");
-    }
-    if (Boolean.FALSE.equals(sourceIp) && keys == 1) {
-      n.get("useSourceIp").warn("useSourceIp: false selects no hash key; requests are not hashed");
-    }
-    Long ring = null;
-    Long table = null;
-    boolean maglev = false;
     Node rh = n.get("ringHash");
     Node mg = n.get("maglev");
     Node legacyRing = n.get("minimumRingSize");
     if (!rh.isMissing() && !mg.isMissing()) {
       n.error("only one of ringHash and maglev may be set");
     }
-    if (!legacyRing.isMissing() && (!rh.isMissing() || !mg.isMissing())) {
-      n.error("minimumRingSize is deprecated; it cannot be combined with ringHash or maglev");
+    Long legacy = legacyRing.asLong(0, Long.MAX_VALUE);
+    if (legacy != null && legacy != 0) {
+      legacyRing.warn("consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's "
+          + "RingHash configuration instead");
+      if (!rh.isMissing() || !mg.isMissing()) {
+        n.error("only one of MinimumRingSize or Maglev/Ringhash can be specified");
+      }
     }
+    Long ring = null;
     if (rh.expectObject()) {
-      ring = rh.get("minimumRingSize").asLong(0, 8_388_608);
+      // ringHash.minimumRingSize is not checked by Istio; 0 means Envoy's default.
+      ring = rh.get("minimumRingSize").asLong(0, Long.MAX_VALUE);
       if (ring == null || ring == 0) {
         ring = ConsistentHashLb.DEFAULT_MINIMUM_RING_SIZE;
       }
-    } else if (!legacyRing.isMissing()) {
-      ring = legacyRing.asLong(0, 8_388_608);
-      if (ring == null || ring == 0) {
-        ring = ConsistentHashLb.DEFAULT_MINIMUM_RING_SIZE;
-      }
+    } else if (legacy != null && legacy != 0) {
+      ring = legacy;
     }
+    Long table = null;
     if (mg.expectObject()) {
-      maglev = true;
       Node ts = mg.get("tableSize");
-      table = ts.asLong(0, 5_000_011);
-      if (table != null && table != 0 && !isPrime(table)) {
-        ts.error("maglev table size must be a prime number (" + table + ")");
+      Long size = ts.asLong(0, Long.MAX_VALUE);
+      long t = size == null ? 0 : size;
+      if (t == 0) {
+        ts.error("tableSize must be set for maglev");
       }
-      if (table == null || table == 0) {
-        table = ConsistentHashLb.DEFAULT_MAGLEV_TABLE_SIZE;
+      if (t >= MAX_MAGLEV_TABLE_SIZE) {
+        ts.error("tableSize must be less than " + MAX_MAGLEV_TABLE_SIZE + " for maglev (" + t + ")");
       }
+      if (!isPrime(t)) {
+        ts.error("tableSize must be a prime number for maglev (" + t + ")");
+      }
+      table = t;
     }
     return new ConsistentHashLb(header, cookie, Boolean.TRUE.equals(sourceIp), query, ring, table,
-        maglev);
+        !mg.isMissing());
   }
 
+  /** {@code httpCookie}: a name, and attributes with unique non-empty names. */
   private static ConsistentHashLb.@Nullable HttpCookie cookie(Node n) {
     if (!n.expectObject()) {
       return null;
     }
-    String name = n.requiredString("name");
+    String name = n.text("name");
+    if (name.isEmpty()) {
+      n.get("name").error("name required for HttpCookie");
+    }
     String path = n.string("path");
     Duration ttl = n.get("ttl").asDuration(true);
     List<ConsistentHashLb.Attribute> attributes = new ArrayList<>();
@@ -137,24 +165,30 @@ final class LoadBalancerDecoder {
       if (!a.expectObject()) {
         continue;
       }
-      String an = a.requiredString("name");
+      String an = a.text("name");
       String av = a.string("value");
-      if (!an.isEmpty() && !seen.add(an)) {
-        a.get("name").error("duplicate cookie attribute \"" + an + "\"");
-      }
-      if (!an.isEmpty()) {
+      if (an.isEmpty()) {
+        a.get("name").error("cookie attribute name cannot be empty");
+      } else if (!seen.add(an)) {
+        a.get("name").error("duplicate cookie attribute name: " + an);
+      } else {
         attributes.add(new ConsistentHashLb.Attribute(an, av));
       }
     }
     return name.isEmpty() ? null : new ConsistentHashLb.HttpCookie(name, path, ttl, attributes);
   }
 
-  static boolean isPrime(long n) {
-    if (n < 2) {
+  /** Envoy's primality test (Istio copies it): 1, 2 and 3 count as prime, 0 does not. */
+  static boolean isPrime(long x) {
+    if (x != 0 && x < 4) {
+      return true;
+    }
+    if ((x & 1) == 0) {
       return false;
     }
-    for (long i = 2; i * i <= n; i++) {
-      if (n % i == 0) {
+    long limit = (long) Math.sqrt((double) x);
+    for (long f = 3; f <= limit; f += 2) {
+      if (x % f == 0) {
         return false;
       }
     }

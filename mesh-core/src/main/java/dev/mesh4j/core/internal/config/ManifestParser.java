@@ -83,9 +83,25 @@ public final class ManifestParser {
           ? ""
           : " (line " + (loc.getLineNr() + lineOffset) + ", column " + loc.getColumnNr() + ")";
       problems.error(origin, "", "malformed " + (mapper == JSON ? "JSON" : "YAML") + ": "
-          + e.getOriginalMessage() + where);
+          + oneLine(e.getOriginalMessage()) + where);
       return null;
     }
+  }
+
+  /**
+   * SnakeYAML's messages quote the source around the problem on several lines (indented
+   * excerpts, carets, {@code in 'reader', line …}); the location is given separately, so only
+   * the unindented lines that say what is wrong are kept, on one line.
+   */
+  static String oneLine(String message) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : message.split("\\R")) {
+      if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+        continue;
+      }
+      sb.append(sb.length() == 0 ? "" : ", ").append(line.trim());
+    }
+    return sb.length() == 0 ? message.trim() : sb.toString();
   }
 
   private static boolean isOnlyComments(String text) {

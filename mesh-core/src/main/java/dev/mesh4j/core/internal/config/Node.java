@@ -9,7 +9,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -46,16 +45,18 @@ public final class Node {
     return new Node(json, "", origin, problems);
   }
 
-  public String path() {
-    return path;
+  /** The value as parsed (for comparing values as written). */
+  public JsonNode json() {
+    return json;
   }
 
   public ConfigOrigin origin() {
     return origin;
   }
 
-  public Problems problems() {
-    return problems;
+  /** Whether reading this value already failed (so checks of its content can be skipped). */
+  public boolean isUnreadable() {
+    return typeReported;
   }
 
   /** Whether the value is absent or an explicit {@code null}. */
@@ -69,12 +70,6 @@ public final class Node {
 
   public boolean isArray() {
     return json.isArray();
-  }
-
-  /** Whether the object has this field with a non-null value. */
-  public boolean has(String field) {
-    JsonNode v = json.get(field);
-    return v != null && !v.isNull();
   }
 
   /** The names of the fields of this object, in document order. */
@@ -116,7 +111,7 @@ public final class Node {
       return List.of();
     }
     if (!json.isArray()) {
-      error("expected a list, got " + describe(json));
+      typeError("expected a list, got " + describe(json));
       return List.of();
     }
     List<Node> out = new ArrayList<>(json.size());
@@ -142,7 +137,7 @@ public final class Node {
       return out;
     }
     if (!json.isObject()) {
-      error("expected a map, got " + describe(json));
+      typeError("expected a map, got " + describe(json));
       return out;
     }
     markAllRead();
@@ -173,10 +168,7 @@ public final class Node {
       return false;
     }
     if (!json.isObject()) {
-      if (!typeReported) {
-        typeReported = true;
-        error("expected a map, got " + describe(json));
-      }
+      typeError("expected a map, got " + describe(json));
       return false;
     }
     return true;
@@ -193,7 +185,7 @@ public final class Node {
         // YAML often turns "1.0" or "true" into scalars of another type; the text is meant.
         return json.asText();
       }
-      error("expected a string, got " + describe(json));
+      typeError("expected a string, got " + describe(json));
       return null;
     }
     return json.textValue();
@@ -229,28 +221,38 @@ public final class Node {
       // Protobuf JSON accepts integers as strings.
       v = Long.parseLong(json.textValue());
     } else {
-      error("expected an integer, got " + describe(json));
+      typeError("expected an integer, got " + describe(json));
       return null;
     }
     if (v < min || v > max) {
-      error(rangeMessage(v, min, max));
+      typeError(rangeMessage(v, min, max));
       return null;
     }
     return v;
   }
 
+  /** A proto {@code int32}: any value of that range. */
+  public @Nullable Integer asInt32() {
+    Long v = asLong(Integer.MIN_VALUE, Integer.MAX_VALUE);
+    return v == null ? null : v.intValue();
+  }
+
+  /** A proto {@code uint32} (or {@code UInt32Value}), as a long since it may exceed an int. */
+  public @Nullable Long asUint32() {
+    return asLong(0, 0xFFFF_FFFFL);
+  }
+
+  /**
+   * A string field read as proto3 does: absent and empty are the same, so this returns "" for
+   * both (Istio's checks are {@code field != ""}).
+   */
+  public String text(String field) {
+    String s = get(field).asString();
+    return s == null ? "" : s;
+  }
+
   public @Nullable Integer asInt(long min, long max) {
     Long v = asLong(min, max);
-    return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
-  }
-
-  public @Nullable Integer integer(String field, long min, long max) {
-    return get(field).asInt(min, max);
-  }
-
-  /** An unsigned 32-bit protobuf value ({@code UInt32Value}). */
-  public @Nullable Integer uint32(String field) {
-    Long v = get(field).asLong(0, 0xFFFF_FFFFL);
     return v == null ? null : (int) Math.min(Integer.MAX_VALUE, v);
   }
 
@@ -268,7 +270,7 @@ public final class Node {
         // fall through
       }
     }
-    error("expected a number, got " + describe(json));
+    typeError("expected a number, got " + describe(json));
     return null;
   }
 
@@ -282,7 +284,7 @@ public final class Node {
     if (json.isTextual() && (json.textValue().equals("true") || json.textValue().equals("false"))) {
       return Boolean.parseBoolean(json.textValue());
     }
-    error("expected true or false, got " + describe(json));
+    typeError("expected true or false, got " + describe(json));
     return null;
   }
 
@@ -291,8 +293,9 @@ public final class Node {
   }
 
   /**
-   * A duration in Istio's format ({@code 1.5s}, {@code 200ms}, {@code 1m}, {@code 1h30m}).
-   * Istio's rules: millisecond granularity and at least 1ms, unless {@code allowZero}.
+   * A duration in Istio's format ({@code 1.5s}, {@code 200ms}, {@code 1m}, {@code 1h30m}),
+   * checked as Istio's {@code agent.ValidateDuration}: at least 1ms and whole milliseconds. With
+   * {@code allowZero}, zero is accepted too (where Istio lets 0 disable something).
    */
   public @Nullable Duration asDuration(boolean allowZero) {
     String s = asString();
@@ -306,16 +309,15 @@ public final class Node {
       error("invalid duration \"" + s + "\": " + e.getMessage());
       return null;
     }
-    if (d.isNegative()) {
-      error("duration must not be negative (" + s + ")");
+    if (allowZero && d.isZero()) {
+      return d;
+    }
+    if (d.compareTo(Duration.ofMillis(1)) < 0) {
+      error("duration must be greater than 1ms (" + s + ")");
       return null;
     }
     if (d.getNano() % 1_000_000 != 0) {
       error("only durations to ms precision are supported (" + s + ")");
-      return null;
-    }
-    if (!allowZero && d.compareTo(Duration.ofMillis(1)) < 0) {
-      error("duration must be at least 1ms (" + s + ")");
       return null;
     }
     return d;
@@ -347,7 +349,7 @@ public final class Node {
     for (E e : values) {
       allowed.append(allowed.length() == 0 ? "" : ", ").append(e.name());
     }
-    error("unknown value " + describe(json) + " (expected one of: " + allowed + ")");
+    typeError("unknown value " + describe(json) + " (expected one of: " + allowed + ")");
     return null;
   }
 
@@ -389,6 +391,17 @@ public final class Node {
 
   public void error(String message) {
     problems.error(origin, path, message);
+  }
+
+  /**
+   * A value that cannot be read (wrong type, out of range, unknown enum name), reported once
+   * however often the value is read: several checks may read the same field.
+   */
+  private void typeError(String message) {
+    if (!typeReported) {
+      typeReported = true;
+      error(message);
+    }
   }
 
   public void warn(String message) {
@@ -445,9 +458,5 @@ public final class Node {
   @Override
   public String toString() {
     return origin + " " + path;
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

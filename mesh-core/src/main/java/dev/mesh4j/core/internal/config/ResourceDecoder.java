@@ -83,9 +83,9 @@ final class ResourceDecoder {
       case "VirtualService" -> VirtualServiceDecoder.decode(meta, spec);
       case "DestinationRule" -> DestinationRuleDecoder.decode(meta, spec);
       case "ServiceEntry" -> ServiceEntryDecoder.decode(meta, spec);
-      case "WorkloadEntry" -> ServiceEntryDecoder.decodeWorkloadEntry(meta, spec);
-      case "Sidecar" -> SidecarGatewayDecoder.decodeSidecar(meta, spec);
-      case "Gateway" -> SidecarGatewayDecoder.decodeGateway(meta, spec);
+      case "WorkloadEntry" -> WorkloadEntryDecoder.decode(meta, spec);
+      case "Sidecar" -> SidecarDecoder.decode(meta, spec);
+      case "Gateway" -> GatewayDecoder.decode(meta, spec);
       default -> null;
     };
     if (r != null) {
@@ -113,22 +113,42 @@ final class ResourceDecoder {
       return new ObjectMeta("", defaultNamespace, Map.of(), Map.of(), null, m.origin());
     }
     String name = m.requiredString("name");
-    if (!name.isEmpty() && Hosts.invalidFqdn(name, name) != null) {
-      m.get("name").error("invalid name \"" + name + "\" (expected a DNS-1123 subdomain)");
+    if (!name.isEmpty() && !Hosts.isKubernetesName(name)) {
+      m.get("name").error("invalid name \"" + name + "\" (expected a lower-case DNS-1123 subdomain)");
     }
     String namespace = m.string("namespace");
-    if (namespace != null && !Hosts.isDns1123Label(namespace)) {
-      m.get("namespace").error("invalid namespace \"" + namespace + "\"");
+    if (namespace != null && !namespace.isEmpty() && !Hosts.isKubernetesNamespace(namespace)) {
+      m.get("namespace").error("invalid namespace \"" + namespace
+          + "\" (expected a lower-case DNS-1123 label)");
       namespace = null;
     }
     Map<String, String> labels = m.stringMap("labels");
     Map<String, String> annotations = m.stringMap("annotations");
+    checkAnnotations(m.get("annotations"), annotations);
     Instant created = timestamp(m.get("creationTimestamp"));
     for (String f : K8S_METADATA) {
       m.get(f).markAllRead();
     }
     return new ObjectMeta(name, namespace == null || namespace.isEmpty() ? defaultNamespace : namespace,
         labels, annotations, created, m.origin());
+  }
+
+  /**
+   * Istio's {@code validateMetadata}: {@code istio.io/dry-run} is for AuthorizationPolicy only,
+   * and the internal annotations may not be set by users.
+   */
+  private static void checkAnnotations(Node at, Map<String, String> annotations) {
+    if (annotations.containsKey("istio.io/dry-run")) {
+      at.error("has unsupported annotation istio.io/dry-run, please remove the annotation");
+    }
+    if (annotations.containsKey("internal.istio.io/webhook-always-reject")) {
+      at.error("\"internal.istio.io/webhook-always-reject\" annotation found, rejecting");
+    }
+    for (String internal : List.of("internal.istio.io/parent-namespace", "internal.istio.io/parents")) {
+      if (annotations.containsKey(internal)) {
+        at.error("\"" + internal + "\" annotation found, this may not be set by users");
+      }
+    }
   }
 
   private static @Nullable Instant timestamp(Node n) {

@@ -5,142 +5,197 @@ import dev.mesh4j.api.config.ServiceEntry;
 import dev.mesh4j.api.config.ServiceEntry.Resolution;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.config.WorkloadEndpoint;
-import dev.mesh4j.api.config.WorkloadEntry;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
-/** Decodes and validates {@code ServiceEntry} and {@code WorkloadEntry} specs. */
+/**
+ * Decodes a {@code ServiceEntry} spec, checked as Istio's {@code ValidateServiceEntry}: hosts,
+ * addresses, ports, then the rules of each resolution. Endpoints are read by
+ * {@link WorkloadEntryDecoder}.
+ */
 final class ServiceEntryDecoder {
   private ServiceEntryDecoder() {}
 
-  static final Set<String> PROTOCOLS = Set.of("HTTP", "HTTPS", "HTTP2", "GRPC", "GRPC-WEB",
-      "TCP", "TLS", "MONGO", "MYSQL", "REDIS", "UDP", "HBONE");
+  /** Opting a ServiceEntry out of Istio's IP auto-allocation. */
+  private static final String AUTOALLOCATE_LABEL = "networking.istio.io/enable-autoallocate-ip";
 
   static ServiceEntry decode(ObjectMeta meta, Node spec) {
-    List<String> hosts = spec.stringList("hosts");
+    Node ws = spec.get("workloadSelector");
+    Map<String, String> selector = Map.of();
+    if (ws.expectObject()) {
+      selector = CommonDecoders.selectorLabels(ws, ws.get("labels"), "service entry: ");
+    }
+    Node endpointsNode = spec.get("endpoints");
+    List<Node> endpointNodes = endpointsNode.elements();
+    if (!ws.isMissing() && !endpointNodes.isEmpty()) {
+      spec.error("only one of WorkloadSelector or Endpoints is allowed in Service Entry");
+    }
     Resolution resolution = spec.get("resolution").asEnum(Resolution.class);
     Resolution res = resolution == null ? Resolution.NONE : resolution;
     ServiceEntry.Location location = spec.get("location").asEnum(ServiceEntry.Location.class);
-    if (hosts.isEmpty()) {
-      spec.get("hosts").error("service entry must have at least one host");
-    }
-    List<Node> hostNodes = spec.get("hosts").elements();
-    for (int i = 0; i < hosts.size() && i < hostNodes.size(); i++) {
-      String h = hosts.get(i);
-      String why = Hosts.invalidWildcardDomain(h, false);
-      if (why != null) {
-        hostNodes.get(i).error(why);
-      }
-    }
-    List<String> addresses = spec.stringList("addresses");
-    List<Node> addressNodes = spec.get("addresses").elements();
+
+    Node hostsNode = spec.get("hosts");
+    List<String> hosts = hostsNode.asStringList();
+    checkHosts(hostsNode, hosts, res);
+    Node addressesNode = spec.get("addresses");
+    List<String> addresses = addressesNode.asStringList();
+    List<Node> addressNodes = addressesNode.elements();
     for (int i = 0; i < addresses.size() && i < addressNodes.size(); i++) {
       String a = addresses.get(i);
-      String ip = a.contains("/") ? a.substring(0, a.indexOf('/')) : a;
-      if (!Hosts.isIp(ip)) {
-        addressNodes.get(i).error("invalid address \"" + a + "\" (expected an IP or CIDR)");
+      String why = Hosts.validateIpSubnet(a);
+      if (why != null) {
+        addressNodes.get(i).error(why);
+      } else if (a.contains("/") && res != Resolution.NONE && res != Resolution.STATIC) {
+        addressNodes.get(i).error("CIDR addresses are allowed only for NONE/STATIC resolution types");
       }
     }
-    List<ServicePort> ports = ports(spec.get("ports"));
-    Map<String, String> selector = Map.of();
-    Node ws = spec.get("workloadSelector");
-    if (ws.expectObject()) {
-      selector = CommonDecoders.labels(ws.get("labels"));
-    }
+    // Istio allocates addresses itself unless resolution is NONE, the label opts out, or
+    // addresses are given; without any, a TCP port cannot be told apart.
+    boolean autoAllocation = res != Resolution.NONE
+        && !"false".equalsIgnoreCase(meta.labels().get(AUTOALLOCATE_LABEL)) && addresses.isEmpty();
+    List<ServicePort> ports = ports(spec.get("ports"), addresses.isEmpty() && !autoAllocation,
+        addressesNode);
     Set<String> portNames = new HashSet<>();
-    for (ServicePort p : ports) {
-      portNames.add(p.name());
-    }
-    List<WorkloadEndpoint> endpoints = new ArrayList<>();
-    for (Node e : spec.get("endpoints").elements()) {
-      WorkloadEndpoint ep = endpoint(e, res, portNames);
-      if (ep != null) {
-        endpoints.add(ep);
+    for (Node p : spec.get("ports").elements()) {
+      if (p.isObject()) {
+        portNames.add(p.text("name"));
       }
     }
-    boolean hasEndpoints = !spec.get("endpoints").elements().isEmpty();
-    if (!ws.isMissing() && hasEndpoints) {
-      spec.error("only one of endpoints and workloadSelector may be set");
-    }
+
+    List<WorkloadEndpoint> endpoints = new ArrayList<>();
     switch (res) {
       case NONE -> {
-        if (hasEndpoints) {
-          spec.get("endpoints").error("no endpoints should be provided for resolution type NONE");
+        if (!endpointNodes.isEmpty()) {
+          endpointsNode.error("no endpoints should be provided for resolution type none");
+        }
+        if (!ws.isMissing()) {
+          ws.warn("workloadSelector should not be set when resolution mode is NONE");
         }
       }
       case STATIC -> {
-        if (!hasEndpoints && ws.isMissing()) {
-          spec.get("endpoints").warn(
-              "no endpoints and no workloadSelector: the service has no endpoints");
-        }
-        for (int i = 0; i < hosts.size(); i++) {
-          if (hosts.get(i).startsWith("*") && hasEndpoints) {
-            hostNodes.get(i).error("wildcard host \"" + hosts.get(i)
-                + "\" cannot have endpoints with resolution STATIC");
+        boolean unix = false;
+        for (Node e : endpointNodes) {
+          unix |= e.isObject() && e.text("address").startsWith(Ports.UNIX_PREFIX);
+          WorkloadEndpoint ep = WorkloadEntryDecoder.endpoint(e, portNames, false);
+          if (ep != null) {
+            endpoints.add(ep);
           }
+        }
+        if (endpointNodes.isEmpty() && ws.isMissing()) {
+          spec.get("endpoints").warn("no endpoints and no workloadSelector: the service has no endpoints");
+        }
+        if (unix && portNames.size() != 1) {
+          spec.get("ports").error("exactly 1 service port required for unix endpoints");
         }
       }
       case DNS, DNS_ROUND_ROBIN -> {
-        if (!hasEndpoints) {
-          for (int i = 0; i < hosts.size(); i++) {
-            if (hosts.get(i).startsWith("*")) {
-              hostNodes.get(i).error("wildcard host \"" + hosts.get(i)
-                  + "\" cannot be resolved by DNS; list endpoints or use resolution NONE");
-            }
-          }
-        }
-        if (res == Resolution.DNS_ROUND_ROBIN && endpoints.size() > 1) {
-          spec.get("endpoints").error(
-              "there must only be 0 or 1 endpoint for resolution mode DNS_ROUND_ROBIN");
-        }
+        checkDns(spec, hostsNode, hosts, res, endpointNodes, portNames, endpoints);
         if (!ws.isMissing()) {
-          ws.error("workloadSelector is not supported with resolution " + res);
+          // mesh4j finds a DNS service's endpoints by resolving its hosts (or listed endpoints).
+          ws.warn("mesh4j uses workloadSelector endpoints only with resolution STATIC; with " + res
+              + " the hosts are resolved instead");
         }
       }
-      default -> { }
+      case DYNAMIC_DNS -> checkDynamicDns(spec, meta, hosts, location);
+      default -> throw new AssertionError(res);
     }
-    List<String> exportTo = CommonDecoders.exportTo(spec.get("exportTo"));
+    // Several hosts share one address and port: only HTTP (authority) or TLS (SNI) can tell
+    // them apart, unless resolution is NONE and hosts are not used at all.
+    if (res != Resolution.NONE && hosts.size() > 1) {
+      for (Node port : spec.get("ports").elements()) {
+        Ports.Protocol p = port.isObject() ? Ports.parseProtocol(port.text("protocol")) : null;
+        if (port.isObject() && (p == null || (!p.isHttp() && !p.isTls()))) {
+          port.get("protocol").error("multiple hosts provided with non-HTTP, non-TLS ports");
+          break;
+        }
+      }
+    }
+    List<String> exportTo = CommonDecoders.exportTo(spec.get("exportTo"), meta.namespace(), true,
+        false);
     List<String> sans = spec.stringList("subjectAltNames");
     return new ServiceEntry(meta, hosts, addresses, ports, location, res, endpoints, selector,
         exportTo, sans);
   }
 
-  private static List<ServicePort> ports(Node n) {
+  /** At least one host; each a name or wildcard but not {@code *}; partial wildcards warned. */
+  private static void checkHosts(Node hostsNode, List<String> hosts, Resolution res) {
+    if (hosts.isEmpty()) {
+      hostsNode.error(res == Resolution.DYNAMIC_DNS
+          ? "at least one wildcard host must be provided for resolution type DYNAMIC_DNS"
+          : "service entry must have at least one host");
+    }
+    List<Node> nodes = hostsNode.elements();
+    for (int i = 0; i < hosts.size() && i < nodes.size(); i++) {
+      String h = hosts.get(i);
+      if (h.equals("*")) {
+        nodes.get(i).error("invalid host *");
+        continue;
+      }
+      String why = Hosts.validateWildcardDomain(h);
+      if (why != null) {
+        nodes.get(i).error(why);
+      } else if (res != Resolution.DYNAMIC_DNS && Hosts.validatePartialWildcard(h) != null) {
+        nodes.get(i).warn(Hosts.validatePartialWildcard(h));
+      }
+    }
+  }
+
+  /**
+   * Ports: a name (a DNS label), a number and a known protocol; names and numbers unique.
+   *
+   * @param warnTcp whether a TCP (or unset) protocol needs an address Istio will not allocate
+   */
+  private static List<ServicePort> ports(Node n, boolean warnTcp, Node addresses) {
     List<ServicePort> out = new ArrayList<>();
-    Set<Integer> numbers = new HashSet<>();
+    Set<Long> numbers = new HashSet<>();
     Set<String> names = new HashSet<>();
+    boolean warned = false;
     for (Node p : n.elements()) {
+      if (p.isMissing()) {
+        p.error("service entry port may not be null");
+        continue;
+      }
       if (!p.expectObject()) {
         continue;
       }
+      String name = p.text("name");
+      String protocol = p.text("protocol");
       Node numberNode = p.get("number");
-      Integer number = numberNode.asInt(1, CommonDecoders.MAX_PORT);
-      if (numberNode.isMissing()) {
-        numberNode.error("required field is missing");
+      Long number = numberNode.asUint32();
+      long num = number == null ? 0 : number;
+      if (!names.add(name)) {
+        p.get("name").error("service entry port name \"" + name + "\" already defined");
       }
-      String protocol = p.string("protocol");
-      String name = p.string("name");
-      Integer target = p.integer("targetPort", 1, CommonDecoders.MAX_PORT);
-      if (protocol != null && !PROTOCOLS.contains(protocol.toUpperCase(Locale.ROOT))) {
-        p.get("protocol").error("unrecognized protocol \"" + protocol + "\"");
+      if (!numbers.add(num)) {
+        numberNode.error("service entry port " + num + " already defined");
       }
-      if (name != null && !name.isEmpty() && !names.add(name)) {
-        p.get("name").error("duplicate port name \"" + name + "\"");
+      Node targetNode = p.get("targetPort");
+      Long target = targetNode.asUint32();
+      if (target != null && target != 0 && Ports.validatePort(target) != null) {
+        targetNode.error(Ports.validatePort(target));
+        target = null;
       }
-      if (number != null && !numbers.add(number)) {
-        numberNode.error("duplicate port number " + number);
+      // Istio compares with "TCP" exactly here, unlike everywhere else.
+      if (warnTcp && !warned && (protocol.isEmpty() || protocol.equals("TCP"))) {
+        addresses.warn("addresses are required for ports serving TCP (or unset) protocol when IP "
+            + "Autoallocation is not enabled");
+        warned = true;
       }
-      if (number != null) {
-        String proto = protocol == null ? "" : protocol;
-        ServicePort sp = new ServicePort(number, proto, name == null ? "" : name, target);
+      boolean valid = Ports.checkPortName(p.get("name"), name);
+      valid &= Ports.checkProtocol(p.get("protocol"), protocol);
+      String why = Ports.validatePort(num);
+      if (why != null) {
+        numberNode.error(why);
+        valid = false;
+      }
+      if (valid) {
+        ServicePort sp = new ServicePort((int) num, protocol, name,
+            target == null || target == 0 ? null : target.intValue());
         if (!sp.isHttp() && !sp.isTlsPassthrough()) {
-          p.warn("protocol " + proto + " is not HTTP: mesh4j does not route it (port ignored)");
+          p.warn("protocol " + protocol + " is not HTTP: mesh4j does not route it (port ignored)");
         }
         out.add(sp);
       }
@@ -148,72 +203,72 @@ final class ServiceEntryDecoder {
     return out;
   }
 
-  private static @Nullable WorkloadEndpoint endpoint(Node e, Resolution res, Set<String> portNames) {
-    if (!e.expectObject()) {
-      return null;
+  /** Resolution DNS or DNS_ROUND_ROBIN. */
+  private static void checkDns(Node spec, Node hostsNode, List<String> hosts, Resolution res,
+      List<Node> endpointNodes, Set<String> portNames, List<WorkloadEndpoint> endpoints) {
+    if (endpointNodes.isEmpty()) {
+      List<Node> nodes = hostsNode.elements();
+      for (int i = 0; i < hosts.size() && i < nodes.size(); i++) {
+        String why = Hosts.validateFqdn(hosts.get(i));
+        if (why != null) {
+          nodes.get(i).error("hosts must be FQDN or contain only prefix wildcards if no endpoints "
+              + "are provided for resolution mode " + res + ", " + why);
+          break;
+        }
+      }
     }
-    WorkloadEndpoint ep = workloadEndpoint(e, portNames);
-    if (ep == null) {
-      return null;
+    if (res == Resolution.DNS_ROUND_ROBIN && endpointNodes.size() > 1) {
+      spec.get("endpoints").error("there must only be 0 or 1 endpoint for resolution mode "
+          + "DNS_ROUND_ROBIN");
     }
-    String a = ep.address();
-    if (a.startsWith("unix://")) {
-      e.get("address").warn("unix domain socket endpoints are not supported by mesh4j (ignored)");
-      return null;
+    for (Node e : endpointNodes) {
+      WorkloadEndpoint ep = WorkloadEntryDecoder.endpoint(e, portNames, true);
+      if (ep != null) {
+        endpoints.add(ep);
+      }
     }
-    if (res == Resolution.STATIC && !Hosts.isIp(a)) {
-      e.get("address").error("endpoint address \"" + a + "\" must be an IP address for resolution STATIC");
-      return null;
+    if (!spec.get("addresses").elements().isEmpty() && hosts.size() > 1) {
+      for (Node p : spec.get("ports").elements()) {
+        Ports.Protocol proto = p.isObject() ? Ports.parseProtocol(p.text("protocol")) : null;
+        if (proto != null && proto.isTcp()) {
+          spec.get("hosts").warn("service entry can not have more than one host specified "
+              + "simultaneously with address and tcp port");
+          break;
+        }
+      }
     }
-    if ((res == Resolution.DNS || res == Resolution.DNS_ROUND_ROBIN)
-        && !Hosts.isIp(a) && Hosts.invalidFqdn(a, a) != null) {
-      e.get("address").error("endpoint address \"" + a + "\" is not a valid host name or IP");
-      return null;
-    }
-    return ep;
   }
 
-  /** The fields shared by inline endpoints and WorkloadEntry specs. */
-  static @Nullable WorkloadEndpoint workloadEndpoint(Node e, @Nullable Set<String> portNames) {
-    String address = e.string("address");
-    Map<String, Integer> ports = new LinkedHashMap<>();
-    for (Map.Entry<String, Node> p : e.get("ports").entries().entrySet()) {
-      Integer port = p.getValue().asInt(1, CommonDecoders.MAX_PORT);
-      if (portNames != null && !portNames.contains(p.getKey())) {
-        p.getValue().error("endpoint port name \"" + p.getKey() + "\" is not a service port name");
-      }
-      if (port != null) {
-        ports.put(p.getKey(), port);
+  /** Resolution DYNAMIC_DNS (Envoy's dynamic forward proxy). */
+  private static void checkDynamicDns(Node spec, ObjectMeta meta, List<String> hosts,
+      ServiceEntry.Location location) {
+    List<Node> nodes = spec.get("hosts").elements();
+    for (int i = 0; i < hosts.size() && i < nodes.size(); i++) {
+      if (!hosts.get(i).startsWith("*")) {
+        nodes.get(i).error("host must be wildcarded for resolution mode DYNAMIC_DNS");
       }
     }
-    Map<String, String> labels = CommonDecoders.labels(e.get("labels"));
-    String network = e.string("network");
-    String locality = e.string("locality");
-    Node wn = e.get("weight");
-    Integer weight = wn.asInt(0, 0xFFFF_FFFFL);
-    String sa = e.string("serviceAccount");
-    if (address == null || address.isEmpty()) {
-      if (portNames == null && network != null) {
-        // A WorkloadEntry may omit the address when it names a network (reached via a gateway).
-        e.get("address").warn("workload entries without an address are not reachable in-process");
-      } else {
-        e.get("address").error("address is required");
+    if (!spec.get("addresses").elements().isEmpty()) {
+      spec.get("addresses").error("addresses cannot be set for resolution type DYNAMIC_DNS. HTTP "
+          + "route domains will only be generated from the hosts field values");
+    }
+    if (!spec.get("endpoints").elements().isEmpty()) {
+      spec.get("endpoints").error("endpoints cannot be set for resolution type DYNAMIC_DNS. "
+          + "Destination IP address determined from hosts field values");
+    }
+    for (Node port : spec.get("ports").elements()) {
+      Ports.Protocol p = port.isObject() ? Ports.parseProtocol(port.text("protocol")) : null;
+      if (port.isObject() && p != Ports.Protocol.HTTP && p != Ports.Protocol.TLS
+          && p != Ports.Protocol.GRPC && p != Ports.Protocol.HTTP2) {
+        port.get("protocol").error("only HTTP, TLS, GRPC, and HTTP2 protocols are supported for "
+            + "resolution type DYNAMIC_DNS");
       }
-      return null;
     }
-    return new WorkloadEndpoint(address, ports, labels, network, locality,
-        weight == null || weight == 0 ? null : weight, sa);
-  }
-
-  static @Nullable WorkloadEntry decodeWorkloadEntry(ObjectMeta meta, Node spec) {
-    WorkloadEndpoint ep = workloadEndpoint(spec, null);
-    if (ep == null) {
-      return null;
+    String waypoint = meta.labels().get("istio.io/use-waypoint");
+    if (location == ServiceEntry.Location.MESH_INTERNAL && waypoint != null && !waypoint.isEmpty()
+        && !waypoint.equalsIgnoreCase("none")) {
+      spec.get("location").error("location MESH_INTERNAL with resolution type DYNAMIC_DNS is not "
+          + "supported when using waypoints");
     }
-    if (!Hosts.isIp(ep.address()) && Hosts.invalidFqdn(ep.address(), ep.address()) != null) {
-      spec.get("address").error("invalid address \"" + ep.address() + "\"");
-      return null;
-    }
-    return new WorkloadEntry(meta, ep);
   }
 }

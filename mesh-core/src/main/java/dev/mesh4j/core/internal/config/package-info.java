@@ -7,6 +7,25 @@
  * problem in a shared {@link dev.mesh4j.core.internal.config.Problems} and warns about the fields
  * nobody read. A decoder never throws for bad input; it records the problem and returns what it
  * could read, so that one load reports all problems.
+ *
+ * <p>The rules are those of istio/istio {@code pkg/config/validation} (the webhook), plus a few
+ * of its CRD schema, and each check names the Istio function it follows. What Istio rejects is an
+ * error, what it only warns about is a warning, with Istio's wording; Istio's own test tables run
+ * against this package ({@code IstioValidationCasesTest}). mesh4j differs deliberately where it
+ * runs in a client and not in a proxy:
+ * <ul>
+ *   <li>Fields a client cannot apply are validated as Istio's, then ignored with a warning: TCP
+ *       and TLS routes, ports that are not HTTP, unix socket and address-less endpoints,
+ *       {@code egressProxy}, {@code tunnel}, {@code proxyProtocol}, {@code retryBudget},
+ *       per-port egress listeners (their hosts apply to every port), JWT claim matches (there is
+ *       no validated token, so they never hold), an abort without a status, a consistent hash
+ *       without a key, a ServiceEntry's workloadSelector with DNS resolution.
+ *   <li>Inbound-only parts (Sidecar ingress, inbound pools, CORS) are validated and not used.
+ *   <li>A dot-less ServiceEntry host names a service of its namespace (SPEC §2), which is
+ *       resolution, not validation.
+ *   <li>The deprecated integer {@code fault.*.percent}, which Istio does not check, is capped to
+ *       0..100 with a warning.
+ * </ul>
  */
 @NullMarked
 package dev.mesh4j.core.internal.config;

@@ -111,7 +111,7 @@ public final class CatalogBuilder {
       List<WorkloadEntry> workloadEntries) {
     List<Endpoint> out = new ArrayList<>();
     switch (se.resolution()) {
-      case NONE -> { }
+      case NONE, DYNAMIC_DNS -> { }
       case STATIC -> {
         for (WorkloadEndpoint we : se.endpoints()) {
           out.add(endpoint(we.address(), we, port));

@@ -48,9 +48,13 @@ public record Service(
     return hostname.startsWith("*");
   }
 
-  /** Whether requests go to the address the application named ({@code resolution: NONE}). */
+  /**
+   * Whether requests go to the address the application named ({@code resolution: NONE}, or
+   * {@code DYNAMIC_DNS}, whose per-request DNS lookup of the requested host is what the
+   * application's own connection does).
+   */
   public boolean isPassthrough() {
-    return resolution == Resolution.NONE;
+    return resolution == Resolution.NONE || resolution == Resolution.DYNAMIC_DNS;
   }
 
   /** The port with this number, or null. */

@@ -11,7 +11,8 @@ public final class Visibility {
   /**
    * Whether a resource of {@code resourceNamespace} with this {@code exportTo} is visible in
    * {@code workloadNamespace}: empty or {@code "*"} = everywhere, {@code "."} = its own
-   * namespace, otherwise the listed namespaces.
+   * namespace, otherwise the listed namespaces; a ServiceEntry's {@code "~"} = no one (Istio
+   * leaves it to the service's own proxies, which a client is not).
    */
   public static boolean exported(List<String> exportTo, String resourceNamespace, String workloadNamespace) {
     if (exportTo.isEmpty()) {

@@ -78,7 +78,7 @@ public final class Explainer {
     List<Policy> policies = new ArrayList<>();
     routePolicies(route, policies);
     if (action instanceof RouteAction.Redirect r) {
-      LocalReply reply = LocalReplies.redirect(r.redirect(), request);
+      LocalReply reply = LocalReplies.redirect(r.redirect(), request, match);
       return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
           List.of(), null, policies, List.of(),
           local(reply, "redirect to " + reply.headers().get("location")), notes);

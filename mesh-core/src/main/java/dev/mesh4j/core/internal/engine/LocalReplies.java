@@ -2,9 +2,11 @@ package dev.mesh4j.core.internal.engine;
 
 import dev.mesh4j.api.config.HttpDirectResponse;
 import dev.mesh4j.api.config.HttpRedirect;
+import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.http.UpstreamFailure;
+import dev.mesh4j.core.internal.routing.CompiledMatch;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,7 +103,7 @@ final class LocalReplies {
    * redirect or the request, the redirect path (or the request's), and the request's query
    * unless the redirect path carries its own.
    */
-  static LocalReply redirect(HttpRedirect r, MeshRequest request) {
+  static LocalReply redirect(HttpRedirect r, MeshRequest request, CompiledMatch match) {
     String scheme = r.scheme() != null ? r.scheme() : request.scheme();
     int port = 0;
     if (r.port() != null) {
@@ -126,7 +128,14 @@ final class LocalReplies {
     }
     String path;
     String query = request.rawQuery();
-    if (r.uri() == null || r.uri().isEmpty()) {
+    if (r.prefixRewrite() != null) {
+      // Envoy's prefix_rewrite: the part the route's prefix match consumed (the leading "/"
+      // when the match has no uri) is replaced; Istio allows it only with prefix uri matches.
+      String p = request.path();
+      int consumed = match.uriKind() == StringMatch.Kind.PREFIX
+          ? Math.min(match.uriValue().length(), p.length()) : Math.min(1, p.length());
+      path = r.prefixRewrite() + p.substring(consumed) + (query == null ? "" : "?" + query);
+    } else if (r.uri() == null || r.uri().isEmpty()) {
       path = request.path() + (query == null ? "" : "?" + query);
     } else {
       path = r.uri().startsWith("/") ? r.uri() : "/" + r.uri();

@@ -73,7 +73,7 @@ public final class RequestPipeline {
     CompiledRoute route = match.route();
     RouteAction action = route.action();
     if (action instanceof RouteAction.Redirect r) {
-      return respond(exchange, LocalReplies.redirect(r.redirect(), request), r.responseHeaders());
+      return respond(exchange, LocalReplies.redirect(r.redirect(), request, match), r.responseHeaders());
     }
     if (action instanceof RouteAction.Direct d) {
       return respond(exchange, LocalReplies.direct(d.response()), d.responseHeaders());

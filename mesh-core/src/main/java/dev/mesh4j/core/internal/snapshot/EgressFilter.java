@@ -33,21 +33,35 @@ final class EgressFilter {
     return new ServiceCatalog(byName, wildcards, workload.namespace(), workload.domainSuffix());
   }
 
+  /**
+   * Istio's {@code selectServices}: a service is visible when an entry imports it
+   * ({@code ns/host}, {@code ./host}, {@code *}/host) and no {@code ~}-prefixed entry excludes it
+   * ({@code ~ns/host} in its namespace, {@code ~/host} in any; so {@code ~/*} imports nothing).
+   */
   private static boolean visible(Service s, Sidecar sidecar, Workload workload) {
+    String own = sidecar.metadata().namespace();
+    boolean imported = false;
     for (String entry : sidecar.egressHosts()) {
       int slash = entry.indexOf('/');
       String ns = entry.substring(0, slash);
       String host = entry.substring(slash + 1).toLowerCase(java.util.Locale.ROOT);
-      boolean nsOk = ns.equals("*")
-          || (ns.equals(".") && s.namespace().equals(sidecar.metadata().namespace()))
-          || ns.equals(s.namespace());
-      if (!nsOk || ns.equals("~")) {
+      boolean excluding = ns.startsWith("~");
+      if (excluding) {
+        ns = ns.substring(1);
+        ns = ns.isEmpty() ? "*" : ns;
+      }
+      boolean nsOk = ns.equals("*") || (ns.equals(".") ? s.namespace().equals(own) : ns.equals(s.namespace()));
+      if (!nsOk) {
         continue;
       }
-      if (host.equals("*") || host.equals(s.hostname()) || Hosts.wildcardMatches(host, s.hostname())) {
-        return true;
+      if (excluding) {
+        if (Hosts.subsetOf(s.hostname(), host)) {
+          return false;
+        }
+      } else if (host.equals("*") || host.equals(s.hostname()) || Hosts.wildcardMatches(host, s.hostname())) {
+        imported = true;
       }
     }
-    return false;
+    return imported;
   }
 }

@@ -1,0 +1,296 @@
+package dev.mesh4j.core.internal.config;
+
+import dev.mesh4j.api.config.HeaderOperations;
+import dev.mesh4j.api.config.Headers;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Header names and values in match conditions and header operations, checked as Istio's
+ * {@code ValidateHTTPHeaderNameOrJwtClaimRoute}, {@code ValidateHTTPHeaderWithAuthorityOperationName},
+ * {@code ValidateHTTPHeaderOperationName}, {@code ValidateHTTPHeaderValue} (with Envoy's
+ * {@code %VAR%} format parser, {@code header_value_validator.go}) and
+ * {@code validateAuthorityRewrite}. Stateless.
+ */
+final class HeaderRules {
+  private HeaderRules() {}
+
+  /** RFC 7230 {@code tchar}s: the characters of a header name. */
+  private static final String TCHARS = "!#$%&'*+-.^_`|~";
+  private static final Set<String> PSEUDO_HEADERS =
+      Set.of(":method", ":scheme", ":authority", ":path", ":status");
+  static final String JWT_CLAIM_PREFIX = "@request.auth.claims";
+
+  /** Whether a name is an HTTP token (RFC 7230), as Istio's {@code validHeaderNameRegex}. */
+  static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || TCHARS.indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Istio's {@code jwt.ToRoutingClaim(name).Match}: {@code @request.auth.claims.a.b} or
+   * {@code @request.auth.claims[a][b]}.
+   */
+  static boolean isJwtClaim(String name) {
+    if (!name.toLowerCase(Locale.ROOT).startsWith(JWT_CLAIM_PREFIX)) {
+      return false;
+    }
+    String rest = name.substring(JWT_CLAIM_PREFIX.length());
+    return (rest.startsWith(".") && rest.length() > 1)
+        || (rest.startsWith("[") && rest.endsWith("]") && rest.length() > 2);
+  }
+
+  /**
+   * A header name in {@code match.headers}/{@code withoutHeaders}
+   * ({@code ValidateHTTPHeaderNameOrJwtClaimRoute}): a token, a pseudo-header or a JWT claim.
+   */
+  static boolean checkMatchName(Node at, String name) {
+    if (name.isEmpty()) {
+      at.error("header name cannot be empty");
+      return false;
+    }
+    if (isJwtClaim(name) || PSEUDO_HEADERS.contains(name) || isToken(name)) {
+      return true;
+    }
+    at.error("header name " + name + " is not a valid header name");
+    return false;
+  }
+
+  static boolean isAuthority(String name) {
+    return name.equalsIgnoreCase(":authority") || name.equalsIgnoreCase("host");
+  }
+
+  /**
+   * {@code headers: {request: …, response: …}} at route or destination level. Request
+   * {@code set}/{@code add} may name {@code host} or {@code :authority} (an authority rewrite);
+   * request {@code remove} and all response operations may not touch {@code Host} or a
+   * pseudo-header. Names are lower-cased in the model.
+   */
+  static Headers headers(Node n) {
+    if (!n.expectObject()) {
+      return Headers.NONE;
+    }
+    return new Headers(operations(n.get("request"), true), operations(n.get("response"), false));
+  }
+
+  private static HeaderOperations operations(Node n, boolean request) {
+    if (!n.expectObject()) {
+      return HeaderOperations.NONE;
+    }
+    Map<String, String> set = values(n.get("set"), request);
+    Map<String, String> add = values(n.get("add"), request);
+    List<String> remove = new ArrayList<>();
+    for (Node r : n.get("remove").elements()) {
+      String name = r.asString();
+      if (name != null && checkOperationName(r, name)) {
+        remove.add(name.toLowerCase(Locale.ROOT));
+      }
+    }
+    return new HeaderOperations(set, add, remove);
+  }
+
+  private static Map<String, String> values(Node n, boolean request) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Node> e : n.entries().entrySet()) {
+      String name = e.getKey();
+      Node at = e.getValue();
+      String v = at.asString();
+      if (v == null) {
+        if (at.isMissing()) {
+          at.error("expected a string, got null");
+        }
+        continue;
+      }
+      boolean nameOk = request ? checkSetName(at, name) : checkOperationName(at, name);
+      boolean valueOk = checkValue(at, v);
+      if (nameOk && valueOk) {
+        out.put(name.toLowerCase(Locale.ROOT), v);
+      }
+    }
+    return out;
+  }
+
+  /** {@code ValidateHTTPHeaderWithAuthorityOperationName}: request set/add. */
+  private static boolean checkSetName(Node at, String name) {
+    if (name.isEmpty()) {
+      at.error("header name cannot be empty");
+      return false;
+    }
+    if ((name.startsWith(":") || name.equalsIgnoreCase("host")) && !isAuthority(name)) {
+      at.error("invalid header \"" + name + "\": header cannot have \":\" prefix");
+      return false;
+    }
+    return true;
+  }
+
+  /** {@code ValidateHTTPHeaderOperationName}: request remove, all response operations. */
+  private static boolean checkOperationName(Node at, String name) {
+    if (name.isEmpty()) {
+      at.error("header name cannot be empty");
+      return false;
+    }
+    if (name.equalsIgnoreCase("host")) {
+      at.error("invalid header \"" + name + "\": cannot set Host header");
+      return false;
+    }
+    if (name.startsWith(":")) {
+      at.error("invalid header \"" + name + "\": header cannot have \":\" prefix");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * {@code ValidateHTTPHeaderValue}: no control characters but TAB, and a valid Envoy format
+   * string ({@code %VAR%}, {@code %VAR(arg)%}, {@code %%} for a literal percent).
+   */
+  static boolean checkValue(Node at, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        at.error("header value configuration " + value + " is invalid");
+        return false;
+      }
+    }
+    String why = envoyFormatProblem(value);
+    if (why != null) {
+      at.error("header value configuration: " + why);
+      return false;
+    }
+    return true;
+  }
+
+  /** The parser states of Envoy's {@code HeaderParser} (Istio's {@code validateHeaderValue}). */
+  private enum State {
+    LITERAL, VARIABLE_NAME, EXPECT_ARRAY, EXPECT_STRING, STRING, EXPECT_DELIMITER_OR_END,
+    EXPECT_ARGS_END, EXPECT_VARIABLE_END
+  }
+
+  /** Why a header value is not a valid Envoy format string, or null. */
+  static @Nullable String envoyFormatProblem(String value) {
+    State state = State.LITERAL;
+    for (int pos = 0; pos < value.length(); pos++) {
+      char ch = value.charAt(pos);
+      boolean hasNext = pos + 1 < value.length();
+      switch (state) {
+        case LITERAL -> {
+          if (ch == '%') {
+            if (!hasNext) {
+              return "invalid header configuration. Un-escaped %";
+            }
+            if (value.charAt(pos + 1) == '%') {
+              pos++; // "%%" is a literal '%'
+            } else {
+              state = State.VARIABLE_NAME;
+            }
+          }
+        }
+        case VARIABLE_NAME -> {
+          if (ch == '%') {
+            state = State.LITERAL;
+          } else if (ch == '(') {
+            state = State.EXPECT_ARRAY;
+          }
+        }
+        case EXPECT_ARRAY -> {
+          if (ch == '[') {
+            state = State.EXPECT_STRING;
+          } else if (ch != ' ') {
+            state = State.STRING;
+          }
+        }
+        case EXPECT_DELIMITER_OR_END -> {
+          if (ch == ',') {
+            state = State.EXPECT_STRING;
+          } else if (ch == ']') {
+            state = State.EXPECT_ARGS_END;
+          } else if (ch != ' ') {
+            return "invalid header configuration. Expecting ',', ']', or whitespace";
+          }
+        }
+        case EXPECT_STRING -> {
+          if (ch == '"') {
+            state = State.STRING;
+          } else if (ch != ' ') {
+            return "invalid header configuration. Expecting '\"'";
+          }
+        }
+        case STRING -> {
+          if (ch == '\\') {
+            if (!hasNext) {
+              return "invalid header configuration. Un-terminated backslash in JSON string";
+            }
+            pos++;
+          } else if (ch == ')') {
+            state = State.EXPECT_VARIABLE_END;
+          } else if (ch == '"') {
+            state = State.EXPECT_DELIMITER_OR_END;
+          }
+        }
+        case EXPECT_ARGS_END -> {
+          if (ch == ')') {
+            state = State.EXPECT_VARIABLE_END;
+          } else if (ch != ' ') {
+            return "invalid header configuration. Expecting ')' or whitespace";
+          }
+        }
+        case EXPECT_VARIABLE_END -> {
+          if (ch == '%') {
+            state = State.LITERAL;
+          } else if (ch != ' ') {
+            return "invalid header configuration. Expecting '%' or whitespace after";
+          }
+        }
+        default -> throw new AssertionError(state);
+      }
+    }
+    return state == State.LITERAL ? null
+        : "invalid header configuration. Un-terminated variable expression '" + value + "'";
+  }
+
+  /**
+   * Istio's {@code validateAuthorityRewrite}: the authority may be rewritten in one place only,
+   * among {@code rewrite.authority} and the route-level request {@code set}/{@code add} of
+   * {@code host} or {@code :authority}. Empty values do not count.
+   */
+  static void checkAuthorityRewrite(Node route) {
+    String current = route.get("rewrite").isObject() ? route.get("rewrite").text("authority") : "";
+    Node request = route.get("headers").isObject() ? route.get("headers").get("request") : null;
+    if (request == null || !request.isObject()) {
+      return;
+    }
+    for (String op : List.of("set", "add")) {
+      Node ops = request.get(op);
+      if (!ops.isObject()) {
+        continue;
+      }
+      for (Map.Entry<String, Node> e : ops.entries().entrySet()) {
+        if (!isAuthority(e.getKey())) {
+          continue;
+        }
+        String v = e.getValue().asString();
+        if (!current.isEmpty()) {
+          e.getValue().error("authority header cannot be set multiple times: have \"" + current
+              + "\", attempting to set \"" + v + "\"");
+          return;
+        }
+        current = v == null ? "" : v;
+      }
+    }
+  }
+}

@@ -1,0 +1,382 @@
+package dev.mesh4j.core.internal.config;
+
+import dev.mesh4j.api.config.Delegate;
+import dev.mesh4j.api.config.Destination;
+import dev.mesh4j.api.config.Headers;
+import dev.mesh4j.api.config.HttpDirectResponse;
+import dev.mesh4j.api.config.HttpFaultInjection;
+import dev.mesh4j.api.config.HttpMatchRequest;
+import dev.mesh4j.api.config.HttpMirrorPolicy;
+import dev.mesh4j.api.config.HttpRedirect;
+import dev.mesh4j.api.config.HttpRetry;
+import dev.mesh4j.api.config.HttpRewrite;
+import dev.mesh4j.api.config.HttpRoute;
+import dev.mesh4j.api.config.HttpRouteDestination;
+import dev.mesh4j.api.config.RegexRewrite;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Decodes an {@code HTTPRoute}, checked as Istio's {@code validateHTTPRoute}
+ * ({@code virtualservice.go}) and the validators it calls. Stateless.
+ */
+final class HttpRouteDecoder {
+  private HttpRouteDecoder() {}
+
+  /** {@code validateHTTPDirectResponse}: bodies over 1 MiB are rejected, over 100 KiB warned. */
+  private static final int MAX_BODY = 1024 * 1024;
+  private static final int LARGE_BODY = 100 * 1024;
+
+  /**
+   * @param inDelegateVs the route belongs to a delegate VirtualService (one without hosts)
+   */
+  static @Nullable HttpRoute route(Node r, boolean inDelegateVs) {
+    if (r.isMissing()) {
+      r.error("http route may not be null");
+      return null;
+    }
+    if (!r.expectObject()) {
+      return null;
+    }
+    String name = r.string("name");
+    List<Node> matchNodes = r.get("match").elements();
+    List<HttpMatchRequest> match = r.list("match", HttpMatchDecoder::match);
+    checkConflicts(r, inDelegateVs, name == null ? "" : name);
+    Headers headers = HeaderRules.headers(r.get("headers"));
+    CorsPolicyRules.check(r.get("corsPolicy"));
+    HttpFaultInjection fault = FaultDecoder.fault(r.get("fault"));
+    List<HttpMirrorPolicy> mirrors = mirrors(r);
+    HttpRedirect redirect = redirect(r.get("redirect"), matchNodes);
+    HttpDirectResponse direct = directResponse(r.get("directResponse"));
+    HttpRetry retries = RetryDecoder.retries(r.get("retries"));
+    HttpRewrite rewrite = rewrite(r.get("rewrite"));
+    HeaderRules.checkAuthorityRewrite(r);
+    List<HttpRouteDestination> route = destinations(r.get("route"));
+    Duration timeout = r.duration("timeout");
+    Delegate delegate = delegate(r.get("delegate"));
+    return new HttpRoute(name, match, route, redirect, direct, delegate, rewrite, timeout, retries,
+        fault, mirrors, headers);
+  }
+
+  /**
+   * {@code validateHTTPRouteConflict}: a root route (one with {@code delegate}) may not also
+   * route or redirect; a route of a delegate VirtualService may not delegate again; otherwise
+   * exactly one of route, redirect and directResponse, and redirect/directResponse exclude fault
+   * and rewrite.
+   */
+  private static void checkConflicts(Node r, boolean inDelegateVs, String name) {
+    boolean route = !r.get("route").elements().isEmpty();
+    boolean redirect = !r.get("redirect").isMissing();
+    boolean direct = !r.get("directResponse").isMissing();
+    boolean delegate = !r.get("delegate").isMissing();
+    boolean fault = !r.get("fault").isMissing();
+    boolean rewrite = !r.get("rewrite").isMissing();
+    if (!inDelegateVs && delegate) {
+      String label = name.isEmpty() ? "" : " \"" + name + "\"";
+      if (redirect) {
+        r.get("redirect").error("root HTTP route" + label + " must not specify redirect");
+      }
+      if (route) {
+        r.get("route").error("root HTTP route" + label + " must not specify route");
+      }
+      return;
+    }
+    if (inDelegateVs && delegate) {
+      r.get("delegate").error("delegate HTTP route cannot contain delegate");
+    }
+    if (redirect) {
+      if (route) {
+        r.error("HTTP route cannot contain both route and redirect");
+      }
+      if (fault) {
+        r.error("HTTP route cannot contain both fault and redirect");
+      }
+      if (rewrite) {
+        r.error("HTTP route rule cannot contain both rewrite and redirect");
+      }
+      if (direct) {
+        r.error("HTTP route rule cannot contain both direct_response and redirect");
+      }
+    } else if (direct) {
+      if (route) {
+        r.error("HTTP route cannot contain both route and direct_response");
+      }
+      if (fault) {
+        r.error("HTTP route cannot contain both fault and direct_response");
+      }
+      if (rewrite) {
+        r.error("HTTP route rule cannot contain both rewrite and direct_response");
+      }
+    } else if (!route) {
+      r.error("HTTP route, redirect or direct_response is required");
+    }
+    if (!r.get("mirror").isMissing() && !r.get("mirrors").elements().isEmpty()) {
+      r.error("HTTP route cannot contain both mirror and mirrors");
+    }
+  }
+
+  /**
+   * {@code validateHTTPRouteDestinations}: each entry has a destination, valid header
+   * operations and a weight >= 0; several destinations need a total weight > 0 (weights need not
+   * sum to 100).
+   */
+  private static List<HttpRouteDestination> destinations(Node n) {
+    List<HttpRouteDestination> out = new ArrayList<>();
+    List<Node> nodes = n.elements();
+    long total = 0;
+    boolean complete = true;
+    for (Node d : nodes) {
+      if (d.isMissing()) {
+        d.error("weight may not be nil");
+        complete = false;
+        continue;
+      }
+      if (!d.expectObject()) {
+        complete = false;
+        continue;
+      }
+      Destination dest = CommonDecoders.destination(d.get("destination"), true);
+      Headers headers = HeaderRules.headers(d.get("headers"));
+      Node w = d.get("weight");
+      Integer weight = w.asInt32();
+      if (weight != null && weight < 0) {
+        w.error("weight " + weight + " < 0");
+        weight = null;
+      }
+      total += weight == null ? 0 : weight;
+      if (dest == null) {
+        complete = false;
+      } else {
+        out.add(new HttpRouteDestination(dest, w.isMissing() ? null : weight, headers));
+      }
+    }
+    if (nodes.size() > 1 && total == 0 && complete) {
+      n.error("total destination weight = 0");
+    }
+    return out;
+  }
+
+  /** {@code validateHTTPRedirect}, which reports only the first problem it finds. */
+  private static @Nullable HttpRedirect redirect(Node n, List<Node> matches) {
+    if (!n.expectObject()) {
+      return null;
+    }
+    String uri = n.text("uri");
+    String prefixRewrite = n.text("prefixRewrite");
+    String authority = n.text("authority");
+    String scheme = n.text("scheme");
+    Node portNode = n.get("port");
+    Node deriveNode = n.get("derivePort");
+    Long port = portNode.asUint32();
+    HttpRedirect.DerivePort derive = deriveNode.asEnum(HttpRedirect.DerivePort.class);
+    Node codeNode = n.get("redirectCode");
+    Long code = codeNode.asUint32();
+    if (!portNode.isMissing() && !deriveNode.isMissing()) {
+      n.error("only one of port and derivePort may be set");
+      return null;
+    }
+    if (!uri.isEmpty() && !prefixRewrite.isEmpty()) {
+      n.error("redirect may only specify one of uri or prefix_rewrite");
+      return null;
+    }
+    if (!prefixRewrite.isEmpty() && !allUriMatchesArePrefixes(matches)) {
+      n.get("prefixRewrite").error(
+          "redirect prefix_rewrite requires all URI matches to use prefix match type");
+      return null;
+    }
+    if (uri.isEmpty() && prefixRewrite.isEmpty() && authority.isEmpty() && scheme.isEmpty()
+        && portNode.isMissing() && deriveNode.isMissing()) {
+      n.error("redirect must specify URI, authority, scheme, or port");
+      return null;
+    }
+    if (code != null && code != 0 && (code < 300 || code > 399)) {
+      codeNode.error(code + " is not a valid redirect code, must be 3xx");
+      return null;
+    }
+    if (!scheme.isEmpty() && !scheme.equals("http") && !scheme.equals("https")) {
+      n.get("scheme").error("invalid redirect scheme, must be \"http\" or \"https\"");
+      return null;
+    }
+    if (port != null && port > 0 && Ports.validatePort(port) != null) {
+      portNode.error(Ports.validatePort(port));
+      return null;
+    }
+    return new HttpRedirect(uri.isEmpty() ? null : uri,
+        prefixRewrite.isEmpty() ? null : prefixRewrite, authority.isEmpty() ? null : authority,
+        port == null || port == 0 ? null : port.intValue(), derive, scheme.isEmpty() ? null : scheme,
+        code == null || code == 0 ? HttpRedirect.DEFAULT_REDIRECT_CODE : code.intValue());
+  }
+
+  private static boolean allUriMatchesArePrefixes(List<Node> matches) {
+    for (Node m : matches) {
+      if (m.isObject() && m.get("uri").isObject() && m.get("uri").string("prefix") == null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code validateHTTPDirectResponse}: status 200..600, a body under 1 MiB. */
+  private static @Nullable HttpDirectResponse directResponse(Node n) {
+    if (!n.expectObject()) {
+      return null;
+    }
+    Node statusNode = n.get("status");
+    Long status = statusNode.asUint32();
+    boolean valid = FaultDecoder.checkHttpStatus(statusNode, status == null ? 0 : status);
+    Node body = n.get("body");
+    String string = null;
+    String bytes = null;
+    if (body.expectObject()) {
+      string = body.string("string");
+      bytes = body.string("bytes");
+      int size = 0;
+      if (string != null && bytes != null) {
+        body.error("only one of string and bytes may be set");
+        valid = false;
+      } else if (string != null) {
+        size = string.getBytes(StandardCharsets.UTF_8).length;
+      } else if (bytes != null) {
+        try {
+          size = Base64.getDecoder().decode(bytes).length;
+        } catch (IllegalArgumentException e) {
+          body.get("bytes").error("bytes must be base64: " + e.getMessage());
+          valid = false;
+        }
+      }
+      if (size > MAX_BODY) {
+        body.error("large direct_responses may impact control plane performance, must be less than 1MB");
+        valid = false;
+      } else if (size > LARGE_BODY) {
+        body.warn("large direct_responses may impact control plane performance");
+      }
+    }
+    return valid && status != null ? new HttpDirectResponse(status.intValue(), string, bytes) : null;
+  }
+
+  /**
+   * {@code delegate {name, namespace}}: Istio does not check these; a delegate without a name
+   * names no VirtualService (mesh4j warns: its requests would get 404).
+   */
+  private static @Nullable Delegate delegate(Node n) {
+    if (!n.expectObject()) {
+      return null;
+    }
+    String name = n.text("name");
+    String namespace = n.text("namespace");
+    if (name.isEmpty()) {
+      n.warn("delegate without a name refers to no VirtualService");
+      return null;
+    }
+    return new Delegate(name, namespace.isEmpty() ? null : namespace);
+  }
+
+  /** {@code validateHTTPRewrite}, which reports only the first problem it finds. */
+  private static @Nullable HttpRewrite rewrite(Node n) {
+    if (!n.expectObject()) {
+      return null;
+    }
+    String uri = n.text("uri");
+    String authority = n.text("authority");
+    Node rr = n.get("uriRegexRewrite");
+    String match = rr.isObject() ? rr.text("match") : "";
+    String replace = rr.isObject() ? rr.text("rewrite") : "";
+    rr.expectObject();
+    if (!uri.isEmpty() && !rr.isMissing()) {
+      n.error("rewrite may only contain one of URI or UriRegexRewrite");
+      return null;
+    }
+    if (uri.isEmpty() && rr.isMissing() && authority.isEmpty()) {
+      n.error("rewrite must specify at least one of URI, UriRegexRewrite, or authority. "
+          + "Only one of URI or UriRegexRewrite may be specified");
+      return null;
+    }
+    RegexRewrite regex = null;
+    if (rr.isObject()) {
+      if (match.isEmpty() || replace.isEmpty()) {
+        rr.get(match.isEmpty() ? "match" : "rewrite").error(
+            "UriRegexRewrite requires both Rewrite and Match fields to be specified");
+        return null;
+      }
+      if (!CommonDecoders.validRegex(rr.get("match"), match, "HTTPRewrite.UriRegexRewrite.Match")) {
+        return null;
+      }
+      regex = new RegexRewrite(match, replace);
+    }
+    return new HttpRewrite(uri.isEmpty() ? null : uri, authority.isEmpty() ? null : authority, regex);
+  }
+
+  /**
+   * {@code mirror} with {@code mirrorPercentage} (or the deprecated {@code mirrorPercent}), or
+   * {@code mirrors[]} each with its own percentage; a percentage is 0..100, 100 when absent.
+   */
+  private static List<HttpMirrorPolicy> mirrors(Node r) {
+    List<HttpMirrorPolicy> out = new ArrayList<>();
+    Node mirror = r.get("mirror");
+    Node percentage = r.get("mirrorPercentage");
+    Node percent = r.get("mirrorPercent");
+    Double p = null;
+    if (!percent.isMissing()) {
+      Long v = percent.asUint32();
+      if (v != null && v > 100) {
+        percent.error("mirror_percent must have a max value of 100 (it has " + v + ")");
+      } else if (v != null) {
+        p = v.doubleValue();
+      }
+      percent.warn("using deprecated setting \"mirrorPercent\", use \"mirrorPercentage\" instead");
+    }
+    if (percentage.expectObject()) {
+      p = mirrorPercentage(percentage.get("value"), "mirror_percentage");
+    }
+    if (!mirror.isMissing()) {
+      Destination d = CommonDecoders.destination(mirror, false);
+      if (d != null) {
+        out.add(new HttpMirrorPolicy(d, p == null ? 100 : p));
+      }
+    } else if (!percentage.isMissing() || !percent.isMissing()) {
+      r.warn("mirrorPercentage without mirror has no effect");
+    }
+    for (Node m : r.get("mirrors").elements()) {
+      if (m.isMissing()) {
+        m.error("mirror cannot be null");
+        continue;
+      }
+      if (!m.expectObject()) {
+        continue;
+      }
+      Node dest = m.get("destination");
+      if (dest.isMissing()) {
+        dest.error("destination is required for mirrors");
+        continue;
+      }
+      Destination d = CommonDecoders.destination(dest, true);
+      Node pn = m.get("percentage");
+      Double mp = pn.expectObject() ? mirrorPercentage(pn.get("value"), "mirror percentage") : null;
+      if (d != null) {
+        out.add(new HttpMirrorPolicy(d, mp == null ? 100 : mp));
+      }
+    }
+    return out;
+  }
+
+  /** A mirror's percentage: 0..100 (Istio checks no 0.0001 granularity here). */
+  private static @Nullable Double mirrorPercentage(Node v, String what) {
+    Double d = v.asDouble();
+    if (d == null) {
+      return v.isMissing() ? 0.0 : null;
+    }
+    if (d > 100) {
+      v.error(what + " must have a max value of 100 (it has " + CommonDecoders.format(d) + ")");
+      return null;
+    }
+    if (d < 0) {
+      v.error(what + " must have a min value of 0 (it has " + CommonDecoders.format(d) + ")");
+      return null;
+    }
+    return d;
+  }
+}

@@ -1,0 +1,190 @@
+package dev.mesh4j.core.internal.config;
+
+import dev.mesh4j.api.config.VirtualService;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Checks a VirtualService's {@code tls} and {@code tcp} routes as Istio's
+ * {@code validateTLSRoute} and {@code validateTCPRoute} do. mesh4j does not route TLS or TCP
+ * (it sits in an HTTP client), so these routes are only validated, then ignored with a warning.
+ */
+final class L4RouteRules {
+  private L4RouteRules() {}
+
+  private static final String OUTBOUND_PREFIX = "outbound";
+
+  /** Istio's {@code isSniHost}: whether any TLS match names SNI hosts. */
+  static boolean hasSniHosts(List<Node> tls) {
+    for (Node r : tls) {
+      if (!r.isObject()) {
+        continue;
+      }
+      for (Node m : r.get("match").elements()) {
+        if (m.isObject() && !m.get("sniHosts").elements().isEmpty()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code ValidateWildcardDomainForVirtualServiceBoundToGateway}: as
+   * {@link Hosts#validateWildcardDomain}, but with SNI routes Istio's auto-generated names
+   * {@code outbound_.<port>_._.<hostname>} are accepted too.
+   */
+  static @Nullable String validateGatewayDomain(boolean sni, String domain) {
+    if (sni && domain.startsWith(OUTBOUND_PREFIX + "_") && domain.length() <= 255) {
+      String[] parts = domain.split("_", -1);
+      if (parts.length < 4) {
+        return "domain name " + domain + " invalid, should follow 'outbound_.<PORT>_._.<HOSTNAME>' format";
+      }
+      String port = trimDots(parts[1]);
+      String host = trimDots(parts[3]);
+      if (!port.matches(".*[0-9].*")) {
+        return "domain name \"" + domain + "\" invalid (label \"" + port + "\" invalid)";
+      }
+      if (!host.matches(".*[a-zA-Z].*")) {
+        return "domain name \"" + domain + "\" invalid (label \"" + host + "\" invalid)";
+      }
+      return null;
+    }
+    return Hosts.validateWildcardDomain(domain);
+  }
+
+  private static String trimDots(String s) {
+    int from = 0;
+    int to = s.length();
+    while (from < to && s.charAt(from) == '.') {
+      from++;
+    }
+    while (to > from && s.charAt(to - 1) == '.') {
+      to--;
+    }
+    return s.substring(from, to);
+  }
+
+  /** {@code validateTLSRoute}: at least one match, each with SNI hosts; a route. */
+  static void checkTls(Node r, List<String> vsHosts, List<String> gateways) {
+    if (!r.expectObject()) {
+      return;
+    }
+    List<Node> matches = r.get("match").elements();
+    if (matches.isEmpty()) {
+      r.get("match").error("TLS route must have at least one match condition");
+    }
+    for (Node m : matches) {
+      if (m.isMissing()) {
+        m.error("TLS match may not be null");
+        continue;
+      }
+      if (!m.expectObject()) {
+        continue;
+      }
+      Node sniNode = m.get("sniHosts");
+      List<String> sniHosts = sniNode.asStringList();
+      if (sniHosts.isEmpty()) {
+        sniNode.error("TLS match must have at least one SNI host");
+      }
+      List<Node> sniNodes = sniNode.elements();
+      for (int i = 0; i < sniHosts.size() && i < sniNodes.size(); i++) {
+        checkSniHost(sniNodes.get(i), sniHosts.get(i), vsHosts, gateways);
+      }
+      checkL4Match(m);
+    }
+    checkRoute(r, "TLS route is required");
+  }
+
+  /** {@code validateTCPRoute}: matches are optional; a route. */
+  static void checkTcp(Node r) {
+    if (!r.expectObject()) {
+      return;
+    }
+    for (Node m : r.get("match").elements()) {
+      if (m.isMissing()) {
+        m.error("tcp match may not be nil");
+        continue;
+      }
+      if (m.expectObject()) {
+        checkL4Match(m);
+      }
+    }
+    checkRoute(r, "TCP route is required");
+  }
+
+  /**
+   * {@code validateSniHost}: a valid name or wildcard (an IP is only a warning), and a subset of
+   * one of the VirtualService's hosts. Istio checks it as a gateway name unless the
+   * VirtualService names the mesh gateway explicitly.
+   */
+  private static void checkSniHost(Node at, String sni, List<String> vsHosts, List<String> gateways) {
+    boolean isGateway = !gateways.contains(VirtualService.MESH_GATEWAY);
+    String why = isGateway ? validateGatewayDomain(true, sni) : Hosts.validateWildcardDomain(sni);
+    if (why != null) {
+      if (Hosts.isIp(sni)) {
+        at.warn("using an IP address (\"" + sni + "\") goes against SNI spec and most clients do "
+            + "not support this");
+      } else {
+        at.error(why);
+      }
+      return;
+    }
+    for (String h : vsHosts) {
+      if (Hosts.subsetOf(sni, h)) {
+        return;
+      }
+    }
+    at.error("SNI host \"" + sni + "\" is not a compatible subset of any of the virtual service "
+        + "hosts: [" + String.join(", ", vsHosts) + "]");
+  }
+
+  /** {@code validateTCPMatch} and the shared part of {@code validateTLSMatch}. */
+  private static void checkL4Match(Node m) {
+    for (Node subnet : m.get("destinationSubnets").elements()) {
+      String s = subnet.asString();
+      String why = s == null ? null : Hosts.validateIpSubnet(s);
+      if (why != null) {
+        subnet.error(why);
+      }
+    }
+    Node port = m.get("port");
+    Long p = port.asUint32();
+    if (p != null && p != 0 && Ports.validatePort(p) != null) {
+      port.error(Ports.validatePort(p));
+    }
+    CommonDecoders.labels(m.get("sourceLabels"));
+    CommonDecoders.gatewayNames(m.get("gateways"));
+    m.get("sourceNamespace").asString();
+  }
+
+  /** {@code validateRouteDestinations}: destinations, weights >= 0, a total > 0 for several. */
+  private static void checkRoute(Node r, String requiredMessage) {
+    Node route = r.get("route");
+    List<Node> destinations = route.elements();
+    if (destinations.isEmpty()) {
+      route.error(requiredMessage);
+    }
+    long total = 0;
+    for (Node d : destinations) {
+      if (d.isMissing()) {
+        d.error("weight may not be nil");
+        continue;
+      }
+      if (!d.expectObject()) {
+        continue;
+      }
+      CommonDecoders.destination(d.get("destination"), true);
+      Node w = d.get("weight");
+      Integer weight = w.asInt32();
+      if (weight != null && weight < 0) {
+        w.error("weight " + weight + " < 0");
+      } else if (weight != null) {
+        total += weight;
+      }
+    }
+    if (destinations.size() > 1 && total == 0) {
+      route.error("total destination weight = 0");
+    }
+  }
+}
