@@ -45,7 +45,7 @@ final class OkHttpExchange implements Exchange<Response> {
   private final TlsContexts tls;
   /** Whether the engine's time budget, rather than the client's own timeout, set the last attempt's limits. */
   private boolean connectLimitedByBudget;
-  private boolean ioLimitedByBudget;
+  private boolean readLimitedByBudget;
 
   OkHttpExchange(Interceptor.Chain chain, Request request, OkHttpClient mirrorClient, TlsContexts tls) {
     this.chain = chain;
@@ -95,15 +95,15 @@ final class OkHttpExchange implements Exchange<Response> {
     if (connect != c.connectTimeoutMillis()) {
       c = c.withConnectTimeout(toInt(connect), TimeUnit.MILLISECONDS);
     }
-    ioLimitedByBudget = false;
+    readLimitedByBudget = false;
     if (budget >= 0) {
+      // Waiting for response headers is a read: a read timeout at the budget is the engine's.
       if (c.readTimeoutMillis() == 0 || budget < c.readTimeoutMillis()) {
         c = c.withReadTimeout(toInt(budget), TimeUnit.MILLISECONDS);
-        ioLimitedByBudget = true;
+        readLimitedByBudget = true;
       }
       if (c.writeTimeoutMillis() == 0 || budget < c.writeTimeoutMillis()) {
         c = c.withWriteTimeout(toInt(budget), TimeUnit.MILLISECONDS);
-        ioLimitedByBudget = true;
       }
     }
     return c;
@@ -167,7 +167,7 @@ final class OkHttpExchange implements Exchange<Response> {
       if (m.contains("connect")) {
         return connectLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.CONNECT_TIMEOUT;
       }
-      return ioLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.RETHROW;
+      return readLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.RETHROW;
     }
     if (e instanceof InterruptedIOException) {
       return UpstreamFailure.RETHROW;

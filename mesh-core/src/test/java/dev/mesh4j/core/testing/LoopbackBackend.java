@@ -55,6 +55,13 @@ public final class LoopbackBackend implements AutoCloseable {
   private final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
   private volatile Function<Received, Answer> handler;
+  private volatile StreamingBody streaming;
+
+  /** Writes a chunked 200 body itself (to test slow or stalled bodies). */
+  @FunctionalInterface
+  public interface StreamingBody {
+    void write(OutputStream out) throws IOException;
+  }
 
   private LoopbackBackend(String name, Map<String, String> labels) throws IOException {
     this.name = name;
@@ -82,6 +89,12 @@ public final class LoopbackBackend implements AutoCloseable {
 
   public static LoopbackBackend start(String name) {
     return start(name, Map.of());
+  }
+
+  /** Answers 200 with a chunked body the writer produces, from now on. */
+  public LoopbackBackend streaming(StreamingBody body) {
+    this.streaming = body;
+    return this;
   }
 
   /** Answers with the handler's response from now on. */
@@ -134,6 +147,13 @@ public final class LoopbackBackend implements AutoCloseable {
           ex.getRequestURI().getRawQuery(), headers, body);
       received.add(r);
       count.incrementAndGet();
+      if (streaming != null) {
+        ex.sendResponseHeaders(200, 0);
+        try (OutputStream out = ex.getResponseBody()) {
+          streaming.write(out);
+        }
+        return;
+      }
       Answer a = handler.apply(r);
       byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
       a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
