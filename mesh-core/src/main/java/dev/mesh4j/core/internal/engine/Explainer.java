@@ -2,7 +2,6 @@ package dev.mesh4j.core.internal.engine;
 
 import dev.mesh4j.api.config.ConnectionPoolSettings;
 import dev.mesh4j.api.config.HttpFaultInjection;
-import dev.mesh4j.api.config.HttpRetry;
 import dev.mesh4j.api.config.LoadBalancerSettings;
 import dev.mesh4j.api.config.OutlierDetection;
 import dev.mesh4j.api.config.TrafficPolicy;
@@ -176,12 +175,7 @@ public final class Explainer {
   private static void routePolicies(CompiledRoute route, List<Policy> out) {
     var c = route.config();
     out.add(new Policy("timeout", c.timeout() == null ? "none (Istio default)" : Durations.format(c.timeout())));
-    HttpRetry r = c.retries();
-    out.add(new Policy("retries", r == null
-        ? "Istio default: 2 retries on connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes"
-        : r.attempts() == 0 ? "disabled (attempts: 0)"
-            : r.attempts() + " retries on " + (r.retryOn() == null ? "Istio's default conditions" : r.retryOn())
-                + (r.perTryTimeout() == null ? "" : ", per try " + Durations.format(r.perTryTimeout()))));
+    out.add(new Policy("retries", (c.retries() == null ? "Istio default: " : "") + route.retryPolicy()));
     HttpFaultInjection f = c.fault();
     if (f != null) {
       StringBuilder sb = new StringBuilder();

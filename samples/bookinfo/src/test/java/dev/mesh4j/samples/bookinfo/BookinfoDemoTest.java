@@ -31,6 +31,12 @@ class BookinfoDemoTest {
         .contains("httpbin.org                        20  100.0%")
         .contains("502 (empty body)                   20  100.0%")
         .contains("requests that reached httpbin.org under REGISTRY_ONLY: 0");
+    String sticky = section(text, "6. Sticky sessions");
+    for (String user : java.util.List.of("alice", "bob", "carol", "dave", "erin")) {
+      // Each user's 20 requests all went to one pod, before and after the fourth pod joined.
+      assertThat(sticky).containsPattern("(?m)^   " + user + " +reviews-v\\d +reviews-v\\d");
+    }
+    assertThat(sticky).containsPattern("users that moved: [0-5] of 5");
   }
 
   private static String section(String text, String title) {
