@@ -32,8 +32,14 @@ public final class LoopbackBackend implements AutoCloseable {
     System.setProperty("sun.net.httpserver.nodelay", "true");
   }
 
-  /** What the backend received. */
-  public record Received(String method, String path, String query, Map<String, List<String>> headers, String body) {
+  /**
+   * What the backend received.
+   *
+   * @param target the request target as sent on the request line: a path, or an absolute URI
+   *     when the backend is used as an HTTP proxy
+   */
+  public record Received(String method, String path, String query, Map<String, List<String>> headers, String body,
+      String target) {
     /** The first value of a header (case-insensitive), or null. */
     public String header(String name) {
       List<String> v = headers.get(name.toLowerCase(Locale.ROOT));
@@ -63,11 +69,11 @@ public final class LoopbackBackend implements AutoCloseable {
     void write(OutputStream out) throws IOException;
   }
 
-  private LoopbackBackend(String name, Map<String, String> labels) throws IOException {
+  private LoopbackBackend(String name, Map<String, String> labels, InetSocketAddress address) throws IOException {
     this.name = name;
     this.labels = Map.copyOf(labels);
     this.handler = r -> Answer.of(200, name);
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    this.server = HttpServer.create(address, 64);
     this.executor = Executors.newFixedThreadPool(4, r -> {
       Thread t = new Thread(r, "backend-" + name);
       t.setDaemon(true);
@@ -80,10 +86,26 @@ public final class LoopbackBackend implements AutoCloseable {
 
   /** Starts a backend answering 200 with its name. */
   public static LoopbackBackend start(String name, Map<String, String> labels) {
+    return start(name, labels, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+  }
+
+  /**
+   * Starts a backend on a given loopback address and port, for manifests that name fixed
+   * endpoints such as {@code 127.0.0.2:7072} (all of 127/8 is loopback on Linux).
+   */
+  public static LoopbackBackend startAt(String name, Map<String, String> labels, String address, int port) {
     try {
-      return new LoopbackBackend(name, labels);
+      return start(name, labels, new InetSocketAddress(InetAddress.getByName(address), port));
     } catch (IOException e) {
-      throw new IllegalStateException("cannot start loopback backend " + name, e);
+      throw new IllegalStateException("cannot start loopback backend " + name + " on " + address + ":" + port, e);
+    }
+  }
+
+  private static LoopbackBackend start(String name, Map<String, String> labels, InetSocketAddress address) {
+    try {
+      return new LoopbackBackend(name, labels, address);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot start loopback backend " + name + " on " + address, e);
     }
   }
 
@@ -111,9 +133,14 @@ public final class LoopbackBackend implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** The address it listens on ({@code 127.0.0.1} unless started with {@link #startAt}). */
+  public String address() {
+    return server.getAddress().getAddress().getHostAddress();
+  }
+
   /** This backend as an endpoint carrying its labels. */
   public Endpoint endpoint() {
-    return new Endpoint("127.0.0.1", port(), labels, 1, null);
+    return new Endpoint(address(), port(), labels, 1, null);
   }
 
   /** How many requests arrived. */
@@ -144,7 +171,7 @@ public final class LoopbackBackend implements AutoCloseable {
         body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
       Received r = new Received(ex.getRequestMethod(), ex.getRequestURI().getRawPath(),
-          ex.getRequestURI().getRawQuery(), headers, body);
+          ex.getRequestURI().getRawQuery(), headers, body, ex.getRequestURI().toString());
       received.add(r);
       count.incrementAndGet();
       if (streaming != null) {
@@ -177,6 +204,6 @@ public final class LoopbackBackend implements AutoCloseable {
 
   @Override
   public String toString() {
-    return name + "@127.0.0.1:" + port();
+    return name + "@" + address() + ":" + port();
   }
 }

@@ -72,6 +72,21 @@ public final class ServiceCatalog {
     return null;
   }
 
+  /**
+   * The most specific wildcard service that matches a request host and has the given port, or
+   * null. Sidecars build virtual hosts per port, so on a port the host's own service lacks, a
+   * wildcard service with that port takes the request.
+   */
+  public @Nullable Service lookupWildcard(String host, int port) {
+    String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    for (Service w : wildcards) {
+      if (w.port(port) != null && Hosts.wildcardMatches(w.hostname(), h)) {
+        return w;
+      }
+    }
+    return null;
+  }
+
   private static int countDots(String s) {
     int n = 0;
     for (int i = 0; i < s.length(); i++) {

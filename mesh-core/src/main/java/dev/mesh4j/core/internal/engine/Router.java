@@ -22,8 +22,8 @@ final class Router {
   private Router() {}
 
   static RouteResult route(MeshSnapshot snapshot, MeshRequest request) {
-    HostEntry host = snapshot.host(request.host());
     int port = request.port();
+    HostEntry host = snapshot.host(request.host(), port);
     Service service = host.service();
     if (service != null) {
       ServicePort sp = service.port(port);

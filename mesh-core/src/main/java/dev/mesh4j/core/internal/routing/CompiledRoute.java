@@ -138,6 +138,17 @@ public final class CompiledRoute {
     return path;
   }
 
+  /** This route with only some of its matches (same action, mirrors and rewrite). */
+  CompiledRoute withMatches(List<CompiledMatch> kept) {
+    CompiledRoute copy = new CompiledRoute(virtualService, label, config);
+    for (CompiledMatch m : kept) {
+      copy.addMatch(new CompiledMatch(copy, m.index(), m.name(), m.conditions(), m.uriKind(), m.uriValue()));
+    }
+    copy.setAction(action());
+    copy.setMirrors(mirrors);
+    return copy;
+  }
+
   /** Whether any match can hold on this port. */
   boolean admitsPort(int port) {
     for (CompiledMatch m : matches) {

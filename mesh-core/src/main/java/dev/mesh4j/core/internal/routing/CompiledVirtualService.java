@@ -39,6 +39,14 @@ public final class CompiledVirtualService {
   }
 
   /**
+   * This VirtualService's routes merged with those of a later one for the same host, as a gateway
+   * merges them (see {@link GatewayMerge}); sidecars do not merge.
+   */
+  public CompiledVirtualService mergeForGateway(CompiledVirtualService later) {
+    return GatewayMerge.merge(this, later);
+  }
+
+  /**
    * Whether this VirtualService has a route that can apply on this port. When none can (every
    * match names another port), Istio leaves the service's default route in place.
    */

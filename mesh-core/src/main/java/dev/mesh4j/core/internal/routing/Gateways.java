@@ -19,6 +19,19 @@ public final class Gateways {
     return anyMatch(gateways, vs.metadata().namespace(), workload);
   }
 
+  /**
+   * Whether a VirtualService applies to the workload through a gateway other than {@code mesh}.
+   * Istio merges the VirtualServices a gateway gets for one host (sidecars keep only the oldest).
+   */
+  public static boolean boundAsGateway(VirtualService vs, Workload workload) {
+    for (String g : vs.gateways()) {
+      if (!g.equals(VirtualService.MESH_GATEWAY) && anyMatch(List.of(g), vs.metadata().namespace(), workload)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static boolean anyMatch(List<String> gateways, String configNamespace, Workload workload) {
     for (String g : gateways) {
       for (String w : workload.gateways()) {

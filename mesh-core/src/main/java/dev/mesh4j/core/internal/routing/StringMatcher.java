@@ -34,6 +34,11 @@ public final class StringMatcher {
     return kind == StringMatch.Kind.PRESENT;
   }
 
+  /** Whether this is {@code prefix: "/"}, which every path matches (Envoy's default route match). */
+  boolean isRootPrefix() {
+    return kind == StringMatch.Kind.PREFIX && value.equals("/") && !ignoreCase;
+  }
+
   /** Whether a present value matches (presence matchers match every value). */
   public boolean matches(String s) {
     return switch (kind) {

@@ -64,6 +64,22 @@ public final class MeshSnapshot {
     return e;
   }
 
+  /**
+   * What a request host resolves to on one port. Like a sidecar, whose virtual hosts are per
+   * port: when the host's own service has no such port, the most specific wildcard service that
+   * has it claims the request ({@code foo.bar.com:80} goes to {@code *.bar.com} when
+   * {@code foo.bar.com} is declared on 8000 only).
+   */
+  public HostEntry host(String host, int port) {
+    HostEntry e = host(host);
+    Service s = e.service();
+    if (s == null || s.port(port) != null) {
+      return e;
+    }
+    Service w = catalog.lookupWildcard(host, port);
+    return w == null ? e : new HostEntry(w, virtualHosts.forHost(w.hostname()), defaultRoutes.get(w.hostname()));
+  }
+
   private HostEntry resolve(String host) {
     Service s = catalog.lookup(host);
     if (s != null) {

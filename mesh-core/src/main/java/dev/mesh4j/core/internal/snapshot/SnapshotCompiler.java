@@ -106,7 +106,11 @@ public final class SnapshotCompiler {
           continue;
         }
         CompiledVirtualService prev = vhosts.claim(host, cvs);
-        if (prev != null) {
+        if (prev != null && Gateways.boundAsGateway(vs, workload)
+            && Gateways.boundAsGateway(prev.config(), workload)) {
+          // A gateway merges the VirtualServices bound to it for one host; sidecars do not.
+          vhosts.replace(host, prev.mergeForGateway(cvs));
+        } else if (prev != null) {
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
               + " is already routed by VirtualService " + prev.config().metadata().qualifiedName()
               + " (" + prev.config().metadata().origin() + "), which takes precedence; VirtualService "

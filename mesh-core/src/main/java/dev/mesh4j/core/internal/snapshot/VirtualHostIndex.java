@@ -32,6 +32,15 @@ final class VirtualHostIndex {
     return exact.putIfAbsent(host, vs);
   }
 
+  /** Replaces the VirtualService of a host already claimed (a gateway's merged routes). */
+  void replace(String host, CompiledVirtualService vs) {
+    if (host.startsWith("*")) {
+      wildcards.replaceAll(w -> w.getKey().equals(host) ? Map.entry(host, vs) : w);
+    } else {
+      exact.replace(host, vs);
+    }
+  }
+
   @Nullable CompiledVirtualService forHost(String host) {
     CompiledVirtualService vs = exact.get(host);
     if (vs != null) {

@@ -1,0 +1,60 @@
+package dev.mesh4j.okhttp.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite covers INDEX.md: every line has at least one test carrying its file in
+ * {@link Covers}, no test claims a file INDEX.md does not list, and every manifest of the corpus
+ * has a line.
+ */
+class ConformanceCompletenessTest {
+  /** The classes of the suite; a new one must be added here for its tests to count. */
+  static final List<Class<?>> SUITE = List.of(
+      ConformanceBookinfoTest.class,
+      ConformanceExternalTest.class,
+      ConformanceGatewaysTest.class,
+      ConformancePilotTestdataTest.class);
+
+  static Map<String, List<String>> coverage() {
+    Map<String, List<String>> covered = new TreeMap<>();
+    for (Class<?> c : SUITE) {
+      for (Method m : c.getDeclaredMethods()) {
+        Covers covers = m.getAnnotation(Covers.class);
+        if (covers == null) {
+          continue;
+        }
+        assertThat(m.isAnnotationPresent(Test.class))
+            .as("%s.%s carries @Covers but is not a @Test", c.getSimpleName(), m.getName()).isTrue();
+        for (String f : covers.value()) {
+          covered.computeIfAbsent(f, k -> new ArrayList<>()).add(c.getSimpleName() + "." + m.getName());
+        }
+      }
+    }
+    return covered;
+  }
+
+  @Test
+  void everyIndexLineHasAConformanceTest() {
+    List<String> index = Corpus.indexedFiles();
+    assertThat(index).as("INDEX.md lines").hasSizeGreaterThanOrEqualTo(40).doesNotHaveDuplicates();
+    assertThat(coverage().keySet()).as("files covered by @Covers tests").containsAll(index);
+  }
+
+  @Test
+  void everyCoveredFileIsAnIndexLine() {
+    assertThat(Corpus.indexedFiles()).as("INDEX.md lines").containsAll(coverage().keySet());
+  }
+
+  @Test
+  void everyCorpusManifestHasAnIndexLine() {
+    assertThat(new TreeSet<>(Corpus.indexedFiles())).isEqualTo(new TreeSet<>(Corpus.allFiles()));
+  }
+}

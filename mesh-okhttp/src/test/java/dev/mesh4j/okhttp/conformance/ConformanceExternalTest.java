@@ -1,0 +1,110 @@
+package dev.mesh4j.okhttp.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mesh4j.api.config.OutboundTrafficPolicy;
+import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.core.Mesh;
+import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.testing.LoopbackBackend;
+import dev.mesh4j.core.testing.RecordingExchange;
+import dev.mesh4j.okhttp.MeshOkHttp;
+import dev.mesh4j.okhttp.conformance.Http.Reply;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.time.Duration;
+import java.util.List;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * INDEX.md, {@code external/}: ServiceEntries that make outside hosts known, checked under
+ * {@code REGISTRY_ONLY}. Passthrough requests leave through an HTTP proxy on loopback, which
+ * records the address the application asked for, so no test needs the internet.
+ */
+class ConformanceExternalTest {
+  LoopbackBackend egress;
+
+  @BeforeEach
+  void start() {
+    egress = LoopbackBackend.start("egress-proxy");
+  }
+
+  @AfterEach
+  void stop() {
+    egress.close();
+  }
+
+  static Mesh registryOnly(String file) {
+    return Mesh.builder().configResource(Corpus.resource(file))
+        .outboundTrafficPolicy(OutboundTrafficPolicy.REGISTRY_ONLY)
+        .random(RandomSource.seeded(7)).dnsRefreshInterval(Duration.ZERO).build();
+  }
+
+  /** A client whose connections all go through the recording proxy. */
+  OkHttpClient viaProxy(Mesh mesh) {
+    return MeshOkHttp.install(mesh, new OkHttpClient.Builder()
+        .proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", egress.port())))).build();
+  }
+
+  @Test
+  @Covers("external/aptget.yaml")
+  void aptget_letsTheFiveHostsThroughToTheAddressAskedAndBlocksOthersWith502() throws IOException {
+    try (Mesh mesh = registryOnly("external/aptget.yaml")) {
+      OkHttpClient client = viaProxy(mesh);
+      List<String> hosts = List.of("deb.debian.org", "cdn-fastly.deb.debian.org", "security.debian.org",
+          "archive.ubuntu.com", "security.ubuntu.com");
+      for (String host : hosts) {
+        String url = "http://" + host + "/debian/dists/stable/Release";
+        Reply r = Http.get(client, url);
+        assertThat(r.backend()).as(host).isEqualTo("egress-proxy");
+        assertThat(egress.last().target()).as("sent as asked").isEqualTo(url);
+        assertThat(egress.last().header("host")).isEqualTo(host);
+      }
+      int sent = egress.requestCount();
+      assertThat(sent).isEqualTo(hosts.size());
+      for (String other : List.of("http://example.org/", "http://ftp.debian.org/debian/", "http://deb.debian.org:8080/")) {
+        Reply r = Http.get(client, other);
+        assertThat(r.status()).as(other).isEqualTo(502);
+        assertThat(r.body()).isEmpty();
+        assertThat(r.flags()).isEmpty();
+      }
+      assertThat(egress.requestCount()).as("no byte of a blocked request leaves the process").isEqualTo(sent);
+    }
+  }
+
+  @Test
+  @Covers("external/github.yaml")
+  void github_knowsGithubOverHttpsAndLoadsTheTcpEntryWithAWarning() throws IOException {
+    try (Mesh mesh = registryOnly("external/github.yaml")) {
+      assertThat(mesh.warnings()).as("the TCP-only entry is warned about, not refused")
+          .anySatisfy(w -> assertThat(w.toString()).contains("github.yaml#2").contains("protocol tcp is not HTTP"));
+      RecordingExchange.Result github = mesh.execute(MeshRequest.builder("https://github.com/istio/istio").build(),
+          new RecordingExchange());
+      assertThat(github.target()).as("known under REGISTRY_ONLY: TLS passed through").isEqualTo("passthrough");
+      assertThat(github.sent().authority()).isEqualTo("github.com");
+      assertThat(mesh.execute(MeshRequest.builder("https://gitlab.com/").build(), new RecordingExchange()).target())
+          .isEqualTo("reply 502");
+      assertThat(mesh.execute(MeshRequest.builder("http://github.com/").build(), new RecordingExchange()).target())
+          .as("github.com is known on 443 only").isEqualTo("reply 502");
+    }
+  }
+
+  @Test
+  @Covers("external/pypi.yaml")
+  void pypi_knowsThePypiHostsOnHttpsUnderRegistryOnly() throws IOException {
+    try (Mesh mesh = registryOnly("external/pypi.yaml")) {
+      for (String host : List.of("pypi.python.org", "pypi.org", "files.pythonhosted.org")) {
+        RecordingExchange.Result r = mesh.execute(MeshRequest.builder("https://" + host + "/simple/").build(),
+            new RecordingExchange());
+        assertThat(r.target()).as(host).isEqualTo("passthrough");
+        assertThat(r.sent().scheme()).isEqualTo("https");
+      }
+      assertThat(mesh.execute(MeshRequest.builder("https://test.pypi.org/simple/").build(), new RecordingExchange())
+          .target()).isEqualTo("reply 502");
+    }
+  }
+}
