@@ -21,7 +21,8 @@ class ConformanceCompletenessTest {
       ConformanceBookinfoTest.class,
       ConformanceExternalTest.class,
       ConformanceGatewaysTest.class,
-      ConformancePilotTestdataTest.class);
+      ConformancePilotTestdataTest.class,
+      ConformanceLoadBalancerTest.class);
 
   static Map<String, List<String>> coverage() {
     Map<String, List<String>> covered = new TreeMap<>();
