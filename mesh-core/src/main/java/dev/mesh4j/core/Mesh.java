@@ -81,7 +81,7 @@ public final class Mesh implements AutoCloseable {
     this.workload = b.workload();
     this.registry = b.registry;
     this.dns = new DnsCache(b.dnsResolver);
-    this.compiler = new SnapshotCompiler(workload, dns, new ClusterStates(b.random));
+    this.compiler = new SnapshotCompiler(workload, dns, new ClusterStates(b.random), scheduler, b.ticker);
     this.pipeline = new RequestPipeline(b.random, b.sleeper, b.shadowHostSuffix);
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
@@ -222,6 +222,7 @@ public final class Mesh implements AutoCloseable {
   public void close() {
     registry.removeListener(registryListener);
     background.forEach(Periodic::close);
+    compiler.close();
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }
