@@ -83,7 +83,7 @@ public final class Mesh implements AutoCloseable {
     this.dns = new DnsCache(b.dnsResolver);
     Scheduler background = scheduler;
     this.compiler = new SnapshotCompiler(workload, dns,
-        new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)));
+        new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)), scheduler, b.ticker);
     this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix);
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
@@ -224,6 +224,7 @@ public final class Mesh implements AutoCloseable {
   public void close() {
     registry.removeListener(registryListener);
     background.forEach(Periodic::close);
+    compiler.close();
     if (ownedScheduler != null) {
       ownedScheduler.close();
     }

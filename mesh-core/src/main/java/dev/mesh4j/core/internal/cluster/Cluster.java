@@ -9,6 +9,7 @@ import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.lb.ClusterState;
 import dev.mesh4j.core.internal.lb.LoadBalancer;
+import dev.mesh4j.core.internal.resilience.ClusterResilience;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +27,7 @@ import org.jspecify.annotations.Nullable;
  * @param tls TLS to originate towards endpoints, or null for plain text
  * @param failure why every request to this cluster fails locally with 503 UF (e.g. a missing
  *     workload identity for {@code ISTIO_MUTUAL}), or null
+ * @param resilience the connection-pool limiter and outlier detector, shared across snapshots
  */
 public record Cluster(
     ClusterKey key,
@@ -36,7 +38,8 @@ public record Cluster(
     @Nullable LoadBalancer loadBalancer,
     ClusterState state,
     @Nullable ClientTlsSettings tls,
-    @Nullable String failure) {
+    @Nullable String failure,
+    ClusterResilience resilience) {
 
   public Cluster {
     requireNonNull(key, "key");
@@ -44,6 +47,7 @@ public record Cluster(
     requireNonNull(port, "port");
     requireNonNull(policy, "policy");
     requireNonNull(state, "state");
+    requireNonNull(resilience, "resilience");
   }
 
   /** Whether requests go to the address the application named rather than an endpoint. */

@@ -13,12 +13,15 @@ import dev.mesh4j.api.config.Subset;
 import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.runtime.Scheduler;
+import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
 import dev.mesh4j.core.internal.cluster.ClusterStates;
 import dev.mesh4j.core.internal.cluster.DestinationRuleIndex;
 import dev.mesh4j.core.internal.cluster.PolicyMerge;
+import dev.mesh4j.core.internal.cluster.ResilienceStates;
 import dev.mesh4j.core.internal.config.Hosts;
 import dev.mesh4j.core.internal.config.Problems;
 import dev.mesh4j.core.internal.discovery.CatalogBuilder;
@@ -47,15 +50,28 @@ import org.jspecify.annotations.Nullable;
  * Compiles a validated configuration and the current endpoints into a {@link MeshSnapshot}, for
  * one workload. Runs off the request path (build, reload, endpoint change), one at a time.
  */
-public final class SnapshotCompiler {
+public final class SnapshotCompiler implements AutoCloseable {
   private final Workload workload;
   private final DnsCache dns;
   private final ClusterStates states;
+  private final ResilienceStates resilience;
 
-  public SnapshotCompiler(Workload workload, DnsCache dns, ClusterStates states) {
+  /**
+   * @param scheduler runs outlier-detection sweeps
+   * @param ticker measures ejection times and connection-pool waits
+   */
+  public SnapshotCompiler(Workload workload, DnsCache dns, ClusterStates states, Scheduler scheduler,
+      Ticker ticker) {
     this.workload = workload;
     this.dns = dns;
     this.states = states;
+    this.resilience = new ResilienceStates(scheduler, ticker);
+  }
+
+  /** Stops the background work of cluster state (outlier-detection sweeps). */
+  @Override
+  public void close() {
+    resilience.close();
   }
 
   /**
@@ -127,6 +143,7 @@ public final class SnapshotCompiler {
       defaults.put(s.hostname(), compiler.defaultRoute(s));
     }
     states.retain(clusters.keySet());
+    resilience.retain(clusters.keySet());
     OutboundTrafficPolicy policy = sidecar != null && sidecar.outboundTrafficPolicy() != null
         ? sidecar.outboundTrafficPolicy()
         : workload.outboundTrafficPolicy() != null ? workload.outboundTrafficPolicy()
@@ -188,7 +205,7 @@ public final class SnapshotCompiler {
       tls = null;
     }
     return new Cluster(key, s, port, policy, rule == null ? null : rule.first(), balancer, state,
-        failure == null ? tls : null, failure);
+        failure == null ? tls : null, failure, resilience.cluster(key, policy, hosts));
   }
 
   /**
