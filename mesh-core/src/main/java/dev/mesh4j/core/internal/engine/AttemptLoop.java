@@ -10,6 +10,8 @@ import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
+import dev.mesh4j.core.internal.resilience.OutlierDetector;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.resilience.RetryPolicy.FailureKind;
 import java.io.IOException;
@@ -18,10 +20,12 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Envoy's router for one request after routing: attempts, each to an endpoint the balancer
- * picks, within the route deadline and the per-try timeout, retried as the retry policy says
- * (status conditions, retry-on-reset rules, jittered exponential back-off, previous-host
- * avoidance), and the local reply Envoy would give when the last attempt fails.
+ * Envoy's router for one request after routing: attempts, each holding a connection-pool
+ * permit of the cluster and going to an endpoint the balancer picks, within the route deadline
+ * and the per-try timeout; retried as the retry policy says (status conditions, retry-on-reset
+ * rules, jittered exponential back-off, previous-host avoidance, the cluster's {@code maxRetries});
+ * each outcome reported to the cluster's outlier detector; the last failure answered with the
+ * local reply Envoy would give.
  *
  * <p>Time is read from the injected ticker and waits go through the injected sleeper, so the
  * decisions are testable in virtual time; the transport enforces each attempt's budget on the
@@ -43,93 +47,177 @@ final class AttemptLoop {
     this.ticker = ticker;
   }
 
-  /** What the attempts share: where they go and what they send. */
-  record Target(Cluster cluster, UpstreamRequest request, RetryPolicy policy, HeaderMutation responseHeaders) {}
-
-  /**
-   * Runs the attempts.
-   *
-   * @param deadline the route deadline in ticker nanos, or {@link Long#MAX_VALUE} for none
-   */
-  <R> R run(Target target, Attempts attempts, long deadline, Exchange<R> exchange) throws IOException {
-    RetryPolicy policy = target.policy();
-    Cluster cluster = target.cluster();
-    for (int attempt = 1; ; attempt++) {
-      long now = ticker.nanos();
-      if (now >= deadline) {
-        return exchange.reply(LocalReplies.ROUTE_TIMEOUT);
-      }
-      UpstreamHost host = null;
-      if (!cluster.isPassthrough()) {
-        host = cluster.loadBalancer().pick(attempts);
-        if (host == null) {
-          return exchange.reply(LocalReplies.NO_HEALTHY_UPSTREAM);
-        }
-      }
-      long remaining = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - now;
-      Duration perTry = policy.perTryTimeout();
-      boolean perTryBinds = perTry != null && perTry.toNanos() <= remaining;
-      Duration budget = perTryBinds ? perTry : remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
-      Duration responseTimeout = remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
-      UpstreamRequest request = target.request().withAttempt(attempt, host == null ? null : host.endpoint(),
-          budget, responseTimeout);
-      boolean retriesLeft = attempt <= policy.attempts();
-      if (host != null) {
-        host.state().requestStarted();
-      }
-      R response;
-      try {
-        response = exchange.send(request);
-      } catch (IOException e) {
-        end(host);
-        UpstreamFailure failure = exchange.classify(e);
-        if (failure == UpstreamFailure.RETHROW) {
-          throw e;
-        }
-        if (failure == UpstreamFailure.TIMEOUT && !perTryBinds) {
+  <R> R run(Attempts a, Exchange<R> exchange) throws IOException {
+    Cluster cluster = a.cluster;
+    RetryPolicy policy = a.policy;
+    ConnectionLimiter limiter = cluster.resilience().limiter();
+    OutlierDetector outliers = cluster.resilience().outlierDetector();
+    boolean holdingRetry = false;
+    try {
+      for (int attempt = 1; ; attempt++) {
+        long now = ticker.nanos();
+        if (now >= a.deadline) {
           return exchange.reply(LocalReplies.ROUTE_TIMEOUT);
         }
-        attempts.tried(host);
-        boolean wanted = policy.retriesFailure(kind(failure)) && exchange.canResend();
-        if (retriesLeft && wanted) {
-          backoff(attempt, policy, deadline, exchange);
-          continue;
+        long remaining = a.deadline == Long.MAX_VALUE ? Long.MAX_VALUE : a.deadline - now;
+        Duration perTry = policy.perTryTimeout();
+        boolean perTryBinds = perTry != null && perTry.toNanos() <= remaining;
+        long attemptDeadline = perTryBinds ? now + perTry.toNanos() : a.deadline;
+        boolean retriesLeft = attempt <= policy.attempts();
+
+        // A request waits for any connection slot of the cluster, before an endpoint is chosen.
+        ConnectionLimiter.Permit permit = acquire(limiter, attemptDeadline);
+        if (permit.outcome() == ConnectionLimiter.Outcome.OVERFLOW) {
+          return exchange.reply(LocalReplies.OVERFLOW);
         }
-        // Envoy adds URX when it wanted to retry but the retry limit was reached.
-        return exchange.reply(LocalReplies.failure(failure, attempt > 1, wanted && policy.attempts() > 0));
-      } catch (RuntimeException | Error e) {
-        end(host);
-        throw e;
-      }
-      if (retriesLeft && retriable(policy, exchange, response) && exchange.canResend()) {
-        exchange.discard(response);
-        end(host);
-        attempts.tried(host);
-        backoff(attempt, policy, deadline, exchange);
-        continue;
-      }
-      if (host != null) {
+        if (permit.outcome() == ConnectionLimiter.Outcome.DEADLINE_EXCEEDED) {
+          if (!perTryBinds) {
+            return exchange.reply(LocalReplies.ROUTE_TIMEOUT);
+          }
+          if (retriesLeft && policy.retriesFailure(FailureKind.PER_TRY_TIMEOUT) && exchange.canResend()) {
+            holdingRetry = retryPermit(limiter, holdingRetry);
+            if (holdingRetry) {
+              backoff(attempt, policy, a.deadline, exchange);
+              continue;
+            }
+          }
+          return exchange.reply(LocalReplies.failure(UpstreamFailure.TIMEOUT, attempt > 1, false));
+        }
+
+        UpstreamHost host = null;
+        if (!cluster.isPassthrough()) {
+          host = cluster.loadBalancer().pick(a);
+          if (host == null) {
+            permit.release();
+            return exchange.reply(LocalReplies.NO_HEALTHY_UPSTREAM);
+          }
+        }
+        Duration budget = perTryBinds ? perTry : remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
+        Duration responseTimeout = remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
+        UpstreamRequest request = a.request(attempt, host == null ? null : host.endpoint(), budget, responseTimeout);
+        if (host != null) {
+          host.state().requestStarted();
+        }
+        R response;
+        try {
+          response = exchange.send(request);
+        } catch (IOException e) {
+          end(host, permit);
+          UpstreamFailure failure = exchange.classify(e);
+          if (failure == UpstreamFailure.RETHROW) {
+            throw e;
+          }
+          if (outliers != null && host != null) {
+            outliers.onLocalOriginFailure(host, localOrigin(failure));
+          }
+          if (failure == UpstreamFailure.TIMEOUT && !perTryBinds) {
+            return exchange.reply(LocalReplies.ROUTE_TIMEOUT);
+          }
+          a.tried(host);
+          boolean wanted = policy.retriesFailure(kind(failure)) && exchange.canResend();
+          if (retriesLeft && wanted) {
+            holdingRetry = retryPermit(limiter, holdingRetry);
+            if (holdingRetry) {
+              backoff(attempt, policy, a.deadline, exchange);
+              continue;
+            }
+            // Envoy: a retry the cluster's maxRetries does not allow is an overflow (UO).
+            return exchange.reply(LocalReplies.withFlag(LocalReplies.failure(failure, attempt > 1, false), "UO"));
+          }
+          // Envoy adds URX when it wanted to retry but the retry limit was reached.
+          return exchange.reply(LocalReplies.failure(failure, attempt > 1, wanted && policy.attempts() > 0));
+        } catch (RuntimeException | Error e) {
+          end(host, permit);
+          throw e;
+        }
+        int status = exchange.status(response);
+        if (outliers != null && host != null) {
+          outliers.onLocalOriginSuccess(host);
+          outliers.onResponse(host, outlierStatus(status, exchange.header(response, "grpc-status")));
+        }
+        if (retriesLeft && retriable(policy, exchange, response, status) && exchange.canResend()) {
+          boolean allowed = retryPermit(limiter, holdingRetry);
+          if (allowed) {
+            holdingRetry = true;
+            exchange.discard(response);
+            end(host, permit);
+            a.tried(host);
+            backoff(attempt, policy, a.deadline, exchange);
+            continue;
+          }
+        }
         UpstreamHost done = host;
-        response = exchange.whenComplete(response, () -> done.state().requestEnded());
+        ConnectionLimiter.Permit held = permit;
+        response = exchange.whenComplete(response, () -> end(done, held));
+        HeaderMutation headers = a.responseHeaders;
+        return headers.isEmpty() ? response : exchange.mutateResponse(response, headers);
       }
-      HeaderMutation headers = target.responseHeaders();
-      return headers.isEmpty() ? response : exchange.mutateResponse(response, headers);
+    } finally {
+      if (holdingRetry) {
+        limiter.releaseRetry();
+      }
     }
   }
 
-  private static <R> boolean retriable(RetryPolicy policy, Exchange<R> exchange, R response) {
-    if (policy.retriesStatus(exchange.status(response))) {
+  private static ConnectionLimiter.Permit acquire(ConnectionLimiter limiter, long deadline) throws IOException {
+    try {
+      return limiter.acquire(deadline);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while waiting for a connection slot");
+    }
+  }
+
+  /** Holds one retry permit from the first retry to the end of the request. */
+  private static boolean retryPermit(ConnectionLimiter limiter, boolean holding) {
+    return holding || limiter.tryAcquireRetry();
+  }
+
+  private static <R> boolean retriable(RetryPolicy policy, Exchange<R> exchange, R response, int status) {
+    if (policy.retriesStatus(status)) {
       return true;
     }
-    String grpc = exchange.header(response, "grpc-status");
-    if (grpc != null && !grpc.isEmpty() && grpc.length() <= 2 && Character.isDigit(grpc.charAt(0))) {
-      try {
-        return policy.retriesGrpcStatus(Integer.parseInt(grpc));
-      } catch (NumberFormatException e) {
-        return false;
-      }
+    int grpc = grpcStatus(exchange.header(response, "grpc-status"));
+    return grpc > 0 && policy.retriesGrpcStatus(grpc);
+  }
+
+  private static int grpcStatus(@Nullable String value) {
+    if (value == null || value.isEmpty() || value.length() > 2) {
+      return -1;
     }
-    return false;
+    int n = 0;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
+  }
+
+  /**
+   * The status outlier detection counts: the HTTP status, or for a gRPC error in a 200 response
+   * the HTTP status Envoy maps it to ({@code Grpc::Utility::grpcToHttpStatus}).
+   */
+  static int outlierStatus(int status, @Nullable String grpc) {
+    int code = grpcStatus(grpc);
+    if (status != 200 || code <= 0) {
+      return status;
+    }
+    return switch (code) {
+      case 1 -> 499;
+      case 3, 9, 11 -> 400;
+      case 4 -> 504;
+      case 5 -> 404;
+      case 6, 10 -> 409;
+      case 7 -> 403;
+      case 8 -> 429;
+      case 12 -> 501;
+      case 14 -> 503;
+      case 16 -> 401;
+      default -> 500;
+    };
   }
 
   private static FailureKind kind(UpstreamFailure failure) {
@@ -140,10 +228,20 @@ final class AttemptLoop {
     };
   }
 
-  private static void end(@Nullable UpstreamHost host) {
+  private static OutlierDetector.LocalOrigin localOrigin(UpstreamFailure failure) {
+    return switch (failure) {
+      case CONNECT_FAILURE -> OutlierDetector.LocalOrigin.CONNECT_FAILURE;
+      case CONNECT_TIMEOUT -> OutlierDetector.LocalOrigin.CONNECT_TIMEOUT;
+      case TIMEOUT -> OutlierDetector.LocalOrigin.TIMEOUT;
+      case CONNECTION_TERMINATION, REMOTE_RESET, PROTOCOL_ERROR, RETHROW -> OutlierDetector.LocalOrigin.RESET;
+    };
+  }
+
+  private static void end(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit) {
     if (host != null) {
       host.state().requestEnded();
     }
+    permit.release();
   }
 
   /** Waits Envoy's jittered back-off before retry {@code attempt}, never past the deadline. */

@@ -1,29 +1,72 @@
 package dev.mesh4j.core.internal.engine;
 
+import dev.mesh4j.api.config.ClientTlsSettings;
+import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.http.UpstreamRequest;
+import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.resilience.RetryPolicy;
+import java.time.Duration;
 import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The per-request view load balancers get across attempts: the random source, the request's
- * hash, and the hosts already tried (Envoy's {@code previous_hosts} retry predicate, when the
- * retry policy has it). One per request, used by one thread at a time.
+ * One routed request on its way through its attempts: where it goes, what each attempt sends,
+ * the retry policy and deadline, and — as the {@link PickContext} balancers see — the request's
+ * hash and the hosts already tried (Envoy's {@code previous_hosts} predicate, when the policy
+ * has it). One object per request, used by one thread at a time; it is the only allocation the
+ * attempt loop needs besides each attempt's {@link UpstreamRequest}.
  */
 final class Attempts implements PickContext {
+  final Cluster cluster;
+  final RetryPolicy policy;
+  final HeaderMutation responseHeaders;
+  /** The route deadline in ticker nanos, or {@link Long#MAX_VALUE} for none. */
+  final long deadline;
   private final RandomSource random;
-  private final boolean avoidPrevious;
   private final boolean hasHash;
   private final long hash;
+  // What every attempt sends, but the endpoint and its limits.
+  private final String scheme;
+  private final String path;
+  private final @Nullable String rawQuery;
+  private final String authority;
+  private final HeaderMutation requestHeaders;
+  private final @Nullable ClientTlsSettings tls;
+  private final @Nullable String sni;
+  private final @Nullable Duration connectTimeout;
   private @Nullable UpstreamHost[] tried;
   private int triedCount;
 
-  Attempts(RandomSource random, boolean avoidPrevious, boolean hasHash, long hash) {
+  Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline,
+      RandomSource random, boolean hasHash, long hash, String scheme, String path, @Nullable String rawQuery,
+      String authority, HeaderMutation requestHeaders, @Nullable ClientTlsSettings tls, @Nullable String sni,
+      @Nullable Duration connectTimeout) {
+    this.cluster = cluster;
+    this.policy = policy;
+    this.responseHeaders = responseHeaders;
+    this.deadline = deadline;
     this.random = random;
-    this.avoidPrevious = avoidPrevious;
     this.hasHash = hasHash;
     this.hash = hash;
+    this.scheme = scheme;
+    this.path = path;
+    this.rawQuery = rawQuery;
+    this.authority = authority;
+    this.requestHeaders = requestHeaders;
+    this.tls = tls;
+    this.sni = sni;
+    this.connectTimeout = connectTimeout;
+  }
+
+  /** The request attempt {@code n} sends to {@code endpoint} (null: the address the app named). */
+  UpstreamRequest request(int attempt, @Nullable Endpoint endpoint, @Nullable Duration timeout,
+      @Nullable Duration responseTimeout) {
+    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, requestHeaders, attempt, tls, sni,
+        connectTimeout, timeout, responseTimeout);
   }
 
   @Override
@@ -43,7 +86,7 @@ final class Attempts implements PickContext {
 
   @Override
   public boolean shouldAvoid(UpstreamHost host) {
-    if (!avoidPrevious || tried == null) {
+    if (!policy.avoidPreviousHosts() || tried == null) {
       return false;
     }
     for (int i = 0; i < triedCount; i++) {

@@ -51,6 +51,16 @@ final class LocalReplies {
     return LocalReply.of(503, "UF", RESET_PREFIX + "reset reason: connection failure, transport failure reason: " + why);
   }
 
+  /** A connection-pool overflow: Envoy's body and {@code x-envoy-overloaded}. */
+  static final LocalReply OVERFLOW = new LocalReply(503, "UO",
+      RESET_PREFIX + "reset reason: overflow", Map.of("x-envoy-overloaded", "true"));
+
+  /** The reply with one more response flag. */
+  static LocalReply withFlag(LocalReply reply, String flag) {
+    String flags = reply.flags().isEmpty() ? flag : reply.flags() + "," + flag;
+    return new LocalReply(reply.status(), flags, reply.body(), reply.headers());
+  }
+
   /** Envoy's route timeout reply. */
   static final LocalReply ROUTE_TIMEOUT = LocalReply.of(504, "UT", "upstream request timeout");
 

@@ -100,14 +100,9 @@ public final class RequestPipeline {
     }
     String path = route.rewritePath(request.path(), match);
     String authority = dest.authority() != null ? dest.authority() : request.authority();
-    UpstreamRequest base = cluster.isPassthrough()
-        ? passthrough(request, path, authority, dest.requestHeaders())
-        : upstream(cluster, null, path, request.rawQuery(), authority, dest.requestHeaders(), request.host());
-    mirror(route, port, base, streamRandom, exchange);
     RetryPolicy policy = route.retryPolicy();
     // Envoy hashes once per request and keeps the hash for every retry.
     RequestHash hash = route.hasher() == null ? RequestHash.NONE : route.hasher().hash(request, random);
-    Attempts attempts = new Attempts(random, policy.avoidPreviousHosts(), hash.present(), hash.value());
     HeaderMutation responseHeaders = dest.responseHeaders();
     if (!hash.setCookies().isEmpty()) {
       List<HeaderMutation.Op> cookies = new ArrayList<>();
@@ -116,7 +111,22 @@ public final class RequestPipeline {
       }
       responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
     }
-    return loop.run(new AttemptLoop.Target(cluster, base, policy, responseHeaders), attempts, deadline, exchange);
+    Attempts attempts;
+    if (cluster.isPassthrough()) {
+      attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(), hash.value(),
+          request.scheme(), path, request.rawQuery(), authority, dest.requestHeaders(), null, null,
+          AttemptLoop.DEFAULT_CONNECT_TIMEOUT);
+    } else {
+      var tls = cluster.tls();
+      var pool = cluster.policy().connectionPool();
+      Duration connectTimeout = pool == null || pool.tcp() == null || pool.tcp().connectTimeout() == null
+          ? AttemptLoop.DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
+      attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(), hash.value(),
+          tls == null ? "http" : "https", path, request.rawQuery(), authority, dest.requestHeaders(), tls,
+          tls == null ? null : tls.sni() != null ? tls.sni() : request.host(), connectTimeout);
+    }
+    mirror(route, port, attempts.request(1, null, null, null), streamRandom, exchange);
+    return loop.run(attempts, exchange);
   }
 
   private long deadline(@Nullable Duration timeout) {
