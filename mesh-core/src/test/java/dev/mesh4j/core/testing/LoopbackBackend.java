@@ -52,6 +52,11 @@ public final class LoopbackBackend implements AutoCloseable {
     public static Answer of(int status, String body) {
       return new Answer(status, Map.of(), body);
     }
+
+    /** Closes the connection without a response (the client sees it end before headers). */
+    public static Answer drop() {
+      return new Answer(-1, Map.of(), "");
+    }
   }
 
   private final String name;
@@ -182,6 +187,10 @@ public final class LoopbackBackend implements AutoCloseable {
         return;
       }
       Answer a = handler.apply(r);
+      if (a.status() < 0) {
+        // The JDK server closes the connection when a handler fails before a response.
+        throw new IOException("dropping the connection (scripted)");
+      }
       byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
       a.headers().forEach((k, v) -> ex.getResponseHeaders().add(k, v));
       ex.getResponseHeaders().set("x-backend", name);

@@ -1,9 +1,7 @@
 package dev.mesh4j.core.internal.engine;
 
-import dev.mesh4j.api.config.ConnectionPoolSettings;
 import dev.mesh4j.api.config.HttpFaultInjection;
 import dev.mesh4j.api.config.LoadBalancerSettings;
-import dev.mesh4j.api.config.OutlierDetection;
 import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.core.explain.Explanation;
@@ -17,6 +15,8 @@ import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.config.Durations;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
+import dev.mesh4j.core.internal.resilience.OutlierDetector;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.internal.routing.CompiledMatch;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
@@ -206,22 +206,26 @@ public final class Explainer {
     LoadBalancerSettings lb = p.loadBalancer();
     out.add(new Policy("loadBalancer", cluster.loadBalancer() == null ? "PASSTHROUGH"
         : cluster.loadBalancer().name() + (lb == null ? " (Istio default)" : "")));
-    ConnectionPoolSettings pool = p.connectionPool();
-    if (pool != null) {
-      out.add(new Policy("connectionPool", pool.toString()));
+    ConnectionLimiter limiter = cluster.resilience().limiter();
+    if (p.connectionPool() != null) {
+      ConnectionLimiter.Stats now = limiter.stats();
+      out.add(new Policy("connectionPool", limiter.limits() + " (now " + now.active() + " active, "
+          + now.pending() + " waiting, " + now.retries() + " retrying)"));
     }
-    OutlierDetection od = p.outlierDetection();
-    if (od != null) {
-      int max = od.maxEjectionPercent() == null ? 10 : od.maxEjectionPercent();
-      out.add(new Policy("outlierDetection", "consecutive5xxErrors "
-          + (od.consecutive5xxErrors() == null ? 5 : od.consecutive5xxErrors())
-          + ", interval " + (od.interval() == null ? "10s" : Durations.format(od.interval()))
-          + ", baseEjectionTime " + (od.baseEjectionTime() == null ? "30s" : Durations.format(od.baseEjectionTime()))
-          + ", maxEjectionPercent " + max));
+    OutlierDetector detector = cluster.resilience().outlierDetector();
+    if (detector != null) {
+      out.add(new Policy("outlierDetection", detector.settings().toString()));
       int n = cluster.loadBalancer() == null ? 0 : cluster.loadBalancer().hosts().size();
-      if (n > 0 && 100 / n > max) {
-        notes.add("maxEjectionPercent " + max + " with " + n + " endpoints: ejecting even one endpoint would exceed "
-            + max + "%, so no endpoint will ever be ejected; set maxEjectionPercent explicitly");
+      if (n > 0 && detector.settings().maxEjectable(n) == 0) {
+        notes.add("maxEjectionPercent " + detector.settings().maxEjectionPercent() + " with " + n
+            + " endpoints: ejecting even one endpoint would exceed it, so no endpoint will ever be"
+            + " ejected; set maxEjectionPercent explicitly");
+      }
+      for (OutlierDetector.HostStatus h : detector.hosts()) {
+        if (h.ejected()) {
+          notes.add(h.hostPort() + " is ejected for " + Durations.format(h.remaining()) + " more (ejection "
+              + h.ejections() + ", time multiplier " + h.multiplier() + ")");
+        }
       }
     }
     out.add(new Policy("tls", cluster.failure() != null ? "ISTIO_MUTUAL (no workload identity)"
