@@ -201,8 +201,8 @@ class ConformancePilotTestdataTest {
         assertThat(e.cluster()).isEqualTo("outbound|81|" + subset + "|destall.default.svc.cluster.local");
         assertThat(policy(e, "destinationRule")).isEqualTo("testns/destall");
         String pool = policy(e, "connectionPool");
-        assertThat(pool).as(subset).contains("maxConnections=99", "connectTimeout=PT6S", "http2MaxRequests=33",
-            "maxRequestsPerConnection=65", "maxRetries=4", "http1MaxPendingRequests=14");
+        assertThat(pool).as(subset).contains("maxConnections 99", "connectTimeout 6s", "http2MaxRequests 33",
+            "maxRequestsPerConnection 65", "maxRetries 4", "http1MaxPendingRequests 14");
         assertThat(policy(e, "outlierDetection")).as(subset)
             .contains("interval 8ms", "baseEjectionTime 1m", "maxEjectionPercent 11");
         assertThat(policy(e, "tls")).isEqualTo("DISABLE");

@@ -209,8 +209,20 @@ public final class Explainer {
     ConnectionLimiter limiter = cluster.resilience().limiter();
     if (p.connectionPool() != null) {
       ConnectionLimiter.Stats now = limiter.stats();
-      out.add(new Policy("connectionPool", limiter.limits() + " (now " + now.active() + " active, "
-          + now.pending() + " waiting, " + now.retries() + " retrying)"));
+      var pool = p.connectionPool();
+      StringBuilder sb = new StringBuilder(limiter.limits().toString());
+      if (pool.tcp() != null && pool.tcp().connectTimeout() != null) {
+        sb.append(", connectTimeout ").append(Durations.format(pool.tcp().connectTimeout()));
+      }
+      if (pool.http() != null && pool.http().maxRequestsPerConnection() != null) {
+        sb.append(", maxRequestsPerConnection ").append(pool.http().maxRequestsPerConnection());
+      }
+      if (pool.http() != null && pool.http().idleTimeout() != null) {
+        sb.append(", idleTimeout ").append(Durations.format(pool.http().idleTimeout()));
+      }
+      sb.append(" (now ").append(now.active()).append(" active, ").append(now.pending()).append(" waiting, ")
+          .append(now.retries()).append(" retrying)");
+      out.add(new Policy("connectionPool", sb.toString()));
     }
     OutlierDetector detector = cluster.resilience().outlierDetector();
     if (detector != null) {
