@@ -3,6 +3,7 @@ package dev.mesh4j.core.internal.resilience;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.config.OutlierDetection;
+import dev.mesh4j.core.internal.config.Durations;
 import java.time.Duration;
 
 /**
@@ -113,29 +114,21 @@ public record OutlierSettings(
 
   @Override
   public String toString() {
+    // In Istio's field names, with the defaults filled in, as explain shows it.
     StringBuilder sb = new StringBuilder();
-    sb.append("eject after ");
-    String sep = "";
-    if (consecutive5xx > 0) {
-      sb.append(consecutive5xx).append(" consecutive 5xx");
-      sep = " or ";
-    }
+    sb.append("consecutive5xxErrors ").append(consecutive5xx == 0 ? "off" : Integer.toString(consecutive5xx));
     if (consecutiveGateway > 0) {
-      sb.append(sep).append(consecutiveGateway).append(" consecutive gateway errors");
-      sep = " or ";
+      sb.append(", consecutiveGatewayErrors ").append(consecutiveGateway);
     }
     if (splitLocalOrigin) {
-      sb.append(sep).append(consecutiveLocalOrigin).append(" consecutive local-origin failures");
-      sep = " or ";
+      sb.append(", splitExternalLocalOriginErrors, consecutiveLocalOriginFailures ").append(consecutiveLocalOrigin);
     }
-    if (sep.isEmpty()) {
-      sb.append("nothing (every detector is off)");
-    }
-    sb.append("; base ejection ").append(baseEjectionTime.toMillis()).append("ms (max ")
-        .append(maxEjectionTime.toMillis()).append("ms), interval ").append(interval.toMillis())
-        .append("ms, at most ").append(maxEjectionPercent).append("% ejected");
+    sb.append(", interval ").append(Durations.format(interval))
+        .append(", baseEjectionTime ").append(Durations.format(baseEjectionTime))
+        .append(", maxEjectionPercent ").append(maxEjectionPercent)
+        .append(", max ejection time ").append(Durations.format(maxEjectionTime));
     if (minHealthPercent > 0) {
-      sb.append(", panic below ").append(minHealthPercent).append("% healthy");
+      sb.append(", minHealthPercent ").append(minHealthPercent);
     }
     return sb.toString();
   }
