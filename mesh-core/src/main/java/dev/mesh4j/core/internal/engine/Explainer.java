@@ -235,8 +235,10 @@ public final class Explainer {
       }
       for (OutlierDetector.HostStatus h : detector.hosts()) {
         if (h.ejected()) {
-          notes.add(h.hostPort() + " is ejected for " + Durations.format(h.remaining()) + " more (ejection "
-              + h.ejections() + ", time multiplier " + h.multiplier() + ")");
+          String when = h.remaining().isZero() ? "until the next sweep"
+              : "for " + Durations.format(h.remaining()) + " more";
+          notes.add(h.hostPort() + " is ejected " + when + " (ejection " + h.ejections() + ", time multiplier "
+              + h.multiplier() + ")");
         }
       }
     }

@@ -8,9 +8,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A stand-in for one bookinfo pod: an HTTP server on 127.0.0.1 that answers with its name. */
+/**
+ * A stand-in for one bookinfo pod: an HTTP server on 127.0.0.1 that answers with its name.
+ * Scenes can make it fail ({@link #failWith}) or slow ({@link #slowBy}).
+ */
 final class Pod implements AutoCloseable {
   static {
     // Headers and body are separate writes: without TCP_NODELAY each exchange waits ~40ms.
@@ -20,16 +25,32 @@ final class Pod implements AutoCloseable {
   private final String name;
   private final Map<String, String> labels;
   private final HttpServer server;
+  private final ExecutorService threads = Executors.newFixedThreadPool(16, r -> {
+    Thread t = new Thread(r, "pod");
+    t.setDaemon(true);
+    return t;
+  });
   private final AtomicInteger requests = new AtomicInteger();
+  private volatile int failStatus;
+  private volatile long delayMillis;
 
   Pod(String name, Map<String, String> labels) throws IOException {
     this.name = name;
     this.labels = Map.copyOf(labels);
     this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+    server.setExecutor(threads);
     server.createContext("/", exchange -> {
       requests.incrementAndGet();
-      byte[] body = name.getBytes(StandardCharsets.UTF_8);
-      exchange.sendResponseHeaders(200, body.length);
+      if (delayMillis > 0) {
+        try {
+          Thread.sleep(delayMillis);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      int status = failStatus > 0 ? failStatus : 200;
+      byte[] body = (status == 200 ? name : name + " failed").getBytes(StandardCharsets.UTF_8);
+      exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
@@ -49,6 +70,16 @@ final class Pod implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
+  /** From now on answers every request with this status (0: healthy again). */
+  void failWith(int status) {
+    this.failStatus = status;
+  }
+
+  /** From now on takes this long to answer (a slow pod, for the overload scene). */
+  void slowBy(long millis) {
+    this.delayMillis = millis;
+  }
+
   /** This pod as an endpoint of its service, with its labels (subsets select on them). */
   Endpoint endpoint() {
     return new Endpoint("127.0.0.1", port(), labels, 1, null);
@@ -57,5 +88,6 @@ final class Pod implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
+    threads.shutdownNow();
   }
 }

@@ -37,6 +37,11 @@ class BookinfoDemoTest {
       assertThat(sticky).containsPattern("(?m)^   " + user + " +reviews-v\\d +reviews-v\\d");
     }
     assertThat(sticky).containsPattern("users that moved: [0-5] of 5");
+    assertThat(section(text, "7. A 7 s delay for jason")).contains("jason: timed out")
+        .contains("ratings received 0 of jason's requests").contains("everyone else: {ratings-v1=20}");
+    assertThat(section(text, "8. Half of the calls")).contains("500 FI fault filter abort");
+    assertThat(section(text, "9. reviews-v2 turns bad")).contains("reviews-v2 is ejected");
+    assertThat(section(text, "10. A burst of 12 calls")).contains("503 UO (shed)").contains("ratings-v1");
   }
 
   private static String section(String text, String title) {
