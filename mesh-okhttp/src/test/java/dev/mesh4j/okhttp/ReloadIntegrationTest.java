@@ -133,13 +133,15 @@ class ReloadIntegrationTest {
       }
       return LoopbackBackend.Answer.of(200, "v1-slow");
     });
+    java.util.concurrent.ExecutorService caller = java.util.concurrent.Executors.newSingleThreadExecutor();
     CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> {
       try {
         return get();
       } catch (IOException e) {
         throw new RuntimeException(e);
       }
-    });
+    }, caller);
+    caller.shutdown();
     assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
 
     Files.writeString(dir.resolve("vs.yaml"), routeTo("v2"));

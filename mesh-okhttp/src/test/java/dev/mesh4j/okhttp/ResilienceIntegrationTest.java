@@ -26,10 +26,12 @@ import org.junit.jupiter.api.Test;
 class ResilienceIntegrationTest {
   final List<LoopbackBackend> backends = new ArrayList<>();
   final CountDownLatch release = new CountDownLatch(1);
+  final List<Runnable> closeAfter = new ArrayList<>();
 
   @AfterEach
   void stop() {
     release.countDown();
+    closeAfter.forEach(Runnable::run);
     backends.forEach(LoopbackBackend::close);
   }
 
@@ -138,9 +140,12 @@ class ResilienceIntegrationTest {
         .registry(new ServiceRegistry().register("web", 8080, slow.endpoint()))
         .configYaml(config("", "connectionPool: {tcp: {maxConnections: 1}, http: {http1MaxPendingRequests: 1}}")).build()) {
       OkHttpClient client = MeshOkHttp.newClient(mesh);
-      CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> call(client));
+      // Own threads: the common pool may have a single thread on a small machine.
+      java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+      closeAfter.add(callers::shutdownNow);
+      CompletableFuture<Integer> first = CompletableFuture.supplyAsync(() -> call(client), callers);
       assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
-      CompletableFuture<Integer> queued = CompletableFuture.supplyAsync(() -> call(client));
+      CompletableFuture<Integer> queued = CompletableFuture.supplyAsync(() -> call(client), callers);
       // explain() shows the pool; wait (bounded) until the second request waits for the connection.
       long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (!poolLine(mesh).contains("1 waiting") && System.nanoTime() < until) {
