@@ -42,6 +42,12 @@ public record UpstreamRequest(
   /** The header carrying the attempt number, sent upstream on every attempt (as Istio does). */
   public static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
 
+  /** This request with other header changes (the rest unchanged). */
+  public UpstreamRequest withHeaders(HeaderMutation headers) {
+    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni,
+        connectTimeout);
+  }
+
   /** Whether this goes to the address the application named rather than a chosen endpoint. */
   public boolean isPassthrough() {
     return endpoint == null;
