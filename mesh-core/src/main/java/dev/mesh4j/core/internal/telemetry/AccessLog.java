@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * (one line). Bytes are body bytes; the upstream service time is the last attempt's time to
- * response headers. Thread-safe.
+ * response headers ({@code -} when it got none); the protocol is the response's. Thread-safe.
  */
 final class AccessLog implements MeshListener {
   /** The logger access-log lines go to. */
@@ -55,7 +55,8 @@ final class AccessLog implements MeshListener {
         .append(Math.max(0, call.requestBytes())).append(' ')
         .append(Math.max(0, call.responseBytes())).append(' ')
         .append(Math.max(0, call.durationNanos()) / 1_000_000).append(' ')
-        .append(attempt == null || attempt.durationNanos() < 0 ? "-" : Long.toString(attempt.durationNanos() / 1_000_000))
+        .append(attempt == null || attempt.durationNanos() < 0 || attempt.failure() != null
+            ? "-" : Long.toString(attempt.durationNanos() / 1_000_000))
         .append(" \"").append(dash(r.header("x-forwarded-for")))
         .append("\" \"").append(dash(r.header("user-agent")))
         .append("\" \"").append(call.requestId())
