@@ -104,6 +104,11 @@ public final class BookinfoDemo {
         table(run(client, i -> get(outside), 20));
         System.out.println("   requests that reached httpbin.org under REGISTRY_ONLY: " + (external.requests() - before));
         System.out.println("   reviews still works: " + run(client, i -> get(reviews)).keySet());
+
+        scene("6. Telemetry: productpage handles end-user: jason with a B3 trace and calls reviews, copying no header");
+        Files.deleteIfExists(config.resolve("sidecar-registry-only.yaml"));
+        switchTo(config, mesh, "virtual-service-reviews-query-v2.yaml", "virtual-service-reviews-test-v2.yaml");
+        TelemetryScene.run(config, registry, reviewsV2);
       }
     } finally {
       pods.forEach(Pod::close);

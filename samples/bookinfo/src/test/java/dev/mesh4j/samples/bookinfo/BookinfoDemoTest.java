@@ -31,6 +31,14 @@ class BookinfoDemoTest {
         .contains("httpbin.org                        20  100.0%")
         .contains("502 (empty body)                   20  100.0%")
         .contains("requests that reached httpbin.org under REGISTRY_ONLY: 0");
+    String telemetry = section(text, "6. Telemetry");
+    assertThat(telemetry).contains("productpage answered:   200 productpage-v1 <- reviews-v2")
+        .contains("end-user:          jason")
+        .contains("x-request-id:      " + TelemetryScene.REQUEST_ID)
+        .contains("x-b3-traceid:      " + TelemetryScene.TRACE_ID)
+        .contains("trace " + TelemetryScene.TRACE_ID + "  (one trace across the hops)")
+        .contains("reviews-v2 server (its traceparent names this span as parent)")
+        .containsPattern("istio_requests_total\\{[^}]*destination_version=\"v2\"[^}]*reporter=\"source\"[^}]*\\} 1");
   }
 
   private static String section(String text, String title) {
