@@ -1,6 +1,5 @@
 package dev.mesh4j.core.internal.telemetry;
 
-import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.MeshRequest;
@@ -12,13 +11,9 @@ import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.observe.MeshAttempt;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.RouteDecision;
-import io.opentelemetry.api.baggage.Baggage;
-import io.opentelemetry.api.baggage.BaggageBuilder;
-import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.context.Context;
 import java.io.IOException;
@@ -37,45 +32,20 @@ import org.jspecify.annotations.Nullable;
  * finishes the response body); not thread-safe beyond that.
  */
 public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
-  // OpenTelemetry HTTP client semantic conventions (stable).
-  static final AttributeKey<String> HTTP_REQUEST_METHOD = AttributeKey.stringKey("http.request.method");
-  static final AttributeKey<Long> HTTP_RESPONSE_STATUS_CODE = AttributeKey.longKey("http.response.status_code");
-  static final AttributeKey<Long> HTTP_REQUEST_RESEND_COUNT = AttributeKey.longKey("http.request.resend_count");
-  static final AttributeKey<String> URL_FULL = AttributeKey.stringKey("url.full");
-  static final AttributeKey<String> SERVER_ADDRESS = AttributeKey.stringKey("server.address");
-  static final AttributeKey<Long> SERVER_PORT = AttributeKey.longKey("server.port");
-  static final AttributeKey<String> NETWORK_PEER_ADDRESS = AttributeKey.stringKey("network.peer.address");
-  static final AttributeKey<Long> NETWORK_PEER_PORT = AttributeKey.longKey("network.peer.port");
-  static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
-  // mesh4j's own.
-  static final AttributeKey<String> REQUEST_ID = AttributeKey.stringKey("mesh4j.request_id");
-  static final AttributeKey<String> VIRTUAL_SERVICE = AttributeKey.stringKey("mesh4j.virtual_service");
-  static final AttributeKey<String> ROUTE = AttributeKey.stringKey("mesh4j.route");
-  static final AttributeKey<String> CLUSTER = AttributeKey.stringKey("mesh4j.cluster");
-  static final AttributeKey<String> DESTINATION = AttributeKey.stringKey("mesh4j.destination_service");
-  static final AttributeKey<String> SUBSET = AttributeKey.stringKey("mesh4j.subset");
-  static final AttributeKey<String> ENDPOINT = AttributeKey.stringKey("mesh4j.endpoint");
-  static final AttributeKey<Long> ATTEMPT = AttributeKey.longKey("mesh4j.attempt");
-  static final AttributeKey<Long> ATTEMPTS = AttributeKey.longKey("mesh4j.attempts");
-  static final AttributeKey<String> RESPONSE_FLAGS = AttributeKey.stringKey("mesh4j.response_flags");
-
   private final Telemetry telemetry;
   private final Exchange<R> exchange;
-  private final MeshRequest request;
+  private final OutboundContext context;
   private final long startNanos;
   private final long startMillis;
-  private final String requestId;
-  /** Context headers the request lacks, written before the route's own header operations. */
-  private final HeaderMutation contextHeaders;
-  /** Trace headers the application set, removed before ours are written (never forwarded verbatim). */
-  private final List<HeaderMutation.Op> staleTraceHeaders;
+  /** The request span's context: the SDK's span, or ids of mesh4j's own. */
   private final SpanContext spanContext;
+  /** The SDK's request span, or null without an SDK. */
   private final @Nullable Span span;
   private final boolean grpc;
   private final long requestBytes;
 
   private @Nullable RouteDecision route;
-  private @Nullable Attempt lastAttempt;
+  private @Nullable AttemptTelemetry lastAttempt;
   private int attempts;
   private boolean delayInjected;
   private int status;
@@ -92,113 +62,24 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
     this.exchange = exchange;
     this.startNanos = telemetry.ticker.nanos();
     this.startMillis = telemetry.clock.millis();
-    Context current = Context.current();
-    InboundContext inbound = current.get(InboundContext.KEY);
-    if (inbound == null) {
-      inbound = InboundContext.EMPTY;
-    }
-    HeaderLookup appHeaders = app::header;
-
-    // What the request lacks and the context has: the request as it will be sent.
-    Extras extras = new Extras();
-    String id = HeaderValues.clean(app.header(TraceHeaders.REQUEST_ID), HeaderValues.MAX_REQUEST_ID);
-    if (id == null || id.isBlank()) {
-      id = inbound.requestId() != null ? inbound.requestId() : Ids.requestId(telemetry.random);
-      extras.set(TraceHeaders.REQUEST_ID, id);
-    }
-    this.requestId = id;
-    for (int i = 0, n = inbound.headerCount(); i < n; i++) {
-      String name = inbound.headerName(i);
-      if (app.header(name) == null) {
-        extras.set(name, inbound.headerValue(i));
-      }
-    }
-    if (inbound.otSpanContext() != null && app.header(TraceHeaders.OT_SPAN_CONTEXT) == null) {
-      extras.set(TraceHeaders.OT_SPAN_CONTEXT, inbound.otSpanContext());
-    }
-    baggage(app, appHeaders, inbound, current, extras);
-    this.contextHeaders = extras.ops == null ? HeaderMutation.NONE : HeaderMutation.of(extras.ops);
-    this.request = extras.names == null ? app
-        : new PropagatedRequest(app, extras.names.toArray(new String[0]), extras.values.toArray(new String[0]));
-
-    // The parent: trace headers the application set itself (what a sidecar would see), else
-    // the application's current OpenTelemetry span, else the inbound context's.
-    List<HeaderMutation.Op> stale = null;
-    for (String name : TraceHeaders.TRACE_HEADERS) {
-      if (app.header(name) != null) {
-        if (stale == null) {
-          stale = new ArrayList<>(4);
-        }
-        stale.add(new HeaderMutation.Op(HeaderMutation.Kind.REMOVE, name, ""));
-      }
-    }
-    this.staleTraceHeaders = stale == null ? List.of() : stale;
-    SpanContext parent = stale == null ? SpanContext.getInvalid() : TraceHeaders.extract(appHeaders);
-    Context parentContext = current;
-    if (parent.isValid()) {
-      parentContext = current.with(Span.wrap(parent));
-    } else {
-      parent = Span.fromContext(current).getSpanContext();
-      if (!parent.isValid() && inbound.spanContext().isValid()) {
-        parent = inbound.spanContext();
-        parentContext = current.with(Span.wrap(parent));
-      }
-    }
-
-    String method = app.method();
+    this.context = new OutboundContext(app, Context.current(), telemetry.random);
+    SpanContext parent = context.parent;
     Span s = null;
-    SpanContext sc = null;
     if (telemetry.tracer != null) {
-      s = telemetry.tracer.spanBuilder(method).setSpanKind(SpanKind.CLIENT).setParent(parentContext).startSpan();
-      if (isNew(s.getSpanContext(), parent)) {
-        sc = s.getSpanContext();
-        if (s.isRecording()) {
-          s.setAttribute(HTTP_REQUEST_METHOD, method);
-          s.setAttribute(URL_FULL, url(app));
-          s.setAttribute(SERVER_ADDRESS, app.host());
-          s.setAttribute(SERVER_PORT, (long) app.port());
-          s.setAttribute(REQUEST_ID, requestId);
-        }
-      } else {
+      s = telemetry.tracer.spanBuilder(app.method()).setSpanKind(SpanKind.CLIENT)
+          .setParent(context.parentContext).startSpan();
+      if (!isNew(s.getSpanContext(), parent)) {
         s = null;
+      } else if (s.isRecording()) {
+        SpanAttributes.requestStarted(s, app, context.requestId);
       }
     }
     this.span = s;
-    this.spanContext = sc != null ? sc : child(parent);
+    this.spanContext = s != null ? s.getSpanContext() : child(parent);
     String contentType = app.header("content-type");
     this.grpc = contentType != null && contentType.startsWith("application/grpc");
     this.requestBytes = exchange.requestBodySize();
     telemetry.listener.requestStarted(this);
-  }
-
-  /** Baggage sent: the context's, the current OpenTelemetry baggage's, the request's own (winning). */
-  private static void baggage(MeshRequest app, HeaderLookup appHeaders, InboundContext inbound, Context current,
-      Extras extras) {
-    String own = app.header(TraceHeaders.BAGGAGE_HEADER);
-    Baggage otel = Baggage.fromContextOrNull(current);
-    boolean hasOtel = otel != null && !otel.isEmpty();
-    if (own == null && !hasOtel) {
-      if (inbound.baggageHeader() != null) {
-        extras.set(TraceHeaders.BAGGAGE_HEADER, inbound.baggageHeader());
-      }
-      return;
-    }
-    Baggage ownBaggage = own == null ? Baggage.empty() : TraceHeaders.extractBaggage(appHeaders);
-    if (own != null && !hasOtel && inbound.baggage().isEmpty() && !ownBaggage.isEmpty()
-        && HeaderValues.clean(own, HeaderValues.MAX_BAGGAGE) != null) {
-      return; // the application's own, valid, and nothing to add
-    }
-    BaggageBuilder merged = inbound.baggage().toBuilder();
-    if (hasOtel) {
-      otel.forEach((k, v) -> merged.put(k, v.getValue(), v.getMetadata()));
-    }
-    ownBaggage.forEach((k, v) -> merged.put(k, v.getValue(), v.getMetadata()));
-    String header = TraceHeaders.baggageHeader(merged.build());
-    if (header != null) {
-      extras.set(TraceHeaders.BAGGAGE_HEADER, header);
-    } else if (own != null) {
-      extras.remove(TraceHeaders.BAGGAGE_HEADER);
-    }
   }
 
   /** Whether the tracer made a span of its own (an SDK) rather than handing back the parent. */
@@ -219,7 +100,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
   /** The request as routed and sent (the application's, with the context's headers merged in). */
   @Override
   public MeshRequest request() {
-    return request;
+    return context.request;
   }
 
   // ---- events -------------------------------------------------------------------------------
@@ -228,12 +109,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
   public void routed(RouteDecision decision) {
     this.route = decision;
     if (span != null && span.isRecording()) {
-      if (decision.virtualService() != null) {
-        span.setAttribute(VIRTUAL_SERVICE, decision.virtualService());
-      }
-      if (decision.routeName() != null) {
-        span.setAttribute(ROUTE, decision.routeName());
-      }
+      SpanAttributes.routed(span, decision);
     }
     telemetry.listener.routed(this);
   }
@@ -249,13 +125,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
         destination.subset(), cluster != null ? cluster.name() : null);
     this.route = picked;
     if (span != null && span.isRecording()) {
-      span.setAttribute(DESTINATION, host);
-      if (picked.cluster() != null) {
-        span.setAttribute(CLUSTER, picked.cluster());
-      }
-      if (picked.subset() != null) {
-        span.setAttribute(SUBSET, picked.subset());
-      }
+      SpanAttributes.routed(span, picked);
     }
     telemetry.listener.destinationPicked(this);
   }
@@ -273,16 +143,16 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
    * this attempt's trace headers (a new child span id) added.
    */
   public UpstreamRequest attemptStarted(UpstreamRequest upstream) {
-    Attempt a = new Attempt(upstream.attempt(), upstream.endpoint(), telemetry.ticker.nanos());
+    AttemptTelemetry a = new AttemptTelemetry(upstream, telemetry.ticker.nanos());
     SpanContext asc = null;
     if (span != null) {
-      Span as = telemetry.tracer.spanBuilder(request.method()).setSpanKind(SpanKind.CLIENT)
+      Span as = telemetry.tracer.spanBuilder(context.request.method()).setSpanKind(SpanKind.CLIENT)
           .setParent(Context.root().with(span)).startSpan();
       if (isNew(as.getSpanContext(), spanContext)) {
         a.span = as;
         asc = as.getSpanContext();
         if (as.isRecording()) {
-          describeAttempt(as, upstream);
+          SpanAttributes.attemptStarted(as, context.request, upstream, route);
         }
       }
     }
@@ -291,10 +161,15 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
           spanContext.getTraceState());
     }
     a.spanId = asc.getSpanId();
-    List<HeaderMutation.Op> trace = new ArrayList<>(staleTraceHeaders.size() + 6);
-    trace.addAll(staleTraceHeaders);
-    TraceHeaders.inject(asc, spanContext.getSpanId(), telemetry.formats, trace);
-    UpstreamRequest sent = upstream.withHeaders(contextHeaders.then(upstream.headers()).then(HeaderMutation.of(trace)));
+    // The request as sent: context headers, then the route's operations, then the trace headers.
+    List<HeaderMutation.Op> routeOps = upstream.headers().ops();
+    List<HeaderMutation.Op> ops = new ArrayList<>(
+        context.headers.size() + routeOps.size() + context.staleTraceHeaders.size() + 6);
+    ops.addAll(context.headers);
+    ops.addAll(routeOps);
+    ops.addAll(context.staleTraceHeaders);
+    TraceHeaders.inject(asc, spanContext.getSpanId(), telemetry.formats, ops);
+    UpstreamRequest sent = upstream.withHeaders(HeaderMutation.of(ops));
     a.request = sent;
     lastAttempt = a;
     attempts++;
@@ -302,36 +177,9 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
     return sent;
   }
 
-  private void describeAttempt(Span as, UpstreamRequest upstream) {
-    as.setAttribute(HTTP_REQUEST_METHOD, request.method());
-    as.setAttribute(SERVER_ADDRESS, request.host());
-    as.setAttribute(SERVER_PORT, (long) request.port());
-    as.setAttribute(ATTEMPT, (long) upstream.attempt());
-    if (upstream.attempt() > 1) {
-      as.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) upstream.attempt() - 1);
-    }
-    Endpoint e = upstream.endpoint();
-    if (e != null) {
-      as.setAttribute(NETWORK_PEER_ADDRESS, e.address());
-      as.setAttribute(NETWORK_PEER_PORT, (long) e.port());
-      as.setAttribute(ENDPOINT, e.hostPort());
-      as.setAttribute(URL_FULL, upstream.scheme() + "://" + e.hostPort() + upstream.path()
-          + (upstream.rawQuery() == null ? "" : "?" + upstream.rawQuery()));
-    } else {
-      as.setAttribute(URL_FULL, url(request));
-    }
-    RouteDecision r = route;
-    if (r != null && r.cluster() != null) {
-      as.setAttribute(CLUSTER, r.cluster());
-    }
-    if (r != null && r.subset() != null) {
-      as.setAttribute(SUBSET, r.subset());
-    }
-  }
-
   /** An attempt got response headers. */
   public void attemptEnded(UpstreamRequest upstream, R response) {
-    Attempt a = attempt(upstream);
+    AttemptTelemetry a = open(upstream);
     if (a == null) {
       return;
     }
@@ -340,11 +188,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
     Span as = a.span;
     if (as != null) {
       if (as.isRecording()) {
-        as.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) a.status);
-        if (a.status >= 400) {
-          as.setAttribute(ERROR_TYPE, Integer.toString(a.status));
-          as.setStatus(StatusCode.ERROR);
-        }
+        SpanAttributes.responded(as, a.status);
       }
       as.end();
     }
@@ -353,7 +197,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
 
   /** An attempt failed before response headers. */
   public void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e) {
-    Attempt a = attempt(upstream);
+    AttemptTelemetry a = open(upstream);
     if (a == null) {
       return;
     }
@@ -362,17 +206,16 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
     Span as = a.span;
     if (as != null) {
       if (as.isRecording()) {
-        as.setAttribute(ERROR_TYPE, e.getClass().getName());
-        as.setStatus(StatusCode.ERROR, how.name());
+        SpanAttributes.attemptFailed(as, how, e);
       }
       as.end();
     }
     telemetry.listener.attemptEnded(this, a);
   }
 
-  private @Nullable Attempt attempt(UpstreamRequest upstream) {
-    Attempt a = lastAttempt;
-    return a != null && a.number == upstream.attempt() && a.durationNanos < 0 ? a : null;
+  private @Nullable AttemptTelemetry open(UpstreamRequest upstream) {
+    AttemptTelemetry a = lastAttempt;
+    return a != null && a.number == upstream.attempt() && a.isOpen() ? a : null;
   }
 
   /**
@@ -400,15 +243,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
     Span s = span;
     if (s != null) {
       if (s.isRecording()) {
-        s.setAttribute(HTTP_RESPONSE_STATUS_CODE, (long) status);
-        s.setAttribute(ATTEMPTS, (long) attempts);
-        if (!flags.isEmpty()) {
-          s.setAttribute(RESPONSE_FLAGS, flags);
-        }
-        if (status >= 400) {
-          s.setAttribute(ERROR_TYPE, Integer.toString(status));
-          s.setStatus(StatusCode.ERROR);
-        }
+        SpanAttributes.requestEnded(s, status, flags, attempts);
       }
       s.end();
     }
@@ -417,7 +252,8 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
 
   /**
    * The request failed with an exception the application gets (its own cancellation or timeout,
-   * or a bug): ends it with status 0, flag {@code DC} as Envoy logs a downstream that went away.
+   * or a bug): ends it with status 0 and, for an I/O failure, flag {@code DC}, as Envoy logs a
+   * downstream that went away.
    */
   public void failed(Throwable e) {
     if (ended) {
@@ -428,32 +264,25 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
     status = 0;
     flags = e instanceof IOException ? (delayInjected ? "DI,DC" : "DC") : (delayInjected ? "DI" : "");
     durationNanos = telemetry.ticker.nanos() - startNanos;
-    Attempt a = lastAttempt;
-    if (a != null && a.durationNanos < 0 && a.span != null) {
+    AttemptTelemetry a = lastAttempt;
+    if (a != null && a.isOpen() && a.span != null) {
       a.span.end();
     }
     Span s = span;
     if (s != null) {
       if (s.isRecording()) {
-        s.setAttribute(ERROR_TYPE, e.getClass().getName());
-        s.setAttribute(ATTEMPTS, (long) attempts);
-        s.setStatus(StatusCode.ERROR, String.valueOf(e.getMessage()));
+        SpanAttributes.requestFailed(s, e, attempts);
       }
       s.end();
     }
     telemetry.listener.requestEnded(this);
   }
 
-  private static String url(MeshRequest r) {
-    String q = r.rawQuery();
-    return r.scheme() + "://" + r.authority() + r.path() + (q == null ? "" : "?" + q);
-  }
-
   // ---- MeshCall -----------------------------------------------------------------------------
 
   @Override
   public String requestId() {
-    return requestId;
+    return context.requestId;
   }
 
   @Override
@@ -543,96 +372,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
 
   @Override
   public String toString() {
-    return "MeshCall{" + request.method() + " " + url(request) + ", x-request-id=" + requestId + ", trace="
-        + spanContext.getTraceId() + "/" + spanContext.getSpanId() + "}";
-  }
-
-  /** Context headers to add, collected while the request starts. */
-  private static final class Extras {
-    @Nullable List<HeaderMutation.Op> ops;
-    @Nullable List<String> names;
-    @Nullable List<String> values;
-
-    void set(String name, String value) {
-      if (ops == null) {
-        ops = new ArrayList<>(4);
-        names = new ArrayList<>(4);
-        values = new ArrayList<>(4);
-      }
-      ops.add(new HeaderMutation.Op(HeaderMutation.Kind.SET, name, value));
-      names.add(name);
-      values.add(value);
-    }
-
-    void remove(String name) {
-      if (ops == null) {
-        ops = new ArrayList<>(4);
-      }
-      ops.add(new HeaderMutation.Op(HeaderMutation.Kind.REMOVE, name, ""));
-    }
-  }
-
-  /** One attempt's state. */
-  private static final class Attempt implements MeshAttempt {
-    final int number;
-    final @Nullable Endpoint endpoint;
-    final long startNanos;
-    @Nullable UpstreamRequest request;
-    @Nullable Span span;
-    String spanId = "";
-    long durationNanos = -1;
-    int status;
-    @Nullable UpstreamFailure failure;
-
-    Attempt(int number, @Nullable Endpoint endpoint, long startNanos) {
-      this.number = number;
-      this.endpoint = endpoint;
-      this.startNanos = startNanos;
-    }
-
-    @Override
-    public int number() {
-      return number;
-    }
-
-    @Override
-    public UpstreamRequest request() {
-      return request;
-    }
-
-    @Override
-    public @Nullable Endpoint endpoint() {
-      return endpoint;
-    }
-
-    @Override
-    public String spanId() {
-      return spanId;
-    }
-
-    @Override
-    public long startNanos() {
-      return startNanos;
-    }
-
-    @Override
-    public long durationNanos() {
-      return durationNanos;
-    }
-
-    @Override
-    public int status() {
-      return status;
-    }
-
-    @Override
-    public @Nullable UpstreamFailure failure() {
-      return failure;
-    }
-
-    @Override
-    public String toString() {
-      return "attempt " + number + " to " + (endpoint == null ? "passthrough" : endpoint.hostPort());
-    }
+    return "MeshCall{" + context.request.method() + " " + SpanAttributes.url(context.request) + ", x-request-id="
+        + context.requestId + ", trace=" + spanContext.getTraceId() + "/" + spanContext.getSpanId() + "}";
   }
 }
