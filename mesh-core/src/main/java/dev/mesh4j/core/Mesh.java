@@ -92,7 +92,7 @@ public final class Mesh implements AutoCloseable {
     this.dns = new DnsCache(b.dnsResolver);
     this.compiler = new SnapshotCompiler(workload, dns, new ClusterStates(b.random));
     this.propagatedHeaders = List.copyOf(b.propagatedHeaders);
-    Telemetry telemetry = Telemetry.builder()
+    Telemetry.Builder telemetry = Telemetry.builder()
         .openTelemetry(b.openTelemetry)
         .formats(b.traceFormats)
         .accessLog(b.accessLog)
@@ -100,10 +100,9 @@ public final class Mesh implements AutoCloseable {
         .random(b.random)
         .ticker(b.ticker)
         .clock(b.clock)
-        .samplingPercent(b.tracingSamplingPercent)
-        .listener(MeshListener.of(b.listeners))
-        .build();
-    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.shadowHostSuffix, telemetry);
+        .samplingPercent(b.tracingSamplingPercent);
+    b.listeners.forEach(telemetry::listener);  // each guarded on its own
+    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.shadowHostSuffix, telemetry.build());
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
     this.clock = b.clock;
@@ -486,8 +485,8 @@ public final class Mesh implements AutoCloseable {
     public Builder propagatedHeaders(String... names) {
       for (String n : names) {
         requireNonNull(n, "name");
-        if (n.isBlank()) {
-          throw new IllegalArgumentException("propagatedHeaders: \"" + n + "\" (expected: a header name)");
+        if (!MeshContext.isHeaderName(n)) {
+          throw new IllegalArgumentException("propagatedHeaders: \"" + n + "\" (expected: an HTTP header name)");
         }
         propagatedHeaders.add(n.toLowerCase(Locale.ROOT));
       }

@@ -138,6 +138,11 @@ public final class MeshContext {
     return Context.taskWrapping(requireNonNull(executor, "executor"));
   }
 
+  /** Whether {@code name} is a valid HTTP header name (an RFC 9110 token); others are not captured. */
+  public static boolean isHeaderName(String name) {
+    return InboundContext.isHeaderName(requireNonNull(name, "name"));
+  }
+
   /** Whether nothing was captured. */
   public boolean isEmpty() {
     return inbound.isEmpty();

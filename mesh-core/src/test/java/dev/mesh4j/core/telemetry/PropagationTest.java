@@ -201,6 +201,27 @@ class PropagationTest {
   }
 
   @Test
+  void propagatedHeaderNamesMustBeHeaderNames() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Mesh.builder().propagatedHeaders("end user"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("end user");
+    assertThat(MeshContext.capture(Map.of("bad:name", "x")::get, "bad:name").isEmpty()).isTrue();
+  }
+
+  @Test
+  void aThrowingListenerDoesNotKeepTheNextFromHearing() throws IOException {
+    dev.mesh4j.core.testing.RecordingListener recorder = new dev.mesh4j.core.testing.RecordingListener();
+    try (Mesh mesh = TelemetryFixtures.reviews().listener(new dev.mesh4j.core.observe.MeshListener() {
+      @Override
+      public void requestEnded(dev.mesh4j.core.observe.MeshCall call) {
+        throw new IllegalStateException("listener bug");
+      }
+    }).listener(recorder).build()) {
+      assertThat(send(mesh).target()).isEqualTo("10.0.0.1:9080");
+      assertThat(recorder.events()).last().isEqualTo("requestEnded 200");
+    }
+  }
+
+  @Test
   void routingSeesThePropagatedHeadersSoTheEndUserRuleWorksOneHopDown() throws IOException {
     try (Mesh mesh = TelemetryFixtures.reviews().build()) {
       assertThat(send(mesh).target()).isEqualTo("10.0.0.1:9080");

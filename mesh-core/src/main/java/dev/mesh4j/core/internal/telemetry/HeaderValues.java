@@ -34,6 +34,22 @@ final class HeaderValues {
     return value;
   }
 
+  /** Whether {@code name} is an HTTP header name (an RFC 9110 token). */
+  static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0, n = name.length(); i < n; i++) {
+      char c = name.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+          || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The length limit of a propagated header. */
   static int limit(String lowerCaseName) {
     return switch (lowerCaseName) {

@@ -57,6 +57,9 @@ public final class InboundContext {
     String ot = HeaderValues.clean(headers.get(TraceHeaders.OT_SPAN_CONTEXT), HeaderValues.MAX_OTHER);
     Map<String, String> user = new LinkedHashMap<>();
     for (String name : userHeaders) {
+      if (!HeaderValues.isToken(name)) {
+        continue;
+      }
       String lower = name.toLowerCase(Locale.ROOT);
       String v = HeaderValues.clean(headers.get(lower), HeaderValues.MAX_OTHER);
       if (v != null) {
@@ -125,6 +128,11 @@ public final class InboundContext {
 
   public boolean isEmpty() {
     return this == EMPTY;
+  }
+
+  /** Whether {@code name} is an HTTP header name (an RFC 9110 token). */
+  public static boolean isHeaderName(String name) {
+    return HeaderValues.isToken(name);
   }
 
   @Override

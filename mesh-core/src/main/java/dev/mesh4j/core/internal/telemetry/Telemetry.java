@@ -46,18 +46,19 @@ public final class Telemetry {
     this.formats = b.formats.isEmpty() ? Set.of() : Set.copyOf(b.formats);
     TracerProvider tracers = b.openTelemetry.getTracerProvider();
     this.tracer = tracers == TracerProvider.noop() ? null : tracers.get(SCOPE);
+    // Each listener guarded on its own: one that throws does not keep the others from hearing.
     List<MeshListener> all = new ArrayList<>();
     MeterProvider meters = b.openTelemetry.getMeterProvider();
     if (meters != MeterProvider.noop()) {
-      all.add(new IstioMetrics(meters, b.workload));
+      all.add(GuardedListener.guard(new IstioMetrics(meters, b.workload)));
     }
     if (b.accessLog) {
-      all.add(new AccessLog());
+      all.add(GuardedListener.guard(new AccessLog()));
     }
     for (MeshListener l : b.listeners) {
       all.add(GuardedListener.guard(l));
     }
-    this.listener = GuardedListener.guard(MeshListener.of(all));
+    this.listener = MeshListener.of(all);
     this.random = b.random;
     this.ticker = b.ticker;
     this.clock = b.clock;
