@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -92,10 +94,11 @@ class TelemetryIntegrationTest {
   }
 
   @Test
-  void aCallTheApplicationTimesOutEndsWithDcAndStatusZero() {
+  void aCallTheApplicationTimesOutEndsWithDcAndStatusZero() throws InterruptedException {
+    CountDownLatch release = new CountDownLatch(1);
     backend.answer(r -> {
       try {
-        Thread.sleep(2_000);
+        release.await(10, TimeUnit.SECONDS); // holds the response until the test is done
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
@@ -106,6 +109,8 @@ class TelemetryIntegrationTest {
       throw new AssertionError("expected a timeout, got " + r.code());
     } catch (IOException e) {
       assertThat(e).isInstanceOf(InterruptedIOException.class);
+    } finally {
+      release.countDown();
     }
     assertThat(events.events()).last().isEqualTo("requestEnded 0 DC");
     assertThat(events.events()).contains("attemptEnded 1 RETHROW");
