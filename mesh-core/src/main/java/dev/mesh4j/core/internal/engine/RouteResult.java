@@ -4,9 +4,9 @@ import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.routing.CompiledMatch;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
-import dev.mesh4j.core.observe.RouteDecision;
 import dev.mesh4j.core.internal.routing.CompiledVirtualService;
 import dev.mesh4j.core.internal.snapshot.HostEntry;
+import dev.mesh4j.core.observe.RouteDecision;
 import org.jspecify.annotations.Nullable;
 
 /**
