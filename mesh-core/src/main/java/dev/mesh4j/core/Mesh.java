@@ -12,6 +12,8 @@ import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Sleeper;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.context.MeshContext;
+import dev.mesh4j.core.context.TraceFormat;
 import dev.mesh4j.core.explain.Explanation;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.MeshRequest;
@@ -25,12 +27,20 @@ import dev.mesh4j.core.internal.runtime.Periodic;
 import dev.mesh4j.core.internal.runtime.SystemScheduler;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
 import dev.mesh4j.core.internal.snapshot.SnapshotCompiler;
+import dev.mesh4j.core.internal.telemetry.Telemetry;
+import dev.mesh4j.core.observe.MeshListener;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +74,7 @@ public final class Mesh implements AutoCloseable {
   private final Explainer explainer;
   private final Ticker ticker;
   private final Clock clock;
+  private final List<String> propagatedHeaders;
   private final Runnable registryListener = this::rebuildQuietly;
   private final Scheduler scheduler;
   private final @Nullable SystemScheduler ownedScheduler;
@@ -84,7 +95,18 @@ public final class Mesh implements AutoCloseable {
     Scheduler background = scheduler;
     this.compiler = new SnapshotCompiler(workload, dns,
         new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)), scheduler, b.ticker);
-    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix);
+    this.propagatedHeaders = List.copyOf(b.propagatedHeaders);
+    Telemetry.Builder telemetry = Telemetry.builder()
+        .openTelemetry(b.openTelemetry)
+        .formats(b.traceFormats)
+        .accessLog(b.accessLog)
+        .workload(workload)
+        .random(b.random)
+        .ticker(b.ticker)
+        .clock(b.clock)
+        .samplingPercent(b.tracingSamplingPercent);
+    b.listeners.forEach(telemetry::listener);  // each guarded on its own
+    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix, telemetry.build());
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
     this.clock = b.clock;
@@ -116,6 +138,23 @@ public final class Mesh implements AutoCloseable {
    */
   public <R> R execute(MeshRequest request, Exchange<R> exchange) throws IOException {
     return pipeline.execute(snapshot, request, exchange);
+  }
+
+  /**
+   * Captures the context of an inbound request — {@code x-request-id}, trace context, baggage,
+   * {@code x-ot-span-context} and the {@linkplain Builder#propagatedHeaders headers this mesh
+   * propagates} — to {@linkplain MeshContext#makeCurrent() make current} while handling it.
+   *
+   * @param headers reads one header of the inbound request by name, e.g. a servlet request's
+   *     {@code getHeader}
+   */
+  public MeshContext captureContext(MeshContext.HeaderSource headers) {
+    return MeshContext.capture(headers, propagatedHeaders);
+  }
+
+  /** The user-named headers carried from inbound requests to outbound calls, lower case. */
+  public List<String> propagatedHeaders() {
+    return propagatedHeaders;
   }
 
   /** What the mesh would do with a request, and why, without sending anything. */
@@ -264,6 +303,12 @@ public final class Mesh implements AutoCloseable {
     private Duration reloadInterval = Duration.ZERO;
     private @Nullable Scheduler scheduler;
     private boolean shadowHostSuffix;
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private Set<TraceFormat> traceFormats = EnumSet.of(TraceFormat.W3C, TraceFormat.B3_MULTI);
+    private final Set<String> propagatedHeaders = new LinkedHashSet<>();
+    private boolean accessLog;
+    private double tracingSamplingPercent = 1.0;
+    private final List<MeshListener> listeners = new ArrayList<>();
     private int yamlCount;
 
     private Builder() {}
@@ -412,6 +457,74 @@ public final class Mesh implements AutoCloseable {
      */
     public Builder mirrorShadowHostSuffix(boolean enabled) {
       this.shadowHostSuffix = enabled;
+      return this;
+    }
+
+    /**
+     * Where spans and metrics go (default {@link OpenTelemetry#noop()}: none, at near-zero cost;
+     * ids and trace headers are still propagated). Pass the application's SDK, or
+     * {@code GlobalOpenTelemetry.get()}: the request and attempt spans are then the SDK's, and the
+     * span context on the wire is theirs; Istio's metrics go to its meter provider.
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    /**
+     * The trace-context formats written on outbound requests (default W3C and B3 multi-header);
+     * none writes no trace headers. All formats are always read.
+     */
+    public Builder propagation(TraceFormat... formats) {
+      this.traceFormats = formats.length == 0 ? EnumSet.noneOf(TraceFormat.class) : EnumSet.copyOf(Arrays.asList(formats));
+      return this;
+    }
+
+    /**
+     * Headers of inbound requests to carry to outbound calls, besides ids, trace context and
+     * baggage — e.g. {@code end-user}, so that a VirtualService matching it works one hop down.
+     * Accumulates; names are case-insensitive.
+     */
+    public Builder propagatedHeaders(String... names) {
+      for (String n : names) {
+        requireNonNull(n, "name");
+        if (!MeshContext.isHeaderName(n)) {
+          throw new IllegalArgumentException("propagatedHeaders: \"" + n + "\" (expected: an HTTP header name)");
+        }
+        propagatedHeaders.add(n.toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /**
+     * Whether to log one line per request in Envoy's default access-log format, at INFO on the
+     * SLF4J logger {@code dev.mesh4j.accesslog} (default false).
+     */
+    public Builder accessLog(boolean enabled) {
+      this.accessLog = enabled;
+      return this;
+    }
+
+    /**
+     * The percentage (0..100) of traces that mesh4j starts itself — a request with no trace to
+     * continue and no OpenTelemetry SDK to decide — marked sampled (default 1, Istio's
+     * {@code tracing.sampling}). With an SDK, its sampler decides.
+     */
+    public Builder tracingSampling(double percent) {
+      if (!(percent >= 0 && percent <= 100)) {
+        throw new IllegalArgumentException("tracingSampling: " + percent + " (expected: 0..100)");
+      }
+      this.tracingSamplingPercent = percent;
+      return this;
+    }
+
+    /**
+     * Adds a listener told of every request, attempt and decision (see {@link MeshListener} for
+     * the events and the threading contract). Listeners are called in the order added, each
+     * guarded: what one throws is logged and ignored.
+     */
+    public Builder listener(MeshListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
       return this;
     }
 

@@ -2,6 +2,7 @@ package dev.mesh4j.okhttp;
 
 import java.io.IOException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
 import okio.Buffer;
@@ -12,15 +13,22 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A response body that runs a callback once, when it is fully read or closed: the moment the
- * request stops being in flight for load balancing.
+ * request stops being in flight for load balancing, and ends for telemetry (which is told the
+ * bytes the application read).
  */
 final class CompletionBody extends ResponseBody {
   private final ResponseBody delegate;
-  private final Runnable onComplete;
+  private final LongConsumer onComplete;
   private final AtomicBoolean done = new AtomicBoolean();
   private final BufferedSource source;
+  private volatile long read;
 
   CompletionBody(ResponseBody delegate, Runnable onComplete) {
+    this(delegate, bytes -> onComplete.run());
+  }
+
+  /** {@code onComplete} is told how many body bytes were read. */
+  CompletionBody(ResponseBody delegate, LongConsumer onComplete) {
     this.delegate = delegate;
     this.onComplete = onComplete;
     this.source = Okio.buffer(new ForwardingSource(delegate.source()) {
@@ -30,6 +38,8 @@ final class CompletionBody extends ResponseBody {
           long n = super.read(sink, byteCount);
           if (n == -1) {
             complete();
+          } else {
+            read += n;
           }
           return n;
         } catch (IOException e) {
@@ -51,7 +61,7 @@ final class CompletionBody extends ResponseBody {
 
   private void complete() {
     if (done.compareAndSet(false, true)) {
-      onComplete.run();
+      onComplete.accept(read);
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.mesh4j.okhttp;
 
 import dev.mesh4j.core.Mesh;
+import dev.mesh4j.core.context.ContextSnapshot;
+import dev.mesh4j.core.context.MeshContext;
 import java.io.IOException;
 import java.net.ProtocolException;
 import okhttp3.Interceptor;
@@ -29,6 +31,17 @@ final class MeshInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
+    // An enqueue()d call runs here on a dispatcher thread: apply the caller's context captured at enqueue().
+    ContextSnapshot snapshot = chain.call().tag(ContextSnapshot.class);
+    if (snapshot == null) {
+      return follow(chain);
+    }
+    try (MeshContext.Scope scope = snapshot.attachIfDetached()) {
+      return follow(chain);
+    }
+  }
+
+  private Response follow(Chain chain) throws IOException {
     Request request = chain.request();
     Response response = send(chain, request);
     int followUps = 0;

@@ -3,7 +3,14 @@ package dev.mesh4j.okhttp;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.core.Mesh;
+import dev.mesh4j.core.context.ContextSnapshot;
+import dev.mesh4j.core.context.MeshContext;
+import java.io.IOException;
+import okhttp3.Call;
+import okhttp3.Callback;
+import okhttp3.EventListener;
 import okhttp3.OkHttpClient;
+import okhttp3.Response;
 
 /**
  * Puts a {@link Mesh} into OkHttp clients.
@@ -24,6 +31,13 @@ import okhttp3.OkHttpClient;
  * interceptors see the logical request. Redirects (from upstreams or from VirtualService
  * {@code redirect} routes) are followed as the client's {@code followRedirects} setting says,
  * each hop through the mesh again; install the mesh after setting it. Thread-safe.
+ *
+ * <p>The current {@link MeshContext} (the inbound request's id, trace, baggage and user headers)
+ * goes with every call: {@code execute()} runs on the caller's thread; for {@code enqueue()} the
+ * context current at {@code enqueue()} is captured into the call and applied on OkHttp's
+ * dispatcher thread. The application's own callback runs outside it unless wrapped with
+ * {@link #inContext(Callback)}. (Set the client's event listener before installing the mesh:
+ * the mesh wraps it to capture the context.)
  */
 public final class MeshOkHttp {
   private MeshOkHttp() {}
@@ -44,9 +58,67 @@ public final class MeshOkHttp {
     // Redirects are followed by the mesh interceptor, hop by hop through the mesh; OkHttp's own
     // follower would resolve them against endpoint addresses.
     OkHttpClient mirrorClient = settings.newBuilder().followRedirects(false).build();
+    EventListener.Factory listeners = settings.eventListenerFactory();
     return builder
         .followRedirects(false)
+        // A call starts (execute() or enqueue()) on the caller's thread: the moment to capture the
+        // caller's context for an enqueue()d call, whose interceptors run on another thread.
+        .eventListenerFactory(new ContextCapturingFactory(listeners))
         .addInterceptor(new MeshInterceptor(mesh, mirrorClient, settings.followRedirects(),
             settings.followSslRedirects()));
+  }
+
+  /**
+   * A callback that runs with the context current now (at this call), so that calls it makes
+   * carry that context too: {@code client.newCall(request).enqueue(MeshOkHttp.inContext(callback))}.
+   */
+  public static Callback inContext(Callback callback) {
+    requireNonNull(callback, "callback");
+    ContextSnapshot snapshot = ContextSnapshot.capture();
+    if (snapshot == null) {
+      return callback;
+    }
+    return new Callback() {
+      @Override
+      public void onFailure(Call call, IOException e) {
+        try (MeshContext.Scope scope = snapshot.attachIfDetached()) {
+          callback.onFailure(call, e);
+        }
+      }
+
+      @Override
+      public void onResponse(Call call, Response response) throws IOException {
+        try (MeshContext.Scope scope = snapshot.attachIfDetached()) {
+          callback.onResponse(call, response);
+        }
+      }
+    };
+  }
+
+  /**
+   * Gives each call a listener that captures the caller's context when the call starts, then the
+   * application's own listener. ({@code callStart} runs on the caller's thread for
+   * {@code execute()} and {@code enqueue()} alike; the factory itself runs too early in
+   * {@code newCall()} to tag the call.)
+   */
+  private record ContextCapturingFactory(EventListener.Factory delegate) implements EventListener.Factory {
+    @Override
+    public EventListener create(Call call) {
+      EventListener own = delegate.create(call);
+      return own == EventListener.NONE ? ContextCapture.INSTANCE : ContextCapture.INSTANCE.plus(own);
+    }
+  }
+
+  /** Attaches the context current at call start to the call, for its interceptors on another thread. */
+  private static final class ContextCapture extends EventListener {
+    static final ContextCapture INSTANCE = new ContextCapture();
+
+    @Override
+    public void callStart(Call call) {
+      ContextSnapshot snapshot = ContextSnapshot.capture();
+      if (snapshot != null) {
+        call.tag(ContextSnapshot.class, () -> snapshot);
+      }
+    }
   }
 }

@@ -4,6 +4,7 @@ import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import java.io.EOFException;
@@ -18,6 +19,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
 import okhttp3.Call;
 import okhttp3.Callback;
@@ -217,6 +219,41 @@ final class OkHttpExchange implements Exchange<Response> {
   @Override
   public Response whenComplete(Response response, Runnable onComplete) {
     return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
+  }
+
+  @Override
+  public Response whenBodyComplete(Response response, LongConsumer onComplete) {
+    return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
+  }
+
+  @Override
+  public ResponseInfo describe(Response response) {
+    String flags = response.header(LocalReply.FLAGS_HEADER);
+    return new ResponseInfo(response.code(), flags == null ? "" : flags, response.header("grpc-status"),
+        response.body().contentLength(), protocol(response.protocol()));
+  }
+
+  /** The protocol as Envoy's access log writes it. */
+  private static String protocol(Protocol p) {
+    return switch (p) {
+      case HTTP_1_0 -> "HTTP/1.0";
+      case HTTP_1_1 -> "HTTP/1.1";
+      case HTTP_2, H2_PRIOR_KNOWLEDGE -> "HTTP/2";
+      case QUIC, HTTP_3 -> "HTTP/3";
+      default -> p.toString().toUpperCase(Locale.ROOT);
+    };
+  }
+
+  @Override
+  public long requestBodySize() {
+    if (original.body() == null) {
+      return 0;
+    }
+    try {
+      return original.body().contentLength();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.mesh4j.core.http;
 
 import java.io.IOException;
+import java.util.function.LongConsumer;
 
 /**
  * The operations a transport offers the engine for one application request. The engine
@@ -64,5 +65,28 @@ public interface Exchange<R> {
    */
   default boolean isCancelled() {
     return false;
+  }
+
+  /**
+   * What telemetry can know of a response without reading its body: status, response flags,
+   * gRPC status, declared body length. Transports that cannot tell return
+   * {@link ResponseInfo#UNKNOWN}.
+   */
+  default ResponseInfo describe(R response) {
+    return ResponseInfo.UNKNOWN;
+  }
+
+  /**
+   * The response, arranged so that {@code onComplete} is told once, when the application is done
+   * with it (body fully read, closed, or failed), how many body bytes the application read; -1
+   * when the transport does not count them. Telemetry ends a request here.
+   */
+  default R whenBodyComplete(R response, LongConsumer onComplete) {
+    return whenComplete(response, () -> onComplete.accept(-1));
+  }
+
+  /** The size of the application's request body in bytes: 0 without a body, -1 when unknown. */
+  default long requestBodySize() {
+    return -1;
   }
 }

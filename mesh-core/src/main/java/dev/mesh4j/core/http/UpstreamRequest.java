@@ -58,6 +58,12 @@ public record UpstreamRequest(
         connectTimeout, timeout, responseTimeout);
   }
 
+  /** This request with other header changes (the rest unchanged). */
+  public UpstreamRequest withHeaders(HeaderMutation headers) {
+    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni,
+        connectTimeout, timeout, responseTimeout);
+  }
+
   /** Whether this goes to the address the application named rather than a chosen endpoint. */
   public boolean isPassthrough() {
     return endpoint == null;

@@ -3,6 +3,7 @@ package dev.mesh4j.core.testing;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import java.io.IOException;
@@ -24,6 +25,31 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
       return sent != null;
     }
 
+    /**
+     * The header changes of the request sent, without those telemetry adds to every request
+     * (request id, trace context, baggage): what routing decided.
+     */
+    public HeaderMutation routeHeaders() {
+      List<HeaderMutation.Op> ops = new ArrayList<>();
+      for (HeaderMutation.Op op : sent.headers().ops()) {
+        if (!TELEMETRY_HEADERS.contains(op.name())) {
+          ops.add(op);
+        }
+      }
+      return HeaderMutation.of(ops);
+    }
+
+    /** The value the request sent sets for a header (the last SET or ADD), or null. */
+    public String sentHeader(String name) {
+      String v = null;
+      for (HeaderMutation.Op op : sent.headers().ops()) {
+        if (op.name().equals(name)) {
+          v = op.kind() == HeaderMutation.Kind.REMOVE ? null : op.value();
+        }
+      }
+      return v;
+    }
+
     /** {@code ip:port} of the endpoint sent to, "passthrough", or "reply <status> <flags>". */
     public String target() {
       if (sent != null) {
@@ -32,6 +58,11 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
       return "reply " + reply.status() + (reply.flags().isEmpty() ? "" : " " + reply.flags());
     }
   }
+
+  /** Headers telemetry writes on every request. */
+  public static final java.util.Set<String> TELEMETRY_HEADERS = java.util.Set.of("x-request-id", "traceparent",
+      "tracestate", "b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags",
+      "baggage");
 
   private final List<UpstreamRequest> mirrored = new ArrayList<>();
   private final List<UpstreamRequest> attempts = new ArrayList<>();
@@ -108,6 +139,23 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
       }
     });
     return new Result(response.sent(), response.reply(), headers);
+  }
+
+  /** Sent requests answer 200; local replies their status and flags. */
+  @Override
+  public ResponseInfo describe(Result response) {
+    if (response.reply() != null) {
+      String grpc = response.responseHeaders().get("grpc-status");
+      return new ResponseInfo(response.reply().status(), response.reply().flags(), grpc,
+          response.reply().body().length(), "HTTP/1.1");
+    }
+    return new ResponseInfo(200, "", null, -1, "HTTP/1.1");
+  }
+
+  /** Requests here have no body. */
+  @Override
+  public long requestBodySize() {
+    return 0;
   }
 
   @Override

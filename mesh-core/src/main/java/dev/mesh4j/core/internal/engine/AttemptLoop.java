@@ -14,9 +14,11 @@ import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.resilience.RetryPolicy.FailureKind;
+import dev.mesh4j.core.internal.telemetry.RequestTelemetry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -47,7 +49,13 @@ final class AttemptLoop {
     this.ticker = ticker;
   }
 
-  <R> R run(Attempts a, Exchange<R> exchange) throws IOException {
+  /**
+   * Runs the attempts.
+   *
+   * @param firstSent called with the first attempt's request as sent (for mirroring)
+   */
+  <R> R run(Attempts a, Exchange<R> exchange, RequestTelemetry<R> t, Consumer<UpstreamRequest> firstSent)
+      throws IOException {
     Cluster cluster = a.cluster;
     RetryPolicy policy = a.policy;
     ConnectionLimiter limiter = cluster.resilience().limiter();
@@ -94,7 +102,11 @@ final class AttemptLoop {
         }
         Duration budget = perTryBinds ? perTry : remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
         Duration responseTimeout = remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
-        UpstreamRequest request = a.request(attempt, host == null ? null : host.endpoint(), budget, responseTimeout);
+        UpstreamRequest request = t.attemptStarted(  // telemetry: attempt start (adds context + trace headers)
+            a.request(attempt, host == null ? null : host.endpoint(), budget, responseTimeout));
+        if (attempt == 1) {
+          firstSent.accept(request);
+        }
         if (host != null) {
           host.state().requestStarted();
         }
@@ -104,6 +116,7 @@ final class AttemptLoop {
         } catch (IOException e) {
           end(host, permit);
           UpstreamFailure failure = exchange.classify(e);
+          t.attemptFailed(request, failure, e);  // telemetry: attempt end (failed)
           if (failure == UpstreamFailure.RETHROW) {
             throw e;
           }
@@ -130,6 +143,7 @@ final class AttemptLoop {
           end(host, permit);
           throw e;
         }
+        t.attemptEnded(request, response);  // telemetry: attempt end (response headers)
         int status = exchange.status(response);
         if (outliers != null && host != null) {
           outliers.onLocalOriginSuccess(host);

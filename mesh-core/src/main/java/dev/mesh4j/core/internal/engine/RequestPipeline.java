@@ -20,6 +20,8 @@ import dev.mesh4j.core.internal.routing.CompiledMatch;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
 import dev.mesh4j.core.internal.routing.RouteAction;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
+import dev.mesh4j.core.internal.telemetry.RequestTelemetry;
+import dev.mesh4j.core.internal.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -38,6 +40,7 @@ public final class RequestPipeline {
   private final boolean shadowHostSuffix;
   private final Ticker ticker;
   private final AttemptLoop loop;
+  private final Telemetry telemetry;
   /** Shared: mirror picks need no per-request state. */
   private final PickContext pickContext;
 
@@ -45,7 +48,9 @@ public final class RequestPipeline {
    * @param shadowHostSuffix whether mirrored requests get {@code -shadow} appended to their
    *     host (Istio before 1.28; off by default since)
    */
-  public RequestPipeline(RandomSource random, Sleeper sleeper, Ticker ticker, boolean shadowHostSuffix) {
+  public RequestPipeline(RandomSource random, Sleeper sleeper, Ticker ticker, boolean shadowHostSuffix,
+      Telemetry telemetry) {
+    this.telemetry = telemetry;
     this.random = random;
     this.sleeper = sleeper;
     this.ticker = ticker;
@@ -55,21 +60,49 @@ public final class RequestPipeline {
   }
 
   public <R> R execute(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange) throws IOException {
+    RequestTelemetry<R> t = telemetry.start(request, exchange);  // telemetry: request start (context merged)
+    try {
+      return t.end(dispatch(snapshot, t.request(), exchange, t));  // telemetry: request end, at body end
+    } catch (IOException | RuntimeException | Error e) {
+      t.failed(e);  // telemetry: request end (failed)
+      throw e;
+    }
+  }
+
+  /** Routes {@code request} (the application's, with the inbound context's headers merged in). */
+  private <R> R dispatch(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange, RequestTelemetry<R> t)
+      throws IOException {
     RouteResult result = Router.route(snapshot, request);
+    t.routed(result.decision(request));  // telemetry: routing decided
     switch (result.outcome()) {
       case BLACKHOLE:
         return exchange.reply(LocalReplies.BLACKHOLE);
       case NO_ROUTE:
         return exchange.reply(LocalReplies.NO_ROUTE);
       case PASSTHROUGH:
-        return exchange.send(passthrough(request, request.path(), request.authority(), HeaderMutation.NONE));
+        return send(passthrough(request, request.path(), request.authority(), HeaderMutation.NONE), exchange, t);
       default:
-        return forward(result.match(), result.port(), request, exchange);
+        return forward(result.match(), result.port(), request, exchange, t);
     }
   }
 
-  private <R> R forward(CompiledMatch match, int port, MeshRequest request, Exchange<R> exchange)
+  /** One passthrough attempt: failures reach the application as they would without the mesh. */
+  private static <R> R send(UpstreamRequest upstream, Exchange<R> exchange, RequestTelemetry<R> t)
       throws IOException {
+    UpstreamRequest sent = t.attemptStarted(upstream);  // telemetry: attempt start (adds context + trace headers)
+    R response;
+    try {
+      response = exchange.send(sent);
+    } catch (IOException e) {
+      t.attemptFailed(sent, exchange.classify(e), e);  // telemetry: attempt end (failed)
+      throw e;
+    }
+    t.attemptEnded(sent, response);  // telemetry: attempt end (response headers)
+    return response;
+  }
+
+  private <R> R forward(CompiledMatch match, int port, MeshRequest request, Exchange<R> exchange,
+      RequestTelemetry<R> t) throws IOException {
     CompiledRoute route = match.route();
     RouteAction action = route.action();
     if (action instanceof RouteAction.Redirect r) {
@@ -80,7 +113,7 @@ public final class RequestPipeline {
     }
     HttpFaultInjection fault = route.config().fault();
     if (fault != null) {
-      LocalReply abort = injectFault(fault, exchange);
+      LocalReply abort = injectFault(fault, exchange, t);
       if (abort != null) {
         return exchange.reply(abort);
       }
@@ -92,6 +125,7 @@ public final class RequestPipeline {
     long streamRandom = random.nextLong();
     CompiledDestination dest = ((RouteAction.Forward) action).pick(streamRandom);
     Cluster cluster = dest.cluster(port);
+    t.destination(dest, cluster);  // telemetry: destination picked
     if (cluster == null) {
       return exchange.reply(LocalReplies.NO_CLUSTER);
     }
@@ -125,8 +159,8 @@ public final class RequestPipeline {
           tls == null ? "http" : "https", path, request.rawQuery(), authority, dest.requestHeaders(), tls,
           tls == null ? null : tls.sni() != null ? tls.sni() : request.host(), connectTimeout);
     }
-    mirror(route, port, attempts.request(1, null, null, null), streamRandom, exchange);
-    return loop.run(attempts, exchange);
+    // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
+    return loop.run(attempts, exchange, t, first -> mirror(route, port, first, streamRandom, exchange));
   }
 
   private long deadline(@Nullable Duration timeout) {
@@ -144,13 +178,16 @@ public final class RequestPipeline {
   }
 
   /** Delay (blocking, cancellable by the application), then maybe an abort reply. */
-  private LocalReply injectFault(HttpFaultInjection fault, Exchange<?> exchange) throws IOException {
+  private LocalReply injectFault(HttpFaultInjection fault, Exchange<?> exchange, RequestTelemetry<?> t)
+      throws IOException {
     HttpFaultInjection.Delay delay = fault.delay();
     if (delay != null && hit(delay.percentage())) {
       sleep(delay.fixedDelay(), exchange);
+      t.faultInjected("DI");  // telemetry: fault injected (delay)
     }
     HttpFaultInjection.Abort abort = fault.abort();
     if (abort != null && hit(abort.percentage())) {
+      t.faultInjected("FI");  // telemetry: fault injected (abort)
       return abort.httpStatus() != null
           ? LocalReplies.abort(abort.httpStatus())
           : LocalReplies.grpcAbort(abort.grpcStatus());

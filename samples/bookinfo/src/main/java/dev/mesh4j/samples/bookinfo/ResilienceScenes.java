@@ -34,7 +34,7 @@ final class ResilienceScenes {
   }
 
   private static void delay(Bookinfo b) throws IOException {
-    scene("7. A 7 s delay for jason, against productpage's 2 s client timeout (virtual-service-ratings-test-delay.yaml)");
+    scene("8. A 7 s delay for jason, against productpage's 2 s client timeout (virtual-service-ratings-test-delay.yaml)");
     b.switchTo("virtual-service-all-v1.yaml", "virtual-service-ratings-test-delay.yaml");
     OkHttpClient impatient = b.client.newBuilder().callTimeout(Duration.ofSeconds(2)).build();
     int before = b.pod("ratings-v1").requests();
@@ -54,7 +54,7 @@ final class ResilienceScenes {
   }
 
   private static void abort(Bookinfo b) throws IOException {
-    scene("8. Half of the calls to ratings aborted with 500 (virtual-service-ratings-abort-50.yaml)");
+    scene("9. Half of the calls to ratings aborted with 500 (virtual-service-ratings-abort-50.yaml)");
     b.switchTo("virtual-service-ratings-test-delay.yaml", "virtual-service-ratings-abort-50.yaml");
     int before = b.pod("ratings-v1").requests();
     table(b.run(i -> get(RATINGS)));
@@ -65,7 +65,7 @@ final class ResilienceScenes {
   }
 
   private static void ejection(Bookinfo b) throws Exception {
-    scene("9. reviews-v2 turns bad and is ejected, then returns, for longer each relapse"
+    scene("10. reviews-v2 turns bad and is ejected, then returns, for longer each relapse"
         + " (destination-rule-reviews-outlier.yaml)");
     b.copy("destination-rule-reviews-outlier.yaml");
     b.mesh.reload();
@@ -100,7 +100,7 @@ final class ResilienceScenes {
   }
 
   private static void overload(Bookinfo b) throws Exception {
-    scene("10. A burst of 12 calls to a slow ratings pod, 2 in flight and 2 waiting allowed"
+    scene("11. A burst of 12 calls to a slow ratings pod, 2 in flight and 2 waiting allowed"
         + " (destination-rule-ratings-pool.yaml)");
     b.copy("destination-rule-ratings-pool.yaml");
     b.mesh.reload();

@@ -78,6 +78,13 @@ final class TrafficScenes {
         b.pod("reviews-v3").endpoint());
     b.remove("destination-rule-reviews-sticky.yaml");
     b.mesh.reload();
+
+    scene("7. Telemetry: productpage handles end-user: jason with a B3 trace and calls reviews, copying no header");
+    b.copy("virtual-service-reviews-test-v2.yaml");
+    b.mesh.reload();
+    TelemetryScene.run(b.config, b.registry, b.pod("reviews-v2"));
+    b.remove("virtual-service-reviews-test-v2.yaml");
+    b.mesh.reload();
   }
 
   /**

@@ -37,11 +37,19 @@ class BookinfoDemoTest {
       assertThat(sticky).containsPattern("(?m)^   " + user + " +reviews-v\\d +reviews-v\\d");
     }
     assertThat(sticky).containsPattern("users that moved: [0-5] of 5");
-    assertThat(section(text, "7. A 7 s delay for jason")).contains("jason: timed out")
+    assertThat(section(text, "8. A 7 s delay for jason")).contains("jason: timed out")
         .contains("ratings received 0 of jason's requests").contains("everyone else: {ratings-v1=20}");
-    assertThat(section(text, "8. Half of the calls")).contains("500 FI fault filter abort");
-    assertThat(section(text, "9. reviews-v2 turns bad")).contains("reviews-v2 is ejected");
-    assertThat(section(text, "10. A burst of 12 calls")).contains("503 UO (shed)").contains("ratings-v1");
+    assertThat(section(text, "9. Half of the calls")).contains("500 FI fault filter abort");
+    assertThat(section(text, "10. reviews-v2 turns bad")).contains("reviews-v2 is ejected");
+    assertThat(section(text, "11. A burst of 12 calls")).contains("503 UO (shed)").contains("ratings-v1");
+    String telemetry = section(text, "7. Telemetry");
+    assertThat(telemetry).contains("productpage answered:   200 productpage-v1 <- reviews-v2")
+        .contains("end-user:          jason")
+        .contains("x-request-id:      " + TelemetryScene.REQUEST_ID)
+        .contains("x-b3-traceid:      " + TelemetryScene.TRACE_ID)
+        .contains("trace " + TelemetryScene.TRACE_ID + "  (one trace across the hops)")
+        .contains("reviews-v2 server (its traceparent names this span as parent)")
+        .containsPattern("istio_requests_total\\{[^}]*destination_version=\"v2\"[^}]*reporter=\"source\"[^}]*\\} 1");
   }
 
   private static String section(String text, String title) {

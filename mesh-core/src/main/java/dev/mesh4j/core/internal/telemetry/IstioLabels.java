@@ -1,0 +1,190 @@
+package dev.mesh4j.core.internal.telemetry;
+
+import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.observe.MeshAttempt;
+import dev.mesh4j.core.observe.MeshCall;
+import dev.mesh4j.core.observe.RouteDecision;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Istio's 25 standard metric labels for one request, as the client sidecar's stats filter
+ * ({@code istio_stats}, reporter {@code source}) computes them: {@code source_*} from the
+ * workload, {@code destination_*} from the route decision and the endpoint's labels, where the
+ * sidecar would use the peer's metadata.
+ */
+final class IstioLabels {
+  static final String UNKNOWN = "unknown";
+  static final String PASSTHROUGH = "PassthroughCluster";
+  static final String BLACKHOLE = "BlackHoleCluster";
+
+  static final AttributeKey<String> REPORTER = key("reporter");
+  static final AttributeKey<String> SOURCE_WORKLOAD = key("source_workload");
+  static final AttributeKey<String> SOURCE_WORKLOAD_NAMESPACE = key("source_workload_namespace");
+  static final AttributeKey<String> SOURCE_PRINCIPAL = key("source_principal");
+  static final AttributeKey<String> SOURCE_APP = key("source_app");
+  static final AttributeKey<String> SOURCE_VERSION = key("source_version");
+  static final AttributeKey<String> SOURCE_CANONICAL_SERVICE = key("source_canonical_service");
+  static final AttributeKey<String> SOURCE_CANONICAL_REVISION = key("source_canonical_revision");
+  static final AttributeKey<String> SOURCE_CLUSTER = key("source_cluster");
+  static final AttributeKey<String> DESTINATION_WORKLOAD = key("destination_workload");
+  static final AttributeKey<String> DESTINATION_WORKLOAD_NAMESPACE = key("destination_workload_namespace");
+  static final AttributeKey<String> DESTINATION_PRINCIPAL = key("destination_principal");
+  static final AttributeKey<String> DESTINATION_APP = key("destination_app");
+  static final AttributeKey<String> DESTINATION_VERSION = key("destination_version");
+  static final AttributeKey<String> DESTINATION_SERVICE = key("destination_service");
+  static final AttributeKey<String> DESTINATION_SERVICE_NAME = key("destination_service_name");
+  static final AttributeKey<String> DESTINATION_SERVICE_NAMESPACE = key("destination_service_namespace");
+  static final AttributeKey<String> DESTINATION_CANONICAL_SERVICE = key("destination_canonical_service");
+  static final AttributeKey<String> DESTINATION_CANONICAL_REVISION = key("destination_canonical_revision");
+  static final AttributeKey<String> DESTINATION_CLUSTER = key("destination_cluster");
+  static final AttributeKey<String> REQUEST_PROTOCOL = key("request_protocol");
+  static final AttributeKey<String> RESPONSE_FLAGS = key("response_flags");
+  static final AttributeKey<String> CONNECTION_SECURITY_POLICY = key("connection_security_policy");
+  static final AttributeKey<String> RESPONSE_CODE = key("response_code");
+  static final AttributeKey<String> GRPC_RESPONSE_STATUS = key("grpc_response_status");
+
+  private static AttributeKey<String> key(String name) {
+    return AttributeKey.stringKey(name);
+  }
+
+  /** The labels that depend on where the request went (not on how it ended). */
+  record Destination(String service, String serviceName, String serviceNamespace, String workloadNamespace,
+      String app, String version, String canonicalService, String canonicalRevision, String cluster) {}
+
+  /** The labels that never change for this workload. */
+  private final Attributes source;
+  private final String domainSuffix;
+
+  IstioLabels(Workload workload) {
+    Map<String, String> labels = workload.labels();
+    String name = workload.name();
+    this.source = Attributes.builder()
+        .put(REPORTER, "source")
+        .put(SOURCE_WORKLOAD, orUnknown(name))
+        .put(SOURCE_WORKLOAD_NAMESPACE, workload.namespace())
+        // No workload certificate yet: the sidecar reports its own SAN only under mTLS.
+        .put(SOURCE_PRINCIPAL, UNKNOWN)
+        .put(SOURCE_APP, orUnknown(labels.get("app")))
+        .put(SOURCE_VERSION, orUnknown(labels.get("version")))
+        .put(SOURCE_CANONICAL_SERVICE, orUnknown(canonicalService(labels, name)))
+        .put(SOURCE_CANONICAL_REVISION, canonicalRevision(labels))
+        .put(SOURCE_CLUSTER, workload.clusterId())
+        // A client sidecar cannot tell the server's policy; Istio reports "unknown" here.
+        .put(CONNECTION_SECURITY_POLICY, UNKNOWN)
+        .build();
+    this.domainSuffix = workload.domainSuffix();
+  }
+
+  /** Where the request went, as the sidecar's stats filter names it. */
+  Destination destination(MeshCall call) {
+    RouteDecision r = call.route();
+    MeshAttempt attempt = call.lastAttempt();
+    Endpoint endpoint = attempt == null ? null : attempt.endpoint();
+    Map<String, String> labels = endpoint == null ? Map.of() : endpoint.labels();
+    String authority = r != null ? r.authority() : call.request().authority();
+    String service;
+    String serviceName;
+    String namespace;
+    if (r == null || r.outcome() == RouteDecision.Outcome.BLACKHOLE) {
+      service = authority;
+      serviceName = BLACKHOLE;
+      namespace = UNKNOWN;
+    } else if (r.destinationService() != null) {
+      service = r.destinationService();
+      serviceName = shortName(service);
+      namespace = orUnknown(r.destinationNamespace());
+    } else if (r.outcome() == RouteDecision.Outcome.PASSTHROUGH && r.service() == null) {
+      service = authority;
+      serviceName = PASSTHROUGH;
+      namespace = UNKNOWN;
+    } else if (r.service() != null && r.outcome() == RouteDecision.Outcome.ROUTE) {
+      // Answered before a destination was picked (fault abort, redirect, direct response).
+      service = r.service();
+      serviceName = shortName(service);
+      namespace = orUnknown(r.serviceNamespace());
+    } else {
+      // No route matched: the sidecar has no cluster to name, so it names the Host.
+      service = authority;
+      serviceName = authority;
+      namespace = UNKNOWN;
+    }
+    if (r != null && r.outcome() == RouteDecision.Outcome.BLACKHOLE) {
+      serviceName = BLACKHOLE;
+    }
+    boolean member = endpoint != null && r != null && r.destinationNamespace() != null;
+    return new Destination(service, serviceName, namespace,
+        member ? r.destinationNamespace() : UNKNOWN,
+        orUnknown(labels.get("app")),
+        orUnknown(labels.get("version")),
+        endpoint == null ? UNKNOWN : orUnknown(canonicalService(labels, null)),
+        endpoint == null ? "latest" : canonicalRevision(labels),
+        orUnknown(labels.get("topology.istio.io/cluster")));
+  }
+
+  /** All 25 labels. */
+  Attributes attributes(Destination d, MeshCall call) {
+    AttributesBuilder b = source.toBuilder()
+        .put(DESTINATION_WORKLOAD, UNKNOWN)
+        .put(DESTINATION_WORKLOAD_NAMESPACE, d.workloadNamespace())
+        .put(DESTINATION_PRINCIPAL, UNKNOWN)
+        .put(DESTINATION_APP, d.app())
+        .put(DESTINATION_VERSION, d.version())
+        .put(DESTINATION_SERVICE, d.service())
+        .put(DESTINATION_SERVICE_NAME, d.serviceName())
+        .put(DESTINATION_SERVICE_NAMESPACE, d.serviceNamespace())
+        .put(DESTINATION_CANONICAL_SERVICE, d.canonicalService())
+        .put(DESTINATION_CANONICAL_REVISION, d.canonicalRevision())
+        .put(DESTINATION_CLUSTER, d.cluster())
+        .put(REQUEST_PROTOCOL, call.isGrpc() ? "grpc" : "http")
+        .put(RESPONSE_FLAGS, call.responseFlags().isEmpty() ? "-" : call.responseFlags())
+        .put(RESPONSE_CODE, Integer.toString(call.status()))
+        .put(GRPC_RESPONSE_STATUS, call.isGrpc() && call.grpcStatus() != null ? call.grpcStatus() : "");
+    return b.build();
+  }
+
+  /**
+   * The service's short name as the sidecar's cluster metadata names it: {@code reviews} for
+   * {@code reviews.default.svc.cluster.local}, the host itself for other hosts.
+   */
+  String shortName(String host) {
+    String svc = ".svc." + domainSuffix;
+    if (host.endsWith(svc)) {
+      int dot = host.indexOf('.');
+      return host.substring(0, dot);
+    }
+    return host;
+  }
+
+  /** Istio's injector's fallbacks for {@code service.istio.io/canonical-name}. */
+  private static @Nullable String canonicalService(Map<String, String> labels, @Nullable String workloadName) {
+    String v = labels.get("service.istio.io/canonical-name");
+    if (v == null) {
+      v = labels.get("app.kubernetes.io/name");
+    }
+    if (v == null) {
+      v = labels.get("app");
+    }
+    return v != null ? v : workloadName;
+  }
+
+  /** Istio's injector's fallbacks for {@code service.istio.io/canonical-revision}. */
+  private static String canonicalRevision(Map<String, String> labels) {
+    String v = labels.get("service.istio.io/canonical-revision");
+    if (v == null) {
+      v = labels.get("app.kubernetes.io/version");
+    }
+    if (v == null) {
+      v = labels.get("version");
+    }
+    return v != null ? v : "latest";
+  }
+
+  private static String orUnknown(@Nullable String v) {
+    return v == null || v.isEmpty() ? UNKNOWN : v;
+  }
+}

@@ -1,0 +1,147 @@
+package dev.mesh4j.core.internal.telemetry;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.api.runtime.Ticker;
+import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.context.TraceFormat;
+import dev.mesh4j.core.http.Exchange;
+import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.observe.MeshListener;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.TracerProvider;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A mesh's telemetry: how requests are given ids and trace context, and who hears about them
+ * (spans through the OpenTelemetry tracer, Istio metrics, the access log, the application's
+ * listeners). {@link #start} begins one request's telemetry. Immutable and thread-safe.
+ *
+ * <p>Without an OpenTelemetry SDK (the no-op tracer and meter providers) no span is started and
+ * no metric recorded; what remains is ids and headers.
+ */
+public final class Telemetry {
+  /** The instrumentation scope of mesh4j's spans and metrics. */
+  public static final String SCOPE = "dev.mesh4j";
+
+  final Set<TraceFormat> formats;
+  final @Nullable Tracer tracer;
+  final MeshListener listener;
+  final RandomSource random;
+  final Ticker ticker;
+  final Clock clock;
+  private final long samplePerMillion;
+
+  private Telemetry(Builder b) {
+    this.formats = b.formats.isEmpty() ? Set.of() : Set.copyOf(b.formats);
+    TracerProvider tracers = b.openTelemetry.getTracerProvider();
+    this.tracer = tracers == TracerProvider.noop() ? null : tracers.get(SCOPE);
+    // Each listener guarded on its own: one that throws does not keep the others from hearing.
+    List<MeshListener> all = new ArrayList<>();
+    MeterProvider meters = b.openTelemetry.getMeterProvider();
+    if (meters != MeterProvider.noop()) {
+      all.add(GuardedListener.guard(new IstioMetrics(meters, b.workload)));
+    }
+    if (b.accessLog) {
+      all.add(GuardedListener.guard(new AccessLog()));
+    }
+    for (MeshListener l : b.listeners) {
+      all.add(GuardedListener.guard(l));
+    }
+    this.listener = MeshListener.of(all);
+    this.random = b.random;
+    this.ticker = b.ticker;
+    this.clock = b.clock;
+    this.samplePerMillion = Math.round(b.samplingPercent * 10_000);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Begins one request's telemetry: ids, context, the request span; tells listeners. */
+  public <R> RequestTelemetry<R> start(MeshRequest request, Exchange<R> exchange) {
+    return new RequestTelemetry<>(this, request, exchange);
+  }
+
+  /** The sampling decision for a trace mesh4j starts itself (no parent, no SDK). */
+  TraceFlags sampleNewTrace() {
+    return samplePerMillion > 0 && (samplePerMillion >= 1_000_000 || random.nextInt(1_000_000) < samplePerMillion)
+        ? TraceFlags.getSampled() : TraceFlags.getDefault();
+  }
+
+  /** Telemetry settings. Not thread-safe. */
+  public static final class Builder {
+    private OpenTelemetry openTelemetry = OpenTelemetry.noop();
+    private Set<TraceFormat> formats = EnumSet.of(TraceFormat.W3C, TraceFormat.B3_MULTI);
+    private boolean accessLog;
+    private final List<MeshListener> listeners = new ArrayList<>();
+    private Workload workload = Workload.defaults();
+    private RandomSource random = RandomSource.threadLocal();
+    private Ticker ticker = Ticker.system();
+    private Clock clock = Clock.systemUTC();
+    private double samplingPercent = 1.0;
+
+    private Builder() {}
+
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.openTelemetry = requireNonNull(openTelemetry, "openTelemetry");
+      return this;
+    }
+
+    public Builder formats(Collection<TraceFormat> formats) {
+      this.formats = formats.isEmpty() ? EnumSet.noneOf(TraceFormat.class) : EnumSet.copyOf(formats);
+      return this;
+    }
+
+    public Builder accessLog(boolean enabled) {
+      this.accessLog = enabled;
+      return this;
+    }
+
+    public Builder listener(MeshListener listener) {
+      listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    public Builder workload(Workload workload) {
+      this.workload = requireNonNull(workload, "workload");
+      return this;
+    }
+
+    public Builder random(RandomSource random) {
+      this.random = requireNonNull(random, "random");
+      return this;
+    }
+
+    public Builder ticker(Ticker ticker) {
+      this.ticker = requireNonNull(ticker, "ticker");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Percent (0..100) of new traces mesh4j starts itself that are marked sampled. */
+    public Builder samplingPercent(double percent) {
+      this.samplingPercent = percent;
+      return this;
+    }
+
+    public Telemetry build() {
+      return new Telemetry(this);
+    }
+  }
+}
