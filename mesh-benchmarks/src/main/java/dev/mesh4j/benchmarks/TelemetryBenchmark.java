@@ -105,7 +105,7 @@ public class TelemetryBenchmark {
   }
 
   private void request(Telemetry telemetry, Blackhole bh) {
-    RequestTelemetry<Object> t = telemetry.start(request, exchange);
+    RequestTelemetry<Object> t = (RequestTelemetry<Object>) telemetry.start(request, exchange);
     t.routed(ROUTED);
     UpstreamRequest sent = t.attemptStarted(ATTEMPT);
     t.attemptEnded(sent, exchange.response);

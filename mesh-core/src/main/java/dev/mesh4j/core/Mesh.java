@@ -104,7 +104,8 @@ public final class Mesh implements AutoCloseable {
         .random(b.random)
         .ticker(b.ticker)
         .clock(b.clock)
-        .samplingPercent(b.tracingSamplingPercent);
+        .samplingPercent(b.tracingSamplingPercent)
+        .enabled(b.telemetry);
     b.listeners.forEach(telemetry::listener);  // each guarded on its own
     this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix, telemetry.build());
     this.explainer = new Explainer(b.random);
@@ -302,6 +303,7 @@ public final class Mesh implements AutoCloseable {
     private Duration dnsRefreshInterval = Duration.ofSeconds(60);
     private Duration reloadInterval = Duration.ZERO;
     private @Nullable Scheduler scheduler;
+    private boolean telemetry = true;
     private boolean shadowHostSuffix;
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
     private Set<TraceFormat> traceFormats = EnumSet.of(TraceFormat.W3C, TraceFormat.B3_MULTI);
@@ -408,6 +410,17 @@ public final class Mesh implements AutoCloseable {
     /** How injected delays wait (tests pass one that advances a fake ticker). */
     public Builder sleeper(Sleeper sleeper) {
       this.sleeper = requireNonNull(sleeper, "sleeper");
+      return this;
+    }
+
+    /**
+     * Whether mesh4j gives requests ids and trace context, records spans and Istio metrics and
+     * tells listeners (default true). Turn it off when other instrumentation (an OpenTelemetry
+     * agent instrumenting OkHttp, say) already does this, so that requests are not traced twice;
+     * routing, balancing and resilience are unaffected.
+     */
+    public Builder telemetry(boolean enabled) {
+      this.telemetry = enabled;
       return this;
     }
 

@@ -14,7 +14,7 @@ import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.resilience.RetryPolicy.FailureKind;
-import dev.mesh4j.core.internal.telemetry.RequestTelemetry;
+import dev.mesh4j.core.internal.telemetry.RequestObserver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -54,7 +54,7 @@ final class AttemptLoop {
    *
    * @param firstSent called with the first attempt's request as sent (for mirroring)
    */
-  <R> R run(Attempts a, Exchange<R> exchange, RequestTelemetry<R> t, Consumer<UpstreamRequest> firstSent)
+  <R> R run(Attempts a, Exchange<R> exchange, RequestObserver<R> t, Consumer<UpstreamRequest> firstSent)
       throws IOException {
     Cluster cluster = a.cluster;
     RetryPolicy policy = a.policy;

@@ -20,7 +20,7 @@ import dev.mesh4j.core.internal.routing.CompiledMatch;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
 import dev.mesh4j.core.internal.routing.RouteAction;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
-import dev.mesh4j.core.internal.telemetry.RequestTelemetry;
+import dev.mesh4j.core.internal.telemetry.RequestObserver;
 import dev.mesh4j.core.internal.telemetry.Telemetry;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -60,9 +60,9 @@ public final class RequestPipeline {
   }
 
   public <R> R execute(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange) throws IOException {
-    RequestTelemetry<R> t = telemetry.start(request, exchange);  // telemetry: request start (context merged)
+    RequestObserver<R> t = telemetry.start(request, exchange);  // telemetry: request start (context merged)
     try {
-      return t.end(dispatch(snapshot, t.request(), exchange, t));  // telemetry: request end, at body end
+      return t.end(dispatch(snapshot, t.request(request), exchange, t));  // telemetry: request end, at body end
     } catch (IOException | RuntimeException | Error e) {
       t.failed(e);  // telemetry: request end (failed)
       throw e;
@@ -70,10 +70,12 @@ public final class RequestPipeline {
   }
 
   /** Routes {@code request} (the application's, with the inbound context's headers merged in). */
-  private <R> R dispatch(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange, RequestTelemetry<R> t)
+  private <R> R dispatch(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange, RequestObserver<R> t)
       throws IOException {
     RouteResult result = Router.route(snapshot, request);
-    t.routed(result.decision(request));  // telemetry: routing decided
+    if (t.active()) {
+      t.routed(result.decision(request));  // telemetry: routing decided
+    }
     switch (result.outcome()) {
       case BLACKHOLE:
         return exchange.reply(LocalReplies.BLACKHOLE);
@@ -87,7 +89,7 @@ public final class RequestPipeline {
   }
 
   /** One passthrough attempt: failures reach the application as they would without the mesh. */
-  private static <R> R send(UpstreamRequest upstream, Exchange<R> exchange, RequestTelemetry<R> t)
+  private static <R> R send(UpstreamRequest upstream, Exchange<R> exchange, RequestObserver<R> t)
       throws IOException {
     UpstreamRequest sent = t.attemptStarted(upstream);  // telemetry: attempt start (adds context + trace headers)
     R response;
@@ -102,7 +104,7 @@ public final class RequestPipeline {
   }
 
   private <R> R forward(CompiledMatch match, int port, MeshRequest request, Exchange<R> exchange,
-      RequestTelemetry<R> t) throws IOException {
+      RequestObserver<R> t) throws IOException {
     CompiledRoute route = match.route();
     RouteAction action = route.action();
     if (action instanceof RouteAction.Redirect r) {
@@ -178,7 +180,7 @@ public final class RequestPipeline {
   }
 
   /** Delay (blocking, cancellable by the application), then maybe an abort reply. */
-  private LocalReply injectFault(HttpFaultInjection fault, Exchange<?> exchange, RequestTelemetry<?> t)
+  private LocalReply injectFault(HttpFaultInjection fault, Exchange<?> exchange, RequestObserver<?> t)
       throws IOException {
     HttpFaultInjection.Delay delay = fault.delay();
     if (delay != null && hit(delay.percentage())) {

@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Calls for one request come one at a time (the request's own thread, then whichever thread
  * finishes the response body); not thread-safe beyond that.
  */
-public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
+public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, LongConsumer {
   private final Telemetry telemetry;
   private final Exchange<R> exchange;
   private final OutboundContext context;
@@ -103,9 +103,20 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
     return context.request;
   }
 
+  @Override
+  public boolean active() {
+    return true;
+  }
+
+  @Override
+  public MeshRequest request(MeshRequest application) {
+    return context.request;
+  }
+
   // ---- events -------------------------------------------------------------------------------
 
   /** After routing decided. */
+  @Override
   public void routed(RouteDecision decision) {
     this.route = decision;
     if (span != null && span.isRecording()) {
@@ -115,6 +126,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
   }
 
   /** After the weighted destination was picked; {@code cluster} null when it has none (NC). */
+  @Override
   public void destination(CompiledDestination destination, @Nullable Cluster cluster) {
     RouteDecision r = route;
     if (r == null) {
@@ -131,6 +143,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
   }
 
   /** A fault was injected: {@code DI} (delay) or {@code FI} (abort). */
+  @Override
   public void faultInjected(String flag) {
     if (flag.equals("DI")) {
       delayInjected = true;
@@ -142,6 +155,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
    * An attempt starts: returns {@code upstream} with the context's headers, the request id and
    * this attempt's trace headers (a new child span id) added.
    */
+  @Override
   public UpstreamRequest attemptStarted(UpstreamRequest upstream) {
     AttemptTelemetry a = new AttemptTelemetry(upstream, telemetry.ticker.nanos());
     SpanContext asc = null;
@@ -178,6 +192,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
   }
 
   /** An attempt got response headers. */
+  @Override
   public void attemptEnded(UpstreamRequest upstream, R response) {
     AttemptTelemetry a = open(upstream);
     if (a == null) {
@@ -196,6 +211,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
   }
 
   /** An attempt failed before response headers. */
+  @Override
   public void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e) {
     AttemptTelemetry a = open(upstream);
     if (a == null) {
@@ -222,6 +238,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
    * The request answered: returns the response arranged to end the request (span, metrics,
    * access log) when the application is done with its body.
    */
+  @Override
   public R end(R response) {
     ResponseInfo info = exchange.describe(response);
     status = info.status();
@@ -255,6 +272,7 @@ public final class RequestTelemetry<R> implements MeshCall, LongConsumer {
    * or a bug): ends it with status 0 and, for an I/O failure, flag {@code DC}, as Envoy logs a
    * downstream that went away.
    */
+  @Override
   public void failed(Throwable e) {
     if (ended) {
       return;

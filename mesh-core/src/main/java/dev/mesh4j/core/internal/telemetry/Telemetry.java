@@ -41,6 +41,7 @@ public final class Telemetry {
   final Ticker ticker;
   final Clock clock;
   private final long samplePerMillion;
+  private final boolean enabled;
 
   private Telemetry(Builder b) {
     this.formats = b.formats.isEmpty() ? Set.of() : Set.copyOf(b.formats);
@@ -63,15 +64,19 @@ public final class Telemetry {
     this.ticker = b.ticker;
     this.clock = b.clock;
     this.samplePerMillion = Math.round(b.samplingPercent * 10_000);
+    this.enabled = b.enabled;
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Begins one request's telemetry: ids, context, the request span; tells listeners. */
-  public <R> RequestTelemetry<R> start(MeshRequest request, Exchange<R> exchange) {
-    return new RequestTelemetry<>(this, request, exchange);
+  /**
+   * Begins one request's telemetry: ids, context, the request span; tells listeners. With
+   * telemetry off, an observer that does nothing.
+   */
+  public <R> RequestObserver<R> start(MeshRequest request, Exchange<R> exchange) {
+    return enabled ? new RequestTelemetry<>(this, request, exchange) : RequestObserver.none();
   }
 
   /** The sampling decision for a trace mesh4j starts itself (no parent, no SDK). */
@@ -91,6 +96,7 @@ public final class Telemetry {
     private Ticker ticker = Ticker.system();
     private Clock clock = Clock.systemUTC();
     private double samplingPercent = 1.0;
+    private boolean enabled = true;
 
     private Builder() {}
 
@@ -137,6 +143,12 @@ public final class Telemetry {
     /** Percent (0..100) of new traces mesh4j starts itself that are marked sampled. */
     public Builder samplingPercent(double percent) {
       this.samplingPercent = percent;
+      return this;
+    }
+
+    /** Whether requests get ids, trace context, spans, metrics and listener events at all. */
+    public Builder enabled(boolean enabled) {
+      this.enabled = enabled;
       return this;
     }
 

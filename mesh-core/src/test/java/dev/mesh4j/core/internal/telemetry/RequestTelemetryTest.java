@@ -65,7 +65,7 @@ class RequestTelemetryTest {
     MeshContext inbound = MeshContext.capture(Map.of("end-user", "jason", "x-request-id", "rid-1")::get, "end-user");
     RequestTelemetry<RecordingExchange.Result> t;
     try (MeshContext.Scope s = inbound.makeCurrent()) {
-      t = telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
+      t = (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
     }
     t.routed(decision());
     UpstreamRequest first = t.attemptStarted(attempt(E1, 1));
@@ -93,7 +93,7 @@ class RequestTelemetryTest {
   void eventsArePairedAndOrdered() throws IOException {
     Telemetry telemetry = telemetry();
     RecordingExchange exchange = new RecordingExchange();
-    RequestTelemetry<RecordingExchange.Result> t = telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
+    RequestTelemetry<RecordingExchange.Result> t = (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
     t.routed(decision());
     nanos.addAndGet(1_000_000);
     UpstreamRequest first = t.attemptStarted(attempt(E1, 1));
@@ -119,7 +119,7 @@ class RequestTelemetryTest {
   void aRequestThatFailsWithAnExceptionEndsOnceWithDc() {
     Telemetry telemetry = telemetry();
     RecordingExchange exchange = new RecordingExchange();
-    RequestTelemetry<RecordingExchange.Result> t = telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
+    RequestTelemetry<RecordingExchange.Result> t = (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
     t.failed(new java.io.InterruptedIOException("timeout"));
     t.failed(new java.io.InterruptedIOException("again"));
     assertThat(events.events()).containsExactly("requestStarted", "requestEnded 0 DC");
@@ -142,7 +142,7 @@ class RequestTelemetryTest {
     RecordingExchange exchange = new RecordingExchange();
     assertThatCode(() -> {
       RequestTelemetry<RecordingExchange.Result> t =
-          telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
+          (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
       t.end(exchange.reply(dev.mesh4j.core.http.LocalReply.of(503, "UH", "no healthy upstream")));
     }).doesNotThrowAnyException();
     assertThat(events.events()).containsExactly("requestStarted", "requestEnded 503 UH");

@@ -1,0 +1,93 @@
+package dev.mesh4j.core.internal.telemetry;
+
+import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.http.UpstreamFailure;
+import dev.mesh4j.core.http.UpstreamRequest;
+import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.routing.CompiledDestination;
+import dev.mesh4j.core.observe.RouteDecision;
+import java.io.IOException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the request pipeline tells telemetry about one request, at request start, after routing,
+ * around each attempt and at the end. {@link RequestTelemetry} is the real one;
+ * {@link #none()} is for a mesh built with telemetry off, and costs nothing.
+ *
+ * @param <R> the transport's response type
+ */
+public interface RequestObserver<R> {
+
+  /** Whether anything listens: the pipeline skips building event values when not. */
+  boolean active();
+
+  /** The request to route and send (the application's, with the inbound context merged in). */
+  MeshRequest request(MeshRequest application);
+
+  void routed(RouteDecision decision);
+
+  void destination(CompiledDestination destination, @Nullable Cluster cluster);
+
+  void faultInjected(String flag);
+
+  /** Returns the request to send for this attempt (ids, context and trace headers added). */
+  UpstreamRequest attemptStarted(UpstreamRequest upstream);
+
+  void attemptEnded(UpstreamRequest upstream, R response);
+
+  void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e);
+
+  /** The final response, arranged to end the request's telemetry when its body is done. */
+  R end(R response);
+
+  void failed(Throwable e);
+
+  /** An observer that does nothing: telemetry is off. */
+  @SuppressWarnings("unchecked")
+  static <R> RequestObserver<R> none() {
+    return (RequestObserver<R>) None.INSTANCE;
+  }
+
+  /** The do-nothing observer. */
+  enum None implements RequestObserver<Object> {
+    INSTANCE;
+
+    @Override
+    public boolean active() {
+      return false;
+    }
+
+    @Override
+    public MeshRequest request(MeshRequest application) {
+      return application;
+    }
+
+    @Override
+    public void routed(RouteDecision decision) {}
+
+    @Override
+    public void destination(CompiledDestination destination, @Nullable Cluster cluster) {}
+
+    @Override
+    public void faultInjected(String flag) {}
+
+    @Override
+    public UpstreamRequest attemptStarted(UpstreamRequest upstream) {
+      return upstream;
+    }
+
+    @Override
+    public void attemptEnded(UpstreamRequest upstream, Object response) {}
+
+    @Override
+    public void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e) {}
+
+    @Override
+    public Object end(Object response) {
+      return response;
+    }
+
+    @Override
+    public void failed(Throwable e) {}
+  }
+}
