@@ -51,13 +51,6 @@ public record UpstreamRequest(
   /** The header carrying the attempt number, sent upstream on every attempt (as Istio does). */
   public static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
 
-  /** This request for another attempt. */
-  public UpstreamRequest withAttempt(int attempt, @Nullable Endpoint endpoint, @Nullable Duration timeout,
-      @Nullable Duration responseTimeout) {
-    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni,
-        connectTimeout, timeout, responseTimeout);
-  }
-
   /** This request with other header changes (the rest unchanged). */
   public UpstreamRequest withHeaders(HeaderMutation headers) {
     return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni,

@@ -34,8 +34,6 @@ import org.jspecify.annotations.Nullable;
  * wire. Stateless; thread-safe.
  */
 final class AttemptLoop {
-  /** Istio's default connect timeout ({@code connectionPool.tcp.connectTimeout}). */
-  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** How often a wait checks whether the application cancelled the call. */
   static final Duration CANCEL_CHECK = Duration.ofMillis(10);
 

@@ -1,6 +1,5 @@
 package dev.mesh4j.core.internal.engine;
 
-import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.core.http.HeaderMutation;
@@ -30,21 +29,17 @@ final class Attempts implements PickContext {
   private final boolean hasHash;
   private final long hash;
   // What every attempt sends, but the endpoint and its limits.
-  private final String scheme;
+  private final Origination origination;
   private final String path;
   private final @Nullable String rawQuery;
   private final String authority;
   private final HeaderMutation requestHeaders;
-  private final @Nullable ClientTlsSettings tls;
-  private final @Nullable String sni;
-  private final @Nullable Duration connectTimeout;
   private @Nullable UpstreamHost[] tried;
   private int triedCount;
 
   Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline,
-      RandomSource random, boolean hasHash, long hash, String scheme, String path, @Nullable String rawQuery,
-      String authority, HeaderMutation requestHeaders, @Nullable ClientTlsSettings tls, @Nullable String sni,
-      @Nullable Duration connectTimeout) {
+      RandomSource random, boolean hasHash, long hash, Origination origination, String path,
+      @Nullable String rawQuery, String authority, HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
     this.responseHeaders = responseHeaders;
@@ -52,21 +47,26 @@ final class Attempts implements PickContext {
     this.random = random;
     this.hasHash = hasHash;
     this.hash = hash;
-    this.scheme = scheme;
+    this.origination = origination;
     this.path = path;
     this.rawQuery = rawQuery;
     this.authority = authority;
     this.requestHeaders = requestHeaders;
-    this.tls = tls;
-    this.sni = sni;
-    this.connectTimeout = connectTimeout;
   }
 
   /** The request attempt {@code n} sends to {@code endpoint} (null: the address the app named). */
   UpstreamRequest request(int attempt, @Nullable Endpoint endpoint, @Nullable Duration timeout,
       @Nullable Duration responseTimeout) {
-    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, requestHeaders, attempt, tls, sni,
-        connectTimeout, timeout, responseTimeout);
+    return upstream(origination, endpoint, path, rawQuery, authority, requestHeaders, attempt, timeout,
+        responseTimeout);
+  }
+
+  /** An upstream request going out as {@code o} says. */
+  static UpstreamRequest upstream(Origination o, @Nullable Endpoint endpoint, String path, @Nullable String rawQuery,
+      String authority, HeaderMutation headers, int attempt, @Nullable Duration timeout,
+      @Nullable Duration responseTimeout) {
+    return new UpstreamRequest(endpoint, o.scheme(), path, rawQuery, authority, headers, attempt, o.tls(), o.sni(),
+        o.connectTimeout(), timeout, responseTimeout);
   }
 
   @Override

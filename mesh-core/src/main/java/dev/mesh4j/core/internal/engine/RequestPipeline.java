@@ -82,7 +82,8 @@ public final class RequestPipeline {
       case NO_ROUTE:
         return exchange.reply(LocalReplies.NO_ROUTE);
       case PASSTHROUGH:
-        return send(passthrough(request, request.path(), request.authority(), HeaderMutation.NONE), exchange, t);
+        return send(Attempts.upstream(Origination.passthrough(request.scheme()), null, request.path(),
+            request.rawQuery(), request.authority(), HeaderMutation.NONE, 1, null, null), exchange, t);
       default:
         return forward(result.match(), result.port(), request, exchange, t);
     }
@@ -147,20 +148,9 @@ public final class RequestPipeline {
       }
       responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
     }
-    Attempts attempts;
-    if (cluster.isPassthrough()) {
-      attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(), hash.value(),
-          request.scheme(), path, request.rawQuery(), authority, dest.requestHeaders(), null, null,
-          AttemptLoop.DEFAULT_CONNECT_TIMEOUT);
-    } else {
-      var tls = cluster.tls();
-      var pool = cluster.policy().connectionPool();
-      Duration connectTimeout = pool == null || pool.tcp() == null || pool.tcp().connectTimeout() == null
-          ? AttemptLoop.DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
-      attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(), hash.value(),
-          tls == null ? "http" : "https", path, request.rawQuery(), authority, dest.requestHeaders(), tls,
-          tls == null ? null : tls.sni() != null ? tls.sni() : request.host(), connectTimeout);
-    }
+    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(),
+        hash.value(), Origination.of(cluster, request.host(), request.scheme()), path, request.rawQuery(),
+        authority, dest.requestHeaders());
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
     return loop.run(attempts, exchange, t, first -> mirror(route, port, first, streamRandom, exchange));
   }
@@ -222,10 +212,8 @@ public final class RequestPipeline {
         continue;
       }
       String authority = shadowHostSuffix ? shadowAuthority(main.authority()) : main.authority();
-      exchange.mirror(h == null
-          ? new UpstreamRequest(null, main.scheme(), main.path(), main.rawQuery(), authority, main.headers(), 1,
-              null, null, null, null, null)
-          : upstream(c, h, main.path(), main.rawQuery(), authority, main.headers(), c.key().host()).withAttempt(1, h.endpoint(), null, null));
+      exchange.mirror(Attempts.upstream(Origination.of(c, c.key().host(), main.scheme()),
+          h == null ? null : h.endpoint(), main.path(), main.rawQuery(), authority, main.headers(), 1, null, null));
     }
   }
 
@@ -236,22 +224,5 @@ public final class RequestPipeline {
       return authority.substring(0, colon) + "-shadow" + authority.substring(colon);
     }
     return authority + "-shadow";
-  }
-
-  private static UpstreamRequest passthrough(MeshRequest request, String path, String authority,
-      HeaderMutation headers) {
-    return new UpstreamRequest(null, request.scheme(), path, request.rawQuery(), authority, headers, 1,
-        null, null, AttemptLoop.DEFAULT_CONNECT_TIMEOUT, null, null);
-  }
-
-  private static UpstreamRequest upstream(Cluster cluster, @Nullable UpstreamHost host, String path,
-      @Nullable String query, String authority, HeaderMutation headers, String logicalHost) {
-    var tls = cluster.tls();
-    String sni = tls == null ? null : tls.sni() != null ? tls.sni() : logicalHost;
-    var pool = cluster.policy().connectionPool();
-    Duration connectTimeout = pool == null || pool.tcp() == null || pool.tcp().connectTimeout() == null
-        ? AttemptLoop.DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
-    return new UpstreamRequest(host == null ? null : host.endpoint(), tls == null ? "http" : "https", path,
-        query, authority, headers, 1, tls, sni, connectTimeout, null, null);
   }
 }
