@@ -15,6 +15,7 @@ final class MeshInterceptor implements Interceptor {
   private final Mesh mesh;
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls = new TlsContexts();
+  private final ConnectionReuse reuse = new ConnectionReuse();
   private final boolean followRedirects;
   private final boolean followSslRedirects;
 
@@ -64,7 +65,7 @@ final class MeshInterceptor implements Interceptor {
   }
 
   private Response send(Chain chain, Request request) throws IOException {
-    return mesh.execute(new OkHttpRequestView(request), new OkHttpExchange(chain, request, mirrorClient, tls));
+    return mesh.execute(new OkHttpRequestView(request), new OkHttpExchange(chain, request, mirrorClient, tls, reuse));
   }
 
   @Override

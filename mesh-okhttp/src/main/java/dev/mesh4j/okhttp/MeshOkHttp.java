@@ -65,7 +65,9 @@ public final class MeshOkHttp {
         // caller's context for an enqueue()d call, whose interceptors run on another thread.
         .eventListenerFactory(new ContextCapturingFactory(listeners))
         .addInterceptor(new MeshInterceptor(mesh, mirrorClient, settings.followRedirects(),
-            settings.followSslRedirects()));
+            settings.followSslRedirects()))
+        // Counts requests per connection for DestinationRules' maxRequestsPerConnection.
+        .addNetworkInterceptor(new ConnectionReuse.CountingInterceptor());
   }
 
   /**

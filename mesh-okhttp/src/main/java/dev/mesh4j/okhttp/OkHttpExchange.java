@@ -45,12 +45,15 @@ final class OkHttpExchange implements Exchange<Response> {
   private final Request original;
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls;
+  private final ConnectionReuse reuse;
   /** Whether the engine's time budget, rather than the client's own timeout, set the last attempt's limits. */
   private boolean connectLimitedByBudget;
   private boolean readLimitedByBudget;
 
-  OkHttpExchange(Interceptor.Chain chain, Request request, OkHttpClient mirrorClient, TlsContexts tls) {
+  OkHttpExchange(Interceptor.Chain chain, Request request, OkHttpClient mirrorClient, TlsContexts tls,
+      ConnectionReuse reuse) {
     this.chain = chain;
+    this.reuse = reuse;
     this.original = request;
     this.mirrorClient = mirrorClient;
     this.tls = tls;
@@ -61,6 +64,9 @@ final class OkHttpExchange implements Exchange<Response> {
     CookieJar jar = chain.getCookieJar();
     Request request = toOkHttp(upstream, jar);
     Interceptor.Chain c = timeouts(chain, upstream);
+    if (upstream.connection().idleTimeout() != null) {
+      c = c.withConnectionPool(reuse.pool(upstream.connection().idleTimeout()));
+    }
     if (upstream.tls() != null) {
       TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
       c = c.withSslSocketFactory(context.socketFactory(), context.trustManager())
@@ -140,6 +146,9 @@ final class OkHttpExchange implements Exchange<Response> {
     }
     upstream.headers().applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
     b.header(UpstreamRequest.ATTEMPT_COUNT_HEADER, Integer.toString(upstream.attempt()));
+    if (upstream.connection().maxRequestsPerConnection() > 0) {
+      b.tag(ConnectionReuse.Limit.class, new ConnectionReuse.Limit(upstream.connection().maxRequestsPerConnection()));
+    }
     if (endpoint != null && jar != CookieJar.NO_COOKIES && original.header("Cookie") == null) {
       List<Cookie> cookies = jar.loadForRequest(original.url());
       if (!cookies.isEmpty()) {

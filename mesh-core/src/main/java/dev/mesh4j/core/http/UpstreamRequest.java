@@ -24,8 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param tls TLS to originate ({@code SIMPLE} or {@code MUTUAL}), or null for plain text
  * @param sni the server name to send and verify when originating TLS (the DestinationRule's
  *     {@code sni}, else the logical host)
- * @param connectTimeout the connect timeout of the cluster ({@code connectionPool.tcp}), or
- *     null for the transport's own
+ * @param connection how the cluster's connections are made and reused
  * @param timeout how long this attempt may take until response headers (the per-try timeout or
  *     what is left of the route timeout, whichever is shorter), or null for no limit; when it
  *     runs out the transport fails the attempt with an exception it classifies as
@@ -44,9 +43,13 @@ public record UpstreamRequest(
     int attempt,
     @Nullable ClientTlsSettings tls,
     @Nullable String sni,
-    @Nullable Duration connectTimeout,
+    ConnectionSettings connection,
     @Nullable Duration timeout,
     @Nullable Duration responseTimeout) {
+
+  public UpstreamRequest {
+    connection = connection == null ? ConnectionSettings.DEFAULT : connection;
+  }
 
   /** The header carrying the attempt number, sent upstream on every attempt (as Istio does). */
   public static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
@@ -54,7 +57,12 @@ public record UpstreamRequest(
   /** This request with other header changes (the rest unchanged). */
   public UpstreamRequest withHeaders(HeaderMutation headers) {
     return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni,
-        connectTimeout, timeout, responseTimeout);
+        connection, timeout, responseTimeout);
+  }
+
+  /** The connect timeout of the cluster, or null for the transport's own. */
+  public @Nullable Duration connectTimeout() {
+    return connection.connectTimeout();
   }
 
   /** Whether this goes to the address the application named rather than a chosen endpoint. */

@@ -66,7 +66,7 @@ final class Attempts implements PickContext {
       String authority, HeaderMutation headers, int attempt, @Nullable Duration timeout,
       @Nullable Duration responseTimeout) {
     return new UpstreamRequest(endpoint, o.scheme(), path, rawQuery, authority, headers, attempt, o.tls(), o.sni(),
-        o.connectTimeout(), timeout, responseTimeout);
+        o.connection(), timeout, responseTimeout);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package dev.mesh4j.core.internal.engine;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
+import dev.mesh4j.api.config.ConnectionPoolSettings;
+import dev.mesh4j.core.http.ConnectionSettings;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -13,15 +15,19 @@ import org.jspecify.annotations.Nullable;
  *     for passthrough
  * @param tls the TLS settings, or null
  * @param sni the server name: the DestinationRule's {@code sni}, else the logical host
- * @param connectTimeout the cluster's {@code connectionPool.tcp.connectTimeout}, else Istio's 10s
+ * @param connection the cluster's connect timeout ({@code connectionPool.tcp.connectTimeout},
+ *     else Istio's 10s), idle timeout and requests per connection
  */
-record Origination(String scheme, @Nullable ClientTlsSettings tls, @Nullable String sni, Duration connectTimeout) {
+record Origination(String scheme, @Nullable ClientTlsSettings tls, @Nullable String sni,
+    ConnectionSettings connection) {
   /** Istio's default connect timeout ({@code connectionPool.tcp.connectTimeout}). */
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Istio's defaults: a 10s connect timeout, the transport's own reuse. */
+  static final ConnectionSettings PASSTHROUGH = new ConnectionSettings(DEFAULT_CONNECT_TIMEOUT, null, 0);
 
   /** To the address the application named, as it named it. */
   static Origination passthrough(String requestScheme) {
-    return new Origination(requestScheme, null, null, DEFAULT_CONNECT_TIMEOUT);
+    return new Origination(requestScheme, null, null, PASSTHROUGH);
   }
 
   /** To an endpoint of the cluster, whose logical host is {@code logicalHost}. */
@@ -30,10 +36,18 @@ record Origination(String scheme, @Nullable ClientTlsSettings tls, @Nullable Str
       return passthrough(requestScheme);
     }
     ClientTlsSettings tls = cluster.tls();
-    var pool = cluster.policy().connectionPool();
-    Duration connect = pool == null || pool.tcp() == null || pool.tcp().connectTimeout() == null
-        ? DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
     return new Origination(tls == null ? "http" : "https", tls,
-        tls == null ? null : tls.sni() != null ? tls.sni() : logicalHost, connect);
+        tls == null ? null : tls.sni() != null ? tls.sni() : logicalHost, connection(cluster.policy().connectionPool()));
+  }
+
+  static ConnectionSettings connection(@Nullable ConnectionPoolSettings pool) {
+    if (pool == null) {
+      return PASSTHROUGH;
+    }
+    Duration connect = pool.tcp() == null || pool.tcp().connectTimeout() == null
+        ? DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
+    Duration idle = pool.http() == null ? null : pool.http().idleTimeout();
+    Integer perConnection = pool.http() == null ? null : pool.http().maxRequestsPerConnection();
+    return new ConnectionSettings(connect, idle, perConnection == null || perConnection < 0 ? 0 : perConnection);
   }
 }
