@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end comparison on loopback: (a) bare OkHttp, (b) OkHttp + mesh4j with bookinfo's
 # 10/10/80 canary, (c) bare OkHttp through a local reverse proxy standing in for a sidecar.
+# Then the retained heap of a Mesh with 100 services / 1,000 endpoints / 1,000 VirtualServices.
 #
 #   mesh-benchmarks/run-e2e.sh                 # full run (~7 minutes on 2 cores)
 #   mesh-benchmarks/run-e2e.sh --requests 2000 --rounds 1    # any harness option overrides
@@ -9,7 +10,7 @@
 # The proxy comes from the Debian packages: installed with apt-get if missing (as root, or with
 # passwordless sudo); if that fails the (c) rows say "not available". It gets a generated
 # config in a temporary folder, listens on 127.0.0.1 only and is stopped at the end.
-# Results: printed, and written to mesh-benchmarks/results/e2e-latest.md.
+# Results: printed, and written to mesh-benchmarks/results/{e2e,footprint}-latest.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -149,3 +150,5 @@ fi
 java $CLIENT_JAVA_OPTS -cp "$JAR" dev.mesh4j.benchmarks.e2e.EndToEndHarness \
   --backend-ports "$BACKEND_PORTS" "${proxy_args[@]}" --out "$RESULTS/e2e-latest.md" "$@"
 
+echo
+java -XX:+UseSerialGC -cp "$JAR" dev.mesh4j.benchmarks.footprint.MeshFootprint --out "$RESULTS/footprint-latest.md"
