@@ -11,8 +11,10 @@
 # passwordless sudo); if that fails the (c) rows say "not available". It gets a generated
 # config in a temporary folder, listens on 127.0.0.1 only and is stopped at the end.
 # Results: printed, and written to mesh-benchmarks/results/{e2e,footprint}-latest.md.
+# Waits (QUIET_WAIT seconds at most, default 600) for the machine to be idle before measuring.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source mesh-benchmarks/quiet.sh
 
 PROXY="${PROXY:-haproxy}"
 PROXY_PORT="${PROXY_PORT:-18080}"
@@ -146,6 +148,7 @@ else
   proxy_args=(--proxy-unavailable "$PROXY could not be installed or started")
 fi
 
+wait_for_quiet
 # shellcheck disable=SC2086
 java $CLIENT_JAVA_OPTS -cp "$JAR" dev.mesh4j.benchmarks.e2e.EndToEndHarness \
   --backend-ports "$BACKEND_PORTS" "${proxy_args[@]}" --out "$RESULTS/e2e-latest.md" "$@"

@@ -21,7 +21,7 @@ final class ClosedLoop {
 
   /** What one run measured. */
   record Run(long[] latenciesNanos, long wallNanos, long clientCpuNanos, long proxyCpuNanos,
-      long backendCpuNanos, int errors, String firstError) {}
+      long backendCpuNanos, long otherCpuNanos, int errors, String firstError) {}
 
   /**
    * Runs the load once.
@@ -65,6 +65,7 @@ final class ClosedLoop {
     ready.await();
     long proxyBefore = proxyPid < 0 ? 0 : CpuClock.process(proxyPid);
     long backendBefore = backendPid < 0 ? 0 : CpuClock.process(backendPid);
+    long machineBefore = CpuClock.machineBusy();
     long cpuBefore = CpuClock.self();
     long wallBefore = System.nanoTime();
     go.countDown();
@@ -73,7 +74,9 @@ final class ClosedLoop {
     long cpu = CpuClock.self() - cpuBefore;
     long proxy = proxyPid < 0 ? 0 : CpuClock.process(proxyPid) - proxyBefore;
     long backend = backendPid < 0 ? 0 : CpuClock.process(backendPid) - backendBefore;
-    return new Run(latencies, wall, cpu, proxy, backend, errors.get(), firstError.get());
+    long machine = CpuClock.machineBusy() - machineBefore;
+    long other = machineBefore < 0 || backendPid < 0 ? -1 : Math.max(0, machine - cpu - proxy - backend);
+    return new Run(latencies, wall, cpu, proxy, backend, other, errors.get(), firstError.get());
   }
 
   /** Sends one request and reads its body; returns what went wrong, or null. */

@@ -27,6 +27,24 @@ final class CpuClock {
     throw new IllegalStateException("process CPU time is not available on this JVM");
   }
 
+  /**
+   * CPU time the whole machine has been busy (user, nice, system, irq, softirq, steal of
+   * {@code /proc/stat}, all CPUs), or -1 where there is no {@code /proc/stat}. Less this
+   * process, the backend and the proxy, it is what other programs took during a run.
+   */
+  static long machineBusy() {
+    try {
+      String[] f = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long ticks = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+        ticks += Long.parseLong(f[i]);
+      }
+      return ticks * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** CPU time of a process and its descendants, or -1 when the process is gone or unreadable. */
   static long process(long pid) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);

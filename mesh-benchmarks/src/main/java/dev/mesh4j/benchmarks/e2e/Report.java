@@ -102,6 +102,7 @@ final class Report {
         "Load: closed loop, %,d requests per cell and round × %d rounds (setups take turns), after %,d "
             + "warm-up requests per cell and %,d per setup to warm the JIT; %s%n",
         options.requests(), options.rounds(), options.warmup(), options.jitWarmup(), LocalDate.now()));
+    out.append(otherLoad()).append('\n');
     out.append('\n');
     out.append("| backend delay | concurrency | setup | p50 µs | p90 µs | p99 µs | req/s "
         + "| client CPU ms/1k req | proxy CPU ms/1k req | client + proxy CPU ms/1k req | backend CPU ms/1k req | errors |\n");
@@ -194,6 +195,22 @@ final class Report {
       max = Math.max(max, v);
     }
     return String.format(Locale.ROOT, "%.3f (%.2f–%.2f)", pooled, min, max);
+  }
+
+  /** How much of the machine other programs took while runs were measured. */
+  private String otherLoad() {
+    List<ClosedLoop.Run> runs = cells.values().stream().flatMap(c -> c.runs.stream()).toList();
+    if (runs.isEmpty() || runs.stream().anyMatch(r -> r.otherCpuNanos() < 0)) {
+      return "Other programs: not measured (no /proc/stat)";
+    }
+    int cpus = Runtime.getRuntime().availableProcessors();
+    double total = runs.stream().mapToLong(ClosedLoop.Run::otherCpuNanos).sum()
+        / (double) (runs.stream().mapToLong(ClosedLoop.Run::wallNanos).sum() * cpus);
+    double worst = runs.stream().mapToDouble(r -> r.otherCpuNanos() / (double) (r.wallNanos() * cpus)).max().orElse(0);
+    long busyRuns = runs.stream().filter(r -> r.otherCpuNanos() / (double) (r.wallNanos() * cpus) > 0.10).count();
+    return String.format(Locale.ROOT,
+        "Other programs on the machine took %.0f%% of its CPU during the measured runs (worst run %.0f%%; %d of "
+            + "%d runs above 10%%)", 100 * total, 100 * worst, busyRuns, runs.size());
   }
 
   private static String micros(double us) {
