@@ -11,7 +11,8 @@
 # passwordless sudo); if that fails the (c) rows say "not available". It gets a generated
 # config in a temporary folder, listens on 127.0.0.1 only and is stopped at the end.
 # Results: printed, and written to mesh-benchmarks/results/{e2e,footprint}-latest.md.
-# Waits (QUIET_WAIT seconds at most, default 600) for the machine to be idle before measuring.
+# Waits (QUIET_WAIT seconds at most, default 600) for the machine to be idle before measuring,
+# and holds JMH's machine-wide lock while it measures (JMH runs elsewhere wait for it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source mesh-benchmarks/quiet.sh
@@ -151,7 +152,8 @@ fi
 wait_for_quiet
 # shellcheck disable=SC2086
 java $CLIENT_JAVA_OPTS -cp "$JAR" dev.mesh4j.benchmarks.e2e.EndToEndHarness \
-  --backend-ports "$BACKEND_PORTS" "${proxy_args[@]}" --out "$RESULTS/e2e-latest.md" "$@"
+  --backend-ports "$BACKEND_PORTS" "${proxy_args[@]}" --machine-lock-wait-s "${QUIET_WAIT:-600}" \
+  --out "$RESULTS/e2e-latest.md" "$@"
 
 echo
 java -XX:+UseSerialGC -cp "$JAR" dev.mesh4j.benchmarks.footprint.MeshFootprint --out "$RESULTS/footprint-latest.md"

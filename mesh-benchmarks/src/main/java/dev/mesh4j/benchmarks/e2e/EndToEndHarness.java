@@ -41,8 +41,12 @@ import okhttp3.Request;
  * EndToEndHarness [--requests N] [--warmup N] [--jit-warmup N] [--rounds N]
  *                 [--concurrency 1,8,64] [--latency-ms 0,1] [--backend-ports p1,p2,p3]
  *                 [--proxy-url http://127.0.0.1:18080 --proxy-pid PID --proxy-name NAME]
- *                 [--proxy-unavailable REASON] [--out FILE]
+ *                 [--proxy-unavailable REASON] [--machine-lock-wait-s S] [--out FILE]
  * </pre>
+ *
+ * <p>With {@code --machine-lock-wait-s}, the harness first takes JMH's machine-wide lock
+ * ({@code $TMPDIR/jmh.lock}), waiting up to that long for a JMH run elsewhere on the machine to
+ * end, and holds it while it measures, so that JMH runs wait for it in turn.
  */
 public final class EndToEndHarness {
 
@@ -62,7 +66,7 @@ public final class EndToEndHarness {
   /** Command-line settings. */
   record Options(int requests, int warmup, int jitWarmup, int rounds, List<Integer> concurrency,
       List<Integer> latenciesMs, int[] backendPorts, String proxyUrl, long proxyPid, String proxyName,
-      String proxyUnavailable, Path out) {
+      String proxyUnavailable, int machineLockWaitSeconds, Path out) {
 
     static Options parse(String... args) {
       Map<String, String> m = new LinkedHashMap<>();
@@ -84,9 +88,11 @@ public final class EndToEndHarness {
           Long.parseLong(m.getOrDefault("proxy-pid", "-1")),
           m.getOrDefault("proxy-name", "proxy"),
           m.getOrDefault("proxy-unavailable", "not started (no --proxy-url)"),
+          Integer.parseInt(m.getOrDefault("machine-lock-wait-s", "-1")),
           m.containsKey("out") ? Path.of(m.get("out")) : null);
       m.keySet().removeAll(List.of("requests", "warmup", "jit-warmup", "rounds", "concurrency",
-          "latency-ms", "backend-ports", "proxy-url", "proxy-pid", "proxy-name", "proxy-unavailable", "out"));
+          "latency-ms", "backend-ports", "proxy-url", "proxy-pid", "proxy-name", "proxy-unavailable",
+          "machine-lock-wait-s", "out"));
       if (!m.isEmpty()) {
         throw new IllegalArgumentException("unknown options: " + m.keySet());
       }
@@ -105,7 +111,14 @@ public final class EndToEndHarness {
 
   public static void main(String[] args) throws Exception {
     Options options = Options.parse(args);
-    String table = run(options);
+    String table;
+    if (options.machineLockWaitSeconds() >= 0) {
+      try (MachineLock lock = MachineLock.acquire(Duration.ofSeconds(options.machineLockWaitSeconds()))) {
+        table = run(options);
+      }
+    } else {
+      table = run(options);
+    }
     System.out.println(table);
     if (options.out() != null) {
       Files.createDirectories(options.out().toAbsolutePath().getParent());
