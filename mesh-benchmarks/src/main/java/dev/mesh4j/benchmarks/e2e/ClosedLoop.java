@@ -21,7 +21,13 @@ final class ClosedLoop {
 
   /** What one run measured. */
   record Run(long[] latenciesNanos, long wallNanos, long clientCpuNanos, long proxyCpuNanos,
-      long backendCpuNanos, long otherCpuNanos, int errors, String firstError) {}
+      long backendCpuNanos, long otherCpuNanos, int errors, String firstError) {
+
+    /** The share of the machine's CPU other programs took during the run, 0 when not known. */
+    double otherShare() {
+      return otherCpuNanos < 0 ? 0 : otherCpuNanos / (double) (wallNanos * Runtime.getRuntime().availableProcessors());
+    }
+  }
 
   /**
    * Runs the load once.

@@ -79,11 +79,17 @@ final class Report {
   private final Options options;
   private final String proxyProblem;
   private final Map<Key, Cell> cells = new LinkedHashMap<>();
+  private int repeated;
 
   /** @param proxyProblem why the proxy setup is not measured, or null */
   Report(Options options, String proxyProblem) {
     this.options = options;
     this.proxyProblem = proxyProblem;
+  }
+
+  /** Counts a run measured again because other programs were busy. */
+  void repeated() {
+    repeated++;
   }
 
   void add(int latencyMs, int concurrency, Setup setup, ClosedLoop.Run run) {
@@ -206,11 +212,13 @@ final class Report {
     int cpus = Runtime.getRuntime().availableProcessors();
     double total = runs.stream().mapToLong(ClosedLoop.Run::otherCpuNanos).sum()
         / (double) (runs.stream().mapToLong(ClosedLoop.Run::wallNanos).sum() * cpus);
-    double worst = runs.stream().mapToDouble(r -> r.otherCpuNanos() / (double) (r.wallNanos() * cpus)).max().orElse(0);
-    long busyRuns = runs.stream().filter(r -> r.otherCpuNanos() / (double) (r.wallNanos() * cpus) > 0.10).count();
+    double worst = runs.stream().mapToDouble(ClosedLoop.Run::otherShare).max().orElse(0);
+    long busyRuns = runs.stream().filter(r -> r.otherShare() > options.maxOtherLoad()).count();
     return String.format(Locale.ROOT,
-        "Other programs on the machine took %.0f%% of its CPU during the measured runs (worst run %.0f%%; %d of "
-            + "%d runs above 10%%)", 100 * total, 100 * worst, busyRuns, runs.size());
+        "Other programs on the machine: %d runs measured again because they took more than %.0f%% of its CPU; "
+            + "in the runs kept they took %.0f%% (worst run %.0f%%; %d of %d runs above %.0f%%)",
+        repeated, 100 * options.maxOtherLoad(), 100 * total, 100 * worst, busyRuns, runs.size(),
+        100 * options.maxOtherLoad());
   }
 
   private static String micros(double us) {
