@@ -47,6 +47,10 @@ public final class ManifestParser {
     Matcher m = SEPARATOR.matcher(text);
     int start = 0;
     int index = 0;
+    // Lines before `start`, counted as documents go by (counting from the top each time would be
+    // quadratic in the number of documents).
+    int lines = 0;
+    int counted = 0;
     while (true) {
       boolean found = m.find();
       int end = found ? m.start() : text.length();
@@ -55,7 +59,9 @@ public final class ManifestParser {
       if (!(found && index == 0 && chunk.isBlank())) {
         index++;
         ConfigOrigin origin = new ConfigOrigin(source.name(), index);
-        JsonNode n = parseOne(YAML, chunk, origin, countLines(text, 0, start), problems);
+        lines += countLines(text, counted, start);
+        counted = start;
+        JsonNode n = parseOne(YAML, chunk, origin, lines, problems);
         if (n != null) {
           out.add(new Document(n, origin));
         }
