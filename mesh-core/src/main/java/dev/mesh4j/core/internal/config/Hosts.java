@@ -206,10 +206,11 @@ public final class Hosts {
     if (h.endsWith(".")) {
       h = h.substring(0, h.length() - 1);
     }
+    // Interned: the same host is named by many routes, rules and clusters of one snapshot.
     if (h.equals("*") || h.indexOf('.') >= 0) {
-      return h;
+      return h.intern();
     }
-    return h + "." + namespace + ".svc." + domainSuffix;
+    return (h + "." + namespace + ".svc." + domainSuffix).intern();
   }
 
   /**

@@ -188,7 +188,15 @@ public final class Node {
       typeError("expected a string, got " + describe(json));
       return null;
     }
-    return json.textValue();
+    return shared(json.textValue());
+  }
+
+  /**
+   * Config repeats the same short strings thousands of times (hosts, label keys and values,
+   * subset names); one copy of each keeps a large mesh's configuration small.
+   */
+  private static String shared(String s) {
+    return s.length() <= 64 ? s.intern() : s;
   }
 
   public @Nullable String string(String field) {

@@ -1,5 +1,7 @@
 package dev.mesh4j.core.internal.routing;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.re2j.Pattern;
 import dev.mesh4j.api.config.StringMatch;
 import org.jspecify.annotations.Nullable;
@@ -19,7 +21,17 @@ public final class StringMatcher {
     this.value = value;
     // Envoy ignores case_sensitive for regex matches: only exact and prefix honour it.
     this.ignoreCase = ignoreCase && kind != StringMatch.Kind.REGEX;
-    this.pattern = kind == StringMatch.Kind.REGEX ? Pattern.compile(value) : null;
+    this.pattern = kind == StringMatch.Kind.REGEX ? compiled(value) : null;
+  }
+
+  /**
+   * RE2/J programs are immutable and thread-safe, and cost a kilobyte or more each: identical
+   * regexes (common across many VirtualServices) share one while any snapshot uses it.
+   */
+  private static final Cache<String, Pattern> PATTERNS = Caffeine.newBuilder().weakValues().build();
+
+  static Pattern compiled(String regex) {
+    return PATTERNS.get(regex, Pattern::compile);
   }
 
   public static StringMatcher of(StringMatch match) {
