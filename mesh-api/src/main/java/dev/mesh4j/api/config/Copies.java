@@ -19,6 +19,13 @@ final class Copies {
     if (map == null || map.isEmpty()) {
       return Map.of();
     }
+    if (map.size() == 1) {
+      // One entry has one order; Map.of is a fraction of a LinkedHashMap's size.
+      var e = map.entrySet().iterator().next();
+      if (e.getKey() != null && e.getValue() != null) {
+        return Map.of(e.getKey(), e.getValue());
+      }
+    }
     return Collections.unmodifiableMap(new LinkedHashMap<>(map));
   }
 }

@@ -34,9 +34,15 @@ public record Endpoint(
     if (weight < 1) {
       throw new IllegalArgumentException("weight: " + weight + " (expected: >= 1)");
     }
-    labels = labels == null || labels.isEmpty()
-        ? Map.of()
-        : Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    if (labels == null || labels.isEmpty()) {
+      labels = Map.of();
+    } else if (labels.size() == 1) {
+      // One label is common (version); Map.of is a fraction of a LinkedHashMap's size.
+      var e = labels.entrySet().iterator().next();
+      labels = Map.of(e.getKey(), e.getValue());
+    } else {
+      labels = Collections.unmodifiableMap(new LinkedHashMap<>(labels));
+    }
   }
 
   /** An endpoint with no labels and weight 1. */

@@ -26,6 +26,11 @@ public final class RetryPolicy {
   /** No retries at all. */
   public static final RetryPolicy NONE = new RetryPolicy(0, null, DEFAULT_RETRY_ON, DEFAULT_BACKOFF, false);
 
+  // Istio's default policy, shared by every route that sets no retries (most of them).
+  private static final RetryPolicy DEFAULT = new RetryPolicy(2, null, DEFAULT_RETRY_ON, DEFAULT_BACKOFF, true);
+  private static final RetryPolicy DEFAULT_HASHED =
+      new RetryPolicy(2, null, DEFAULT_RETRY_ON, DEFAULT_BACKOFF, false);
+
   // Retry conditions (Envoy's retry_on), one bit each.
   static final int FIVE_XX = 1;
   static final int GATEWAY_ERROR = 1 << 1;
@@ -100,7 +105,7 @@ public final class RetryPolicy {
    */
   public static RetryPolicy of(@Nullable HttpRetry retries, boolean consistentHash) {
     if (retries == null) {
-      return new RetryPolicy(2, null, DEFAULT_RETRY_ON, DEFAULT_BACKOFF, !consistentHash);
+      return consistentHash ? DEFAULT_HASHED : DEFAULT;
     }
     if (retries.attempts() <= 0) {
       return NONE;

@@ -18,7 +18,7 @@ public final class CompiledRoute {
   private final @Nullable VirtualService virtualService;
   private final String label;
   private final HttpRoute config;
-  private final List<CompiledMatch> matches = new ArrayList<>();
+  private List<CompiledMatch> matches = List.of();
   private @Nullable RouteAction action;
   private List<Mirror> mirrors = List.of();
   private RetryPolicy retryPolicy = RetryPolicy.NONE;
@@ -44,7 +44,12 @@ public final class CompiledRoute {
   }
 
   void addMatch(CompiledMatch m) {
-    matches.add(m);
+    // Rebuilt on each add (routes have a handful of matches) so the route keeps a compact,
+    // immutable list rather than a growable one.
+    List<CompiledMatch> next = new ArrayList<>(matches.size() + 1);
+    next.addAll(matches);
+    next.add(m);
+    matches = List.copyOf(next);
   }
 
   void setAction(RouteAction action) {

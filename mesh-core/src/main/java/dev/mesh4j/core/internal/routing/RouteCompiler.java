@@ -60,7 +60,7 @@ public final class RouteCompiler {
     List<CompiledRoute> routes = new ArrayList<>();
     for (int i = 0; i < vs.http().size(); i++) {
       HttpRoute r = vs.http().get(i);
-      String label = "http[" + i + "]";
+      String label = ("http[" + i + "]").intern();
       if (r.delegate() != null) {
         inlineDelegate(vs, r, label, routes);
         continue;
