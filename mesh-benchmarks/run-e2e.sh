@@ -156,4 +156,7 @@ java $CLIENT_JAVA_OPTS -cp "$JAR" dev.mesh4j.benchmarks.e2e.EndToEndHarness \
   --out "$RESULTS/e2e-latest.md" "$@"
 
 echo
+# One JVM per configuration: a second measurement in the same heap is disturbed by the first.
 java -XX:+UseSerialGC -cp "$JAR" dev.mesh4j.benchmarks.footprint.MeshFootprint --out "$RESULTS/footprint-latest.md"
+java -XX:+UseSerialGC -cp "$JAR" dev.mesh4j.benchmarks.footprint.MeshFootprint --distinct-regexes true \
+  --out "$RESULTS/footprint-distinct-regexes-latest.md"

@@ -18,12 +18,20 @@ import java.util.Map;
  * {@code v1}/{@code v2} and {@code endpointsPerService} endpoints (labels alternating
  * {@code version: v1}/{@code v2}). {@code virtualServices} VirtualServices each have four HTTP
  * routes: an exact header match, a path-prefix-or-query match, an RE2 regex with a 90/10 split
- * and a catch-all. The first {@code services} of them are bound to the services' own names; the
+ * and a catch-all. The regex is the same text in every VirtualService unless
+ * {@code distinctRegexes}, when each has its own (a longer one: {@code /api/v[0-9]+/.*|/legacy-N/.*}),
+ * so that no two share a compiled program. The first {@code services} of them are bound to the services' own names; the
  * rest to alias hosts {@code api-N.example.com} that route to {@code svc-(N mod services)}. An
  * alias is no service of its own, so, as in Istio, its VirtualService applies to port 80 only (mesh4j warns
  * about each such host at build time; the benchmarks' logging configuration silences it).
  */
-public record SyntheticMesh(int services, int endpointsPerService, int virtualServices) {
+public record SyntheticMesh(int services, int endpointsPerService, int virtualServices,
+    boolean distinctRegexes) {
+
+  /** A mesh whose VirtualServices all use the same regex. */
+  public SyntheticMesh(int services, int endpointsPerService, int virtualServices) {
+    this(services, endpointsPerService, virtualServices, false);
+  }
 
   public SyntheticMesh {
     if (services < 1 || endpointsPerService < 1 || virtualServices < services) {
@@ -41,6 +49,10 @@ public record SyntheticMesh(int services, int endpointsPerService, int virtualSe
   /** A URL that VirtualService {@code i} routes: port 8080 of a service, port 80 of an alias. */
   public String url(int i, String pathAndQuery) {
     return "http://" + virtualServiceHost(i) + (i < services ? ":8080" : "") + pathAndQuery;
+  }
+
+  private String regex(int v) {
+    return distinctRegexes ? "/api/v[0-9]+/.*|/legacy-" + v + "/.*" : "/api/v[0-9]+/.*";
   }
 
   /** The number of YAML documents {@link #yaml()} holds. */
@@ -82,12 +94,12 @@ public record SyntheticMesh(int services, int endpointsPerService, int virtualSe
               route: [{destination: {host: %3$s, subset: v2}}]
             - match: [{uri: {prefix: /admin}}, {queryParams: {debug: {exact: "1"}}}]
               route: [{destination: {host: %3$s, subset: v2}}]
-            - match: [{uri: {regex: '/api/v[0-9]+/.*'}}]
+            - match: [{uri: {regex: '%4$s'}}]
               route:
               - {destination: {host: %3$s, subset: v1}, weight: 90}
               - {destination: {host: %3$s, subset: v2}, weight: 10}
             - route: [{destination: {host: %3$s, subset: v1}}]
-          """.formatted(v, virtualServiceHost(v), "svc-" + (v % services)));
+          """.formatted(v, virtualServiceHost(v), "svc-" + (v % services), regex(v)));
     }
     return docs;
   }

@@ -31,8 +31,10 @@ import org.openjdk.jol.info.GraphLayout;
  * <p>Two methods, since neither is exact alone:
  * <ul>
  *   <li><b>Heap histogram difference</b>: the live heap by class ({@code GC.class_histogram}, which
- *       runs a full GC first) before and after building {@code copies} meshes, divided by
- *       {@code copies}. A throw-away mesh of the same shape is built first, so one-time static
+ *       runs a full GC first) before and after building {@code copies} meshes (default one),
+ *       divided by {@code copies}. Copies of one configuration share its interned strings and
+ *       compiled regexes, which an application with one mesh does not get, so more than one
+ *       copy understates. A throw-away mesh of the same shape is built first, so one-time static
  *       state (Jackson, class initialisation) is in both histograms and cancels out. Counts what a
  *       mesh really adds to a heap, but also any unrelated allocation that stays reachable.
  *   <li><b>Reachable graph</b> ({@link ReachableSize}, JOL's object sizes): every object reachable
@@ -43,8 +45,12 @@ import org.openjdk.jol.info.GraphLayout;
  *       cache's executor into threads and class loaders, so it is an upper bound at best.
  * </ul>
  *
+ * <p>By default every VirtualService has the same regex (they share one compiled program);
+ * {@code --distinct-regexes true} gives each its own. Measure one configuration per JVM: the
+ * histogram difference of a second measurement in the same JVM is disturbed by the first.
+ *
  * <pre>MeshFootprint [--services 100] [--endpoints-per-service 10] [--virtual-services 1000]
- *               [--copies 3] [--out FILE]</pre>
+ *               [--copies 1] [--distinct-regexes false] [--out FILE]</pre>
  */
 public final class MeshFootprint {
   private static final Pattern HISTOGRAM_ROW =
@@ -88,9 +94,9 @@ public final class MeshFootprint {
     SyntheticMesh shape = new SyntheticMesh(
         Integer.parseInt(opts.getOrDefault("services", "100")),
         Integer.parseInt(opts.getOrDefault("endpoints-per-service", "10")),
-        Integer.parseInt(opts.getOrDefault("virtual-services", "1000")));
-    Result result = measure(shape, Integer.parseInt(opts.getOrDefault("copies", "3")));
-    String report = render(result);
+        Integer.parseInt(opts.getOrDefault("virtual-services", "1000")),
+        Boolean.parseBoolean(opts.getOrDefault("distinct-regexes", "false")));
+    String report = render(measure(shape, Integer.parseInt(opts.getOrDefault("copies", "1"))));
     System.out.println(report);
     if (opts.containsKey("out")) {
       Path out = Path.of(opts.get("out"));
@@ -224,13 +230,14 @@ public final class MeshFootprint {
     SyntheticMesh s = r.shape();
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT,
-        "Mesh of %,d services, %,d endpoints, %,d VirtualServices (%,d documents, %,d KB of YAML); %s %s, %s%n%n",
+        "### %s%n%nMesh of %,d services, %,d endpoints, %,d VirtualServices (%,d documents, %,d KB of YAML); %s %s, %s%n%n",
+        s.distinctRegexes() ? "A distinct regex in each VirtualService" : "The same regex in every VirtualService",
         s.services(), s.services() * s.endpointsPerService(), s.virtualServices(), s.documents(),
         r.configTextBytes() / 1024, System.getProperty("java.vm.name"), System.getProperty("java.runtime.version"),
         String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments())));
     out.append("| method | retained per Mesh | target |\n|---|---|---|\n");
-    out.append(String.format(Locale.ROOT, "| heap histogram difference after full GC, average of %d meshes | **%s** | ≤ 5 MB |%n",
-        r.copies(), mb(r.histogramBytes())));
+    out.append(String.format(Locale.ROOT, "| heap histogram difference after full GC, %s | **%s** | ≤ 5 MB |%n",
+        r.copies() == 1 ? "one mesh" : "average of " + r.copies() + " meshes", mb(r.histogramBytes())));
     out.append(String.format(Locale.ROOT,
         "| reachable object graph (JOL sizes; not entering threads, class loaders, executors) | %s | |%n",
         mb(r.reachableBytes())));
