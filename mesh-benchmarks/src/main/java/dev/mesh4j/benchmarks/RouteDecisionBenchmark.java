@@ -28,8 +28,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>{@code size} VirtualServices and {@code size} endpoints ({@link SyntheticMesh}: size/2
  * services with one {@code v1} and one {@code v2} endpoint each, so that every subset a route
- * names has an endpoint). Requests go to random VirtualService hosts and all take the regex
- * route with its 90/10 split; setup checks that every one of them reaches an endpoint.
+ * names has an endpoint). Requests go to random VirtualService hosts and all take the route
+ * {@link #route} names; setup checks that every one of them reaches an endpoint.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -50,6 +50,14 @@ public class RouteDecisionBenchmark {
   @Param({"false", "true"})
   boolean telemetry;
 
+  /**
+   * Which route the requests take: {@code regex}, the third (an RE2 regex match with a 90/10
+   * split, after an exact header and a prefix-or-query match fail), or {@code header}, the first
+   * (an exact header match, one destination).
+   */
+  @Param({"regex", "header"})
+  String route;
+
   Mesh mesh;
   MeshRequest[] requests;
   int next;
@@ -64,7 +72,8 @@ public class RouteDecisionBenchmark {
     java.util.Random r = new java.util.Random(1);
     for (int i = 0; i < requests.length; i++) {
       requests[i] = MeshRequest.builder(shape.url(r.nextInt(size), "/api/v1/items/" + i))
-          .header("end-user", "user-" + i).header("accept", "application/json").build();
+          .header("end-user", route.equals("header") ? "jason" : "user-" + i)
+          .header("accept", "application/json").build();
     }
     for (int round = 0; round < 20; round++) {
       for (MeshRequest request : requests) {

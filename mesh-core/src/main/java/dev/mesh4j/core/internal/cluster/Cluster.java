@@ -3,13 +3,16 @@ package dev.mesh4j.core.internal.cluster;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
+import dev.mesh4j.api.config.ConnectionPoolSettings;
 import dev.mesh4j.api.config.DestinationRule;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.config.TrafficPolicy;
+import dev.mesh4j.core.http.ConnectionSettings;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.lb.ClusterState;
 import dev.mesh4j.core.internal.lb.LoadBalancer;
 import dev.mesh4j.core.internal.resilience.ClusterResilience;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,6 +28,8 @@ import org.jspecify.annotations.Nullable;
  * @param loadBalancer picks endpoints; null for passthrough clusters
  * @param state the state shared across snapshots
  * @param tls TLS to originate towards endpoints, or null for plain text
+ * @param connection connect timeout, idle timeout and requests per connection, from the
+ *     policy's {@code connectionPool} ({@link #connectionSettings})
  * @param failure why every request to this cluster fails locally with 503 UF (e.g. a missing
  *     workload identity for {@code ISTIO_MUTUAL}), or null
  * @param resilience the connection-pool limiter and outlier detector, shared across snapshots
@@ -38,6 +43,7 @@ public record Cluster(
     @Nullable LoadBalancer loadBalancer,
     ClusterState state,
     @Nullable ClientTlsSettings tls,
+    ConnectionSettings connection,
     @Nullable String failure,
     ClusterResilience resilience) {
 
@@ -47,7 +53,26 @@ public record Cluster(
     requireNonNull(port, "port");
     requireNonNull(policy, "policy");
     requireNonNull(state, "state");
+    requireNonNull(connection, "connection");
     requireNonNull(resilience, "resilience");
+  }
+
+  /** Istio's default connect timeout ({@code connectionPool.tcp.connectTimeout}). */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** Istio's defaults: a 10s connect timeout, the transport's own connection reuse. */
+  public static final ConnectionSettings DEFAULT_CONNECTION =
+      new ConnectionSettings(DEFAULT_CONNECT_TIMEOUT, null, 0);
+
+  /** The connection settings a {@code connectionPool} asks for (Istio's defaults where unset). */
+  public static ConnectionSettings connectionSettings(@Nullable ConnectionPoolSettings pool) {
+    if (pool == null) {
+      return DEFAULT_CONNECTION;
+    }
+    Duration connect = pool.tcp() == null || pool.tcp().connectTimeout() == null
+        ? DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
+    Duration idle = pool.http() == null ? null : pool.http().idleTimeout();
+    Integer perConnection = pool.http() == null ? null : pool.http().maxRequestsPerConnection();
+    return new ConnectionSettings(connect, idle, perConnection == null || perConnection < 0 ? 0 : perConnection);
   }
 
   /** Whether requests go to the address the application named rather than an endpoint. */

@@ -29,7 +29,8 @@ final class Attempts implements PickContext {
   private final boolean hasHash;
   private final long hash;
   // What every attempt sends, but the endpoint and its limits.
-  private final Origination origination;
+  private final String logicalHost;
+  private final String requestScheme;
   private final String path;
   private final @Nullable String rawQuery;
   private final String authority;
@@ -38,7 +39,7 @@ final class Attempts implements PickContext {
   private int triedCount;
 
   Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline,
-      RandomSource random, boolean hasHash, long hash, Origination origination, String path,
+      RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
       @Nullable String rawQuery, String authority, HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
@@ -47,7 +48,8 @@ final class Attempts implements PickContext {
     this.random = random;
     this.hasHash = hasHash;
     this.hash = hash;
-    this.origination = origination;
+    this.logicalHost = logicalHost;
+    this.requestScheme = requestScheme;
     this.path = path;
     this.rawQuery = rawQuery;
     this.authority = authority;
@@ -57,8 +59,10 @@ final class Attempts implements PickContext {
   /** The request attempt {@code n} sends to {@code endpoint} (null: the address the app named). */
   UpstreamRequest request(int attempt, @Nullable Endpoint endpoint, @Nullable Duration timeout,
       @Nullable Duration responseTimeout) {
-    return upstream(origination, endpoint, path, rawQuery, authority, requestHeaders, attempt, timeout,
-        responseTimeout);
+    // Origination's parts one by one: an Origination per request would be one more allocation.
+    return new UpstreamRequest(endpoint, Origination.scheme(cluster, requestScheme), path, rawQuery, authority,
+        requestHeaders, attempt, Origination.tls(cluster), Origination.sni(cluster, logicalHost),
+        Origination.connection(cluster), timeout, responseTimeout);
   }
 
   /** An upstream request going out as {@code o} says. */

@@ -1,15 +1,14 @@
 package dev.mesh4j.core.internal.engine;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
-import dev.mesh4j.api.config.ConnectionPoolSettings;
 import dev.mesh4j.core.http.ConnectionSettings;
 import dev.mesh4j.core.internal.cluster.Cluster;
-import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How requests to a cluster's endpoints go out: plain or TLS (with the SNI to send and verify)
- * and the connect timeout. Derived from the cluster's merged policy.
+ * and the connection settings. Derived from the cluster's merged policy. The static methods
+ * give each part without allocating, for the per-request path.
  *
  * @param scheme {@code http}, {@code https} when originating TLS, or the application's scheme
  *     for passthrough
@@ -20,34 +19,32 @@ import org.jspecify.annotations.Nullable;
  */
 record Origination(String scheme, @Nullable ClientTlsSettings tls, @Nullable String sni,
     ConnectionSettings connection) {
-  /** Istio's default connect timeout ({@code connectionPool.tcp.connectTimeout}). */
-  static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  /** Istio's defaults: a 10s connect timeout, the transport's own reuse. */
-  static final ConnectionSettings PASSTHROUGH = new ConnectionSettings(DEFAULT_CONNECT_TIMEOUT, null, 0);
 
   /** To the address the application named, as it named it. */
   static Origination passthrough(String requestScheme) {
-    return new Origination(requestScheme, null, null, PASSTHROUGH);
+    return new Origination(requestScheme, null, null, Cluster.DEFAULT_CONNECTION);
   }
 
   /** To an endpoint of the cluster, whose logical host is {@code logicalHost}. */
   static Origination of(Cluster cluster, String logicalHost, String requestScheme) {
-    if (cluster.isPassthrough()) {
-      return passthrough(requestScheme);
-    }
-    ClientTlsSettings tls = cluster.tls();
-    return new Origination(tls == null ? "http" : "https", tls,
-        tls == null ? null : tls.sni() != null ? tls.sni() : logicalHost, connection(cluster.policy().connectionPool()));
+    return new Origination(scheme(cluster, requestScheme), tls(cluster), sni(cluster, logicalHost),
+        connection(cluster));
   }
 
-  static ConnectionSettings connection(@Nullable ConnectionPoolSettings pool) {
-    if (pool == null) {
-      return PASSTHROUGH;
-    }
-    Duration connect = pool.tcp() == null || pool.tcp().connectTimeout() == null
-        ? DEFAULT_CONNECT_TIMEOUT : pool.tcp().connectTimeout();
-    Duration idle = pool.http() == null ? null : pool.http().idleTimeout();
-    Integer perConnection = pool.http() == null ? null : pool.http().maxRequestsPerConnection();
-    return new ConnectionSettings(connect, idle, perConnection == null || perConnection < 0 ? 0 : perConnection);
+  static String scheme(Cluster cluster, String requestScheme) {
+    return cluster.isPassthrough() ? requestScheme : cluster.tls() == null ? "http" : "https";
+  }
+
+  static @Nullable ClientTlsSettings tls(Cluster cluster) {
+    return cluster.isPassthrough() ? null : cluster.tls();
+  }
+
+  static @Nullable String sni(Cluster cluster, String logicalHost) {
+    ClientTlsSettings tls = tls(cluster);
+    return tls == null ? null : tls.sni() != null ? tls.sni() : logicalHost;
+  }
+
+  static ConnectionSettings connection(Cluster cluster) {
+    return cluster.isPassthrough() ? Cluster.DEFAULT_CONNECTION : cluster.connection();
   }
 }

@@ -149,7 +149,7 @@ public final class RequestPipeline {
       responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
     }
     Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(),
-        hash.value(), Origination.of(cluster, request.host(), request.scheme()), path, request.rawQuery(),
+        hash.value(), request.host(), request.scheme(), path, request.rawQuery(),
         authority, dest.requestHeaders());
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
     return loop.run(attempts, exchange, t, first -> mirror(route, port, first, streamRandom, exchange));

@@ -205,7 +205,8 @@ public final class SnapshotCompiler implements AutoCloseable {
       tls = null;
     }
     return new Cluster(key, s, port, policy, rule == null ? null : rule.first(), balancer, state,
-        failure == null ? tls : null, failure, resilience.cluster(key, policy, hosts));
+        failure == null ? tls : null, Cluster.connectionSettings(policy.connectionPool()), failure,
+        resilience.cluster(key, policy, hosts));
   }
 
   /**
