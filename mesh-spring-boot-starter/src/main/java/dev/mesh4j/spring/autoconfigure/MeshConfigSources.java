@@ -24,7 +24,8 @@ import org.springframework.core.io.support.ResourcePatternResolver;
  * contents: a folder read as a folder picks up files added later. A {@code classpath:} folder is
  * searched in every classpath root ({@code classpath*:mesh/**}); its manifests inside jars are
  * read once, as text, and a reload reads that same text again. The default location
- * ({@code classpath:mesh/}) may be absent; a location the application names must exist.
+ * ({@code classpath:mesh/}) may be absent; a location the application names must exist. A
+ * location without a prefix is a file-system path.
  * Immutable.
  */
 public final class MeshConfigSources {
@@ -64,7 +65,7 @@ public final class MeshConfigSources {
     List<Source> out = new ArrayList<>();
     Set<String> seen = new LinkedHashSet<>();
     for (String location : locations) {
-      String trimmed = location.trim();
+      String trimmed = withPrefix(location.trim());
       if (trimmed.isEmpty()) {
         continue;
       }
@@ -117,6 +118,14 @@ public final class MeshConfigSources {
       }
       add(out, seen, p != null ? new Source(p.toString(), Source.Kind.FILE, p, "") : text(r));
     }
+  }
+
+  /** A location without a prefix is a file-system path, as in Boot's own config locations. */
+  private static String withPrefix(String location) {
+    int colon = location.indexOf(':');
+    boolean prefixed = colon > 1 && location.substring(0, colon).chars()
+        .allMatch(c -> Character.isLetterOrDigit(c) || c == '*' || c == '+' || c == '.' || c == '-');
+    return prefixed || location.isEmpty() ? location : "file:" + location;
   }
 
   private static boolean exists(String location, ResourcePatternResolver resolver) {

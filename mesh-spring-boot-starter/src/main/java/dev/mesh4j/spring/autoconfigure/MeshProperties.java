@@ -21,8 +21,9 @@ public class MeshProperties {
   private boolean enabled = true;
 
   /**
-   * Where the Istio manifests are: files and folders, with "classpath:" or "file:" prefixes. A
-   * folder is read with every *.yaml, *.yml and *.json file under it.
+   * Where the Istio manifests are: files and folders, with "classpath:" or "file:" prefixes (a
+   * location without one is a file path). A folder is read with every *.yaml, *.yml and *.json
+   * file under it.
    */
   private List<String> configLocations = new ArrayList<>(List.of(MeshConfigSources.DEFAULT_LOCATION));
 
