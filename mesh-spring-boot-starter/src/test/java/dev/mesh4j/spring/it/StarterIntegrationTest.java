@@ -20,7 +20,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(classes = StarterApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "spring.application.name=productpage", "mesh.workload.labels.version=v1", "mesh.propagation.headers=end-user",
     "management.endpoints.web.exposure.include=mesh,health,prometheus",
-    "management.endpoint.health.show-details=always"})
+    "management.endpoint.health.show-details=always",
+    // Boot 3.5 turns metrics export off in tests unless asked.
+    "management.prometheus.metrics.export.enabled=true"})
 class StarterIntegrationTest {
   final OkHttpClient http = new OkHttpClient();
 
