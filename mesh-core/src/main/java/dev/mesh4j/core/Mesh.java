@@ -15,6 +15,7 @@ import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.context.MeshContext;
 import dev.mesh4j.core.context.TraceFormat;
 import dev.mesh4j.core.explain.Explanation;
+import dev.mesh4j.core.explain.MeshSummary;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.internal.cluster.ClusterStates;
@@ -23,6 +24,7 @@ import dev.mesh4j.core.internal.config.ConfigSource;
 import dev.mesh4j.core.internal.discovery.DnsCache;
 import dev.mesh4j.core.internal.engine.Explainer;
 import dev.mesh4j.core.internal.engine.RequestPipeline;
+import dev.mesh4j.core.internal.engine.Summarizer;
 import dev.mesh4j.core.internal.runtime.Periodic;
 import dev.mesh4j.core.internal.runtime.SystemScheduler;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
@@ -111,13 +113,26 @@ public final class Mesh implements AutoCloseable {
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
     this.clock = b.clock;
-    this.config = ConfigLoader.load(sources, workload.namespace());
+    this.config = initialConfig(sources, workload.namespace(), b.lenientStart);
     this.snapshot = compiler.compile(++version, config, registry.snapshot());
     logWarnings(snapshot.warnings());
     registry.addListener(registryListener);
     this.sourcesFingerprint = ConfigLoader.fingerprint(sources);
     schedule(b.dnsRefreshInterval, this::refreshDns, "dns-refresh");
     schedule(b.reloadInterval, this::reloadIfChanged, "config-reload");
+  }
+
+  private static MeshConfig initialConfig(List<ConfigSource> sources, String namespace, boolean lenient) {
+    try {
+      return ConfigLoader.load(sources, namespace);
+    } catch (MeshConfigException e) {
+      if (!lenient) {
+        throw e;
+      }
+      log.error("mesh4j: the configuration is invalid; starting with none until a reload succeeds. {}",
+          e.getMessage());
+      return MeshConfig.EMPTY;
+    }
   }
 
   private void schedule(Duration interval, Runnable task, String name) {
@@ -161,6 +176,15 @@ public final class Mesh implements AutoCloseable {
   /** What the mesh would do with a request, and why, without sending anything. */
   public Explanation explain(MeshRequest request) {
     return explainer.explain(snapshot, request);
+  }
+
+  /**
+   * A picture of what this mesh holds now — services with their routes, clusters with their
+   * endpoints and which of those are ejected — for tools and health pages. Cheap enough to call
+   * on demand, not meant for the request path.
+   */
+  public MeshSummary describe() {
+    return Summarizer.summarize(snapshot);
   }
 
   /**
@@ -310,6 +334,7 @@ public final class Mesh implements AutoCloseable {
     private final Set<String> propagatedHeaders = new LinkedHashSet<>();
     private boolean accessLog;
     private double tracingSamplingPercent = 1.0;
+    private boolean lenientStart;
     private final List<MeshListener> listeners = new ArrayList<>();
     private int yamlCount;
 
@@ -538,6 +563,18 @@ public final class Mesh implements AutoCloseable {
      */
     public Builder listener(MeshListener listener) {
       listeners.add(requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} succeeds when the configuration is invalid (default false: it
+     * throws). When true, the mesh starts with no configuration at all — every host unknown, so
+     * handled by the outbound traffic policy — logs the problems, and the first
+     * {@link Mesh#reload()} (or periodic reload) that reads a valid configuration applies it.
+     * For applications that would rather run and report unhealthy than not start.
+     */
+    public Builder lenientStart(boolean enabled) {
+      this.lenientStart = enabled;
       return this;
     }
 

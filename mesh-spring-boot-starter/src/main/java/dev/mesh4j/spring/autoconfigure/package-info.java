@@ -1,6 +1,11 @@
 /**
- * Spring Boot auto-configuration for mesh4j. This module is a placeholder: the starter's own
- * issue fills it (beans, properties, inbound context filters, Actuator endpoint). Until then,
- * build a {@code Mesh} with {@code Mesh.builder()} and install it with {@code MeshOkHttp}.
+ * Spring Boot auto-configuration for mesh4j: {@link dev.mesh4j.spring.autoconfigure.MeshAutoConfiguration} builds a
+ * {@code Mesh} from {@code mesh.*} properties and the Istio manifests under
+ * {@code mesh.config-locations}, with hot reload; {@code MeshPropertiesMapper}
+ * is the one place where Spring properties meet mesh4j's API. docs/spring-boot.md describes the
+ * properties and beans.
  */
+@NullMarked
 package dev.mesh4j.spring.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,50 @@
+package dev.mesh4j.core.observe;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.internal.telemetry.IstioLabelMaps;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Istio's 25 standard metric labels for a request ({@code reporter="source"}, {@code source_*}
+ * from the workload, {@code destination_*} from the route and the endpoint picked), exactly as
+ * mesh4j's own OpenTelemetry metrics carry them — for recording Istio's metrics in another
+ * metrics library from a {@link MeshListener} (the Spring Boot starter does it for Micrometer).
+ *
+ * <pre>{@code
+ * IstioMetricLabels labels = IstioMetricLabels.forWorkload(mesh.workload());
+ * // in MeshListener.requestEnded(call):
+ * registry.counter("istio_requests", toTags(labels.of(call))).increment();
+ * }</pre>
+ *
+ * <p>Thread-safe. docs/telemetry.md lists the labels and where each value comes from.
+ */
+public final class IstioMetricLabels {
+  /**
+   * Envoy's default histogram buckets (milliseconds for durations, bytes for sizes), which Istio
+   * keeps for {@code istio_request_duration_milliseconds}, {@code istio_request_bytes} and
+   * {@code istio_response_bytes}.
+   */
+  public static final List<Double> BUCKETS = IstioLabelMaps.BUCKETS;
+
+  private final IstioLabelMaps labels;
+
+  private IstioMetricLabels(Workload workload) {
+    this.labels = new IstioLabelMaps(workload);
+  }
+
+  /** Labels for the requests of a mesh running as {@code workload} (its {@code source_*} labels). */
+  public static IstioMetricLabels forWorkload(Workload workload) {
+    return new IstioMetricLabels(requireNonNull(workload, "workload"));
+  }
+
+  /**
+   * The labels of a request, by name; call it from {@link MeshListener#requestEnded}, when
+   * status and flags are final.
+   */
+  public Map<String, String> of(MeshCall call) {
+    return labels.labels(requireNonNull(call, "call"));
+  }
+}

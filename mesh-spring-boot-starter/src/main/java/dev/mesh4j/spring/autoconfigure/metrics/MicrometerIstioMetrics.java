@@ -1,0 +1,107 @@
+package dev.mesh4j.spring.autoconfigure.metrics;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.observe.IstioMetricLabels;
+import dev.mesh4j.core.observe.MeshCall;
+import dev.mesh4j.core.observe.MeshListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Istio's standard metrics in Micrometer, with Istio's names and its 25 labels, so that a
+ * Prometheus scrape ({@code /actuator/prometheus}) shows what Kiali and Istio's dashboards query:
+ * {@code istio_requests_total}, {@code istio_request_duration_milliseconds_bucket|_sum|_count},
+ * {@code istio_request_bytes_*}, {@code istio_response_bytes_*}, histograms with Envoy's buckets.
+ *
+ * <p>A {@link MeshListener} (recording when a request ends) and a {@link MeterBinder} (Boot binds
+ * it to the application's registry). The labels are those of mesh4j's own OpenTelemetry metrics
+ * ({@link IstioMetricLabels}). Meters are cached per label set, up to 4096 sets. Thread-safe.
+ */
+public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
+  private static final int MAX_CACHED = 4096;
+
+  private record Meters(Counter requests, DistributionSummary duration, DistributionSummary requestBytes,
+      DistributionSummary responseBytes) {}
+
+  private final Supplier<Workload> workload;
+  private final double[] buckets;
+  private volatile @Nullable MeterRegistry registry;
+  private volatile @Nullable IstioMetricLabels labels;
+  private final ConcurrentHashMap<Map<String, String>, Meters> meters = new ConcurrentHashMap<>();
+
+  /** Metrics for a mesh running as the workload {@code workload} supplies (asked once, at the first request). */
+  public MicrometerIstioMetrics(Supplier<Workload> workload) {
+    this.workload = requireNonNull(workload, "workload");
+    this.buckets = IstioMetricLabels.BUCKETS.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    this.registry = requireNonNull(registry, "registry");
+    meters.clear();
+  }
+
+  @Override
+  public void requestEnded(MeshCall call) {
+    MeterRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    Map<String, String> tags = labels().of(call);
+    Meters m = meters.get(tags);
+    if (m == null) {
+      m = register(r, tags);
+      if (meters.size() < MAX_CACHED) {
+        meters.putIfAbsent(tags, m);
+      }
+    }
+    m.requests().increment();
+    m.duration().record(call.durationNanos() / 1_000_000.0);
+    if (call.requestBytes() >= 0) {
+      m.requestBytes().record(call.requestBytes());
+    }
+    m.responseBytes().record(Math.max(0, call.responseBytes()));
+  }
+
+  private IstioMetricLabels labels() {
+    IstioMetricLabels l = labels;
+    if (l == null) {
+      l = IstioMetricLabels.forWorkload(workload.get());
+      labels = l;
+    }
+    return l;
+  }
+
+  private Meters register(MeterRegistry r, Map<String, String> labels) {
+    List<Tag> tags = new ArrayList<>(labels.size());
+    labels.forEach((k, v) -> tags.add(Tag.of(k, v)));
+    // Prometheus adds "_total" to a counter's name; summaries without a base unit keep theirs.
+    Counter requests = Counter.builder("istio_requests")
+        .description("Requests, as an Istio sidecar counts them (reporter=source).").tags(tags).register(r);
+    return new Meters(requests,
+        summary(r, "istio_request_duration_milliseconds", "Request durations in milliseconds.", tags),
+        summary(r, "istio_request_bytes", "Request body sizes.", tags),
+        summary(r, "istio_response_bytes", "Response body sizes.", tags));
+  }
+
+  private DistributionSummary summary(MeterRegistry r, String name, String description, List<Tag> tags) {
+    return DistributionSummary.builder(name).description(description).tags(tags)
+        .serviceLevelObjectives(buckets).register(r);
+  }
+
+  @Override
+  public String toString() {
+    return "MicrometerIstioMetrics";
+  }
+}
