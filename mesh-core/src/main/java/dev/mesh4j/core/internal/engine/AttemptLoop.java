@@ -50,9 +50,9 @@ final class AttemptLoop {
   /**
    * Runs the attempts.
    *
-   * @param firstSent called with the first attempt's request as sent (for mirroring)
+   * @param firstSent called with the first attempt's request as sent (for mirroring), or null
    */
-  <R> R run(Attempts a, Exchange<R> exchange, RequestObserver<R> t, Consumer<UpstreamRequest> firstSent)
+  <R> R run(Attempts a, Exchange<R> exchange, RequestObserver<R> t, @Nullable Consumer<UpstreamRequest> firstSent)
       throws IOException {
     Cluster cluster = a.cluster;
     RetryPolicy policy = a.policy;
@@ -102,7 +102,7 @@ final class AttemptLoop {
         Duration responseTimeout = remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
         UpstreamRequest request = t.attemptStarted(  // telemetry: attempt start (adds context + trace headers)
             a.request(attempt, host == null ? null : host.endpoint(), budget, responseTimeout));
-        if (attempt == 1) {
+        if (attempt == 1 && firstSent != null) {
           firstSent.accept(request);
         }
         if (host != null) {

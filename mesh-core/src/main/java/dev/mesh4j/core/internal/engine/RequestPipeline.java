@@ -152,7 +152,9 @@ public final class RequestPipeline {
         hash.value(), request.host(), request.scheme(), path, request.rawQuery(),
         authority, dest.requestHeaders());
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
-    return loop.run(attempts, exchange, t, first -> mirror(route, port, first, streamRandom, exchange));
+    // No mirrors, no callback: most routes need not allocate one.
+    return loop.run(attempts, exchange, t, route.mirrors().isEmpty() ? null
+        : first -> mirror(route, port, first, streamRandom, exchange));
   }
 
   private long deadline(@Nullable Duration timeout) {
