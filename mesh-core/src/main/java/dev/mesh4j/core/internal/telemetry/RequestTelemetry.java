@@ -103,9 +103,10 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     return context.request;
   }
 
+  /** Whether a span or a listener will read the route decision; ids and headers need none. */
   @Override
   public boolean active() {
-    return true;
+    return telemetry.observesRoutes;
   }
 
   @Override

@@ -42,6 +42,8 @@ public final class Telemetry {
   final Clock clock;
   private final long samplePerMillion;
   private final boolean enabled;
+  /** Whether spans or listeners will read route decisions (without either, none are built). */
+  final boolean observesRoutes;
 
   private Telemetry(Builder b) {
     this.formats = b.formats.isEmpty() ? Set.of() : Set.copyOf(b.formats);
@@ -65,6 +67,7 @@ public final class Telemetry {
     this.clock = b.clock;
     this.samplePerMillion = Math.round(b.samplingPercent * 10_000);
     this.enabled = b.enabled;
+    this.observesRoutes = tracer != null || listener != MeshListener.NONE;
   }
 
   public static Builder builder() {
