@@ -232,6 +232,10 @@ final class OkHttpExchange implements Exchange<Response> {
 
   @Override
   public Response whenBodyComplete(Response response, LongConsumer onComplete) {
+    // Usually the body is already ours (the attempt's completion): one wrapper serves both.
+    if (response.body() instanceof CompletionBody body && body.alsoOnComplete(onComplete)) {
+      return response;
+    }
     return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
   }
 
