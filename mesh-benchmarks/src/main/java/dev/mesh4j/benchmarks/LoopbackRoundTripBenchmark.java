@@ -44,7 +44,9 @@ public class LoopbackRoundTripBenchmark {
   ExecutorService serverThreads;
   OkHttpClient bare;
   OkHttpClient meshed;
+  OkHttpClient meshedWithoutTelemetry;
   Mesh mesh;
+  Mesh meshWithoutTelemetry;
   Request bareRequest;
   Request meshedRequest;
 
@@ -63,7 +65,17 @@ public class LoopbackRoundTripBenchmark {
     server.start();
     int port = server.getAddress().getPort();
     bare = new OkHttpClient();
-    mesh = Mesh.builder()
+    mesh = mesh(port, true);
+    meshWithoutTelemetry = mesh(port, false);
+    meshed = MeshOkHttp.install(mesh, bare.newBuilder()).build();
+    meshedWithoutTelemetry = MeshOkHttp.install(meshWithoutTelemetry, bare.newBuilder()).build();
+    bareRequest = new Request.Builder().url("http://127.0.0.1:" + port + "/reviews/1").build();
+    meshedRequest = new Request.Builder().url("http://reviews:9080/reviews/1").build();
+  }
+
+  /** The canary mesh over one registered endpoint: {@code telemetry} off leaves routing alone. */
+  private static Mesh mesh(int port, boolean telemetry) {
+    return Mesh.builder()
         .registry(new ServiceRegistry().register("reviews", 9080,
             Endpoint.of("127.0.0.1", port).withLabel("version", "v1")))
         .configYaml("""
@@ -85,15 +97,14 @@ public class LoopbackRoundTripBenchmark {
               - route: [{destination: {host: reviews, subset: v1}}]
             """)
         .dnsRefreshInterval(java.time.Duration.ZERO)
+        .telemetry(telemetry)
         .build();
-    meshed = MeshOkHttp.install(mesh, bare.newBuilder()).build();
-    bareRequest = new Request.Builder().url("http://127.0.0.1:" + port + "/reviews/1").build();
-    meshedRequest = new Request.Builder().url("http://reviews:9080/reviews/1").build();
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     mesh.close();
+    meshWithoutTelemetry.close();
     server.stop(0);
     serverThreads.shutdownNow();
     bare.dispatcher().executorService().shutdown();
@@ -110,6 +121,14 @@ public class LoopbackRoundTripBenchmark {
   @Benchmark
   public int meshed() throws IOException {
     try (Response r = meshed.newCall(meshedRequest).execute()) {
+      return r.body().bytes().length;
+    }
+  }
+
+  /** Routing, balancing and resilience only: no request id, trace headers or listeners. */
+  @Benchmark
+  public int meshedWithoutTelemetry() throws IOException {
+    try (Response r = meshedWithoutTelemetry.newCall(meshedRequest).execute()) {
       return r.body().bytes().length;
     }
   }
