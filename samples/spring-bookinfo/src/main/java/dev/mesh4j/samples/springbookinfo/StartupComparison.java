@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,9 @@ import java.util.regex.Pattern;
  * the machine's load drifts evenly over all three, and prints for each the median and range of
  * the time from {@code main} to {@code ApplicationReadyEvent}, of the time from launching the JVM
  * to that event, and of the starter's bean creation. The starter's cost is the difference of the
- * medians. The first round is a warm-up (jars into the page cache) and not counted.
+ * medians, and also given per round (the variants of one round start seconds apart, so a load
+ * that drifts over minutes cancels out). The first round is a warm-up (jars into the page cache)
+ * and not counted.
  *
  * <p>Run it: {@code ./mvnw -q -pl samples/spring-bookinfo -am -Pstartup-cost -DskipTests package}
  * (add {@code -Dstartup.runs=N}; default 10), or
@@ -67,11 +70,25 @@ public final class StartupComparison {
       System.out.printf(Locale.ROOT, "%-40s %-18s %-18s %s%n", v.name(), stats(s, Sample::mainToReady),
           stats(s, Sample::launchToReady), stats(s, Sample::starterBeans));
     }
-    double without = median(samples.get(variants.get(0)), Sample::mainToReady);
-    double with = median(samples.get(variants.get(1)), Sample::mainToReady);
-    double noPreinit = median(samples.get(variants.get(2)), Sample::mainToReady);
-    System.out.printf(Locale.ROOT, "the starter's cost (difference of medians, main→ready): %.0f ms; "
-        + "without its pre-initializer: %.0f ms%n", with - without, noPreinit - without);
+    List<Sample> without = samples.get(variants.get(0));
+    System.out.printf(Locale.ROOT, "the starter's cost, main→ready: difference of medians %s ms, per round %s ms%n",
+        difference(samples.get(variants.get(1)), without), paired(samples.get(variants.get(1)), without));
+    System.out.printf(Locale.ROOT, "  without its pre-initializer: difference of medians %s ms, per round %s ms%n",
+        difference(samples.get(variants.get(2)), without), paired(samples.get(variants.get(2)), without));
+  }
+
+  private static String difference(List<Sample> a, List<Sample> b) {
+    return String.format(Locale.ROOT, "%.0f", median(a, Sample::mainToReady) - median(b, Sample::mainToReady));
+  }
+
+  /** The difference within each round (JVMs started seconds apart), as median [min–max]: robust to drift. */
+  private static String paired(List<Sample> a, List<Sample> b) {
+    double[] d = new double[a.size()];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = a.get(i).mainToReady() - b.get(i).mainToReady();
+    }
+    Arrays.sort(d);
+    return String.format(Locale.ROOT, "%.0f [%.0f–%.0f]", median(d), d[0], d[d.length - 1]);
   }
 
   private static Sample run(Variant v) throws IOException, InterruptedException {
