@@ -44,7 +44,10 @@ public final class MeshOkHttp {
 
   /** A new client with OkHttp's defaults and the mesh installed. */
   public static OkHttpClient newClient(Mesh mesh) {
-    return install(mesh, new OkHttpClient.Builder()).build();
+    // From a built client, whose builder carries its TLS socket factory and trust manager: a fresh
+    // builder would read the platform trust store and set up a TLS context once more for the
+    // installed client than for the settings install() reads.
+    return install(mesh, new OkHttpClient().newBuilder()).build();
   }
 
   /**

@@ -104,9 +104,10 @@ public final class MeshConfigSources {
     // A classpath folder: every root that has it, jars included.
     String folder = location.endsWith("/") ? location : location + "/";
     String pattern = folder.startsWith("classpath:") ? "classpath*:" + folder.substring("classpath:".length()) : folder;
+    // One search for every extension: each search lists the folder in every classpath root.
     List<Resource> found = new ArrayList<>();
-    for (String ext : EXTENSIONS) {
-      for (Resource r : resolver.getResources(pattern + "**/*." + ext)) {
+    for (Resource r : resolver.getResources(pattern + "**/*.*")) {
+      if (isManifest(r)) {
         found.add(r);
       }
     }
@@ -126,6 +127,12 @@ public final class MeshConfigSources {
     boolean prefixed = colon > 1 && location.substring(0, colon).chars()
         .allMatch(c -> Character.isLetterOrDigit(c) || c == '*' || c == '+' || c == '.' || c == '-');
     return prefixed || location.isEmpty() ? location : "file:" + location;
+  }
+
+  private static boolean isManifest(Resource r) {
+    String name = r.getFilename();
+    int dot = name == null ? -1 : name.lastIndexOf('.');
+    return dot >= 0 && EXTENSIONS.contains(name.substring(dot + 1));
   }
 
   private static boolean exists(String location, ResourcePatternResolver resolver) {
