@@ -2,7 +2,7 @@
 # The JMH benchmarks with the gc profiler (B/op) and CpuTimeProfiler (CPU ns/op besides the
 # wall-clock score), one fork each, as recorded in mesh-benchmarks/README.md.
 #
-#   mesh-benchmarks/run-jmh.sh                          # every benchmark (~5 minutes on 2 cores)
+#   mesh-benchmarks/run-jmh.sh                          # every benchmark (~10 minutes on 2 cores)
 #   mesh-benchmarks/run-jmh.sh RouteDecisionBenchmark   # a regex of benchmarks, then any JMH options
 #
 # Results: printed, and written to mesh-benchmarks/results/jmh-latest.{txt,json}.
