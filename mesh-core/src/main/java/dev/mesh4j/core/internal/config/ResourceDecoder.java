@@ -65,7 +65,7 @@ final class ResourceDecoder {
     }
     if (!Set.of("VirtualService", "DestinationRule", "ServiceEntry", "WorkloadEntry", "Sidecar",
         "Gateway").contains(kind)) {
-      doc.warn("kind " + kind + " is not implemented by mesh4j (skipped)");
+      doc.warn("kind " + kind + " is not supported by mesh4j (skipped)");
       doc.markAllRead();
       return;
     }
@@ -96,9 +96,9 @@ final class ResourceDecoder {
   private static void skip(Node doc, String group, String kind) {
     doc.markAllRead();
     if (group.endsWith(".istio.io")) {
-      doc.warn("kind " + kind + " (" + group + ") is not implemented by mesh4j (skipped)");
+      doc.warn("kind " + kind + " (" + group + ") is not supported by mesh4j (skipped)");
     } else if (group.equals("gateway.networking.k8s.io")) {
-      doc.warn("Kubernetes Gateway API kind " + kind + " is not implemented by mesh4j (skipped)");
+      doc.warn("Kubernetes Gateway API kind " + kind + " is not supported by mesh4j (skipped)");
     } else {
       log.debug("{}: skipping {} {}", doc.origin(), group.isEmpty() ? "core" : group, kind);
     }

@@ -184,7 +184,7 @@ class ConfigLoaderBadInputTest {
 
     assertThat(config.resources()).hasSize(1);
     assertThat(config.warnings()).extracting(ConfigProblem::toString).containsExactly(
-        "mixed.yaml#2: kind AuthorizationPolicy (security.istio.io) is not implemented by mesh4j (skipped)");
+        "mixed.yaml#2: kind AuthorizationPolicy (security.istio.io) is not supported by mesh4j (skipped)");
   }
 
   @Test
