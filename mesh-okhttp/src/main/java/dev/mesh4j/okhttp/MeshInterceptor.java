@@ -65,7 +65,8 @@ final class MeshInterceptor implements Interceptor {
   }
 
   private Response send(Chain chain, Request request) throws IOException {
-    return mesh.execute(new OkHttpRequestView(request), new OkHttpExchange(chain, request, mirrorClient, tls, reuse));
+    OkHttpRequestView view = new OkHttpRequestView(request);
+    return mesh.execute(view, new OkHttpExchange(chain, view, mirrorClient, tls, reuse));
   }
 
   @Override

@@ -43,6 +43,8 @@ final class OkHttpExchange implements Exchange<Response> {
 
   private final Interceptor.Chain chain;
   private final Request original;
+  /** The same request as routing saw it (its authority and path, computed once). */
+  private final OkHttpRequestView view;
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls;
   private final ConnectionReuse reuse;
@@ -50,11 +52,12 @@ final class OkHttpExchange implements Exchange<Response> {
   private boolean connectLimitedByBudget;
   private boolean readLimitedByBudget;
 
-  OkHttpExchange(Interceptor.Chain chain, Request request, OkHttpClient mirrorClient, TlsContexts tls,
+  OkHttpExchange(Interceptor.Chain chain, OkHttpRequestView view, OkHttpClient mirrorClient, TlsContexts tls,
       ConnectionReuse reuse) {
     this.chain = chain;
     this.reuse = reuse;
-    this.original = request;
+    this.original = view.request();
+    this.view = view;
     this.mirrorClient = mirrorClient;
     this.tls = tls;
   }
@@ -136,12 +139,12 @@ final class OkHttpExchange implements Exchange<Response> {
     if (endpoint != null) {
       url.scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
     }
-    if (!upstream.path().equals(original.url().encodedPath())) {
+    if (!upstream.path().equals(view.path())) {
       url.encodedPath(upstream.path());
     }
     Request.Builder b = original.newBuilder().url(url.build());
     if (endpoint != null || original.header("Host") != null
-        || !upstream.authority().equals(new OkHttpRequestView(original).authority())) {
+        || !upstream.authority().equals(view.authority())) {
       b.header("Host", upstream.authority());
     }
     upstream.headers().applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));

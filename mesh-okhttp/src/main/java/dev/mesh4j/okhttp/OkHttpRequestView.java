@@ -6,11 +6,18 @@ import okhttp3.HttpUrl;
 import okhttp3.Request;
 import org.jspecify.annotations.Nullable;
 
-/** An OkHttp request as routing sees it: a view, no copies. */
+/**
+ * An OkHttp request as routing sees it: a view, no copies. One per call; the values it computes
+ * lazily are the same whichever thread computes them first.
+ */
 final class OkHttpRequestView implements MeshRequest {
   private final Request request;
   private final HttpUrl url;
   private @Nullable String authority;
+  // HttpUrl computes its encoded path and query on each call; routing reads them several times.
+  private @Nullable String path;
+  private @Nullable String rawQuery;
+  private boolean rawQueryRead;
 
   OkHttpRequestView(Request request) {
     this.request = request;
@@ -53,12 +60,21 @@ final class OkHttpRequestView implements MeshRequest {
 
   @Override
   public String path() {
-    return url.encodedPath();
+    String p = path;
+    if (p == null) {
+      p = url.encodedPath();
+      path = p;
+    }
+    return p;
   }
 
   @Override
   public @Nullable String rawQuery() {
-    return url.encodedQuery();
+    if (!rawQueryRead) {
+      rawQuery = url.encodedQuery();
+      rawQueryRead = true;
+    }
+    return rawQuery;
   }
 
   @Override
