@@ -113,13 +113,14 @@ public final class Mesh implements AutoCloseable {
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
     this.clock = b.clock;
+    // Read before loading: a change made while loading is then seen by the next check.
+    this.sourcesFingerprint = ConfigLoader.fingerprint(sources);
     this.config = initialConfig(sources, workload.namespace(), b.lenientStart);
     this.snapshot = compiler.compile(++version, config, registry.snapshot());
     logWarnings(snapshot.warnings());
     registry.addListener(registryListener);
-    this.sourcesFingerprint = ConfigLoader.fingerprint(sources);
     schedule(b.dnsRefreshInterval, this::refreshDns, "dns-refresh");
-    schedule(b.reloadInterval, this::reloadIfChanged, "config-reload");
+    schedule(b.reloadInterval, this::reloadPeriodically, "config-reload");
   }
 
   private static MeshConfig initialConfig(List<ConfigSource> sources, String namespace, boolean lenient) {
@@ -256,15 +257,26 @@ public final class Mesh implements AutoCloseable {
   }
 
   /**
-   * Reloads if any configuration source changed since the last load (the periodic check of
-   * {@code reloadInterval}). A rejected change is logged once and the configuration in force
-   * keeps serving.
+   * Reloads if any configuration source changed since the last load, as the periodic check of
+   * {@code reloadInterval} does. A rejected change is remembered: the same contents are not
+   * tried again until they change once more.
+   *
+   * @return whether the sources had changed (and the new configuration now serves)
+   * @throws MeshConfigException when they changed and the new configuration is invalid; the
+   *     configuration in force keeps serving
    */
-  void reloadIfChanged() {
+  public boolean reloadIfChanged() {
+    if (ConfigLoader.fingerprint(sources) == sourcesFingerprint) {
+      return false;
+    }
+    reload();
+    return true;
+  }
+
+  /** The periodic check: failures are logged (by {@link #reload()}), never thrown. */
+  private void reloadPeriodically() {
     try {
-      if (ConfigLoader.fingerprint(sources) != sourcesFingerprint) {
-        reload();
-      }
+      reloadIfChanged();
     } catch (MeshConfigException e) {
       // Logged by reload(); the fingerprint is remembered so the same bad file is not retried.
     } catch (RuntimeException e) {

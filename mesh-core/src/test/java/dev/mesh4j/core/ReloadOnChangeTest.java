@@ -1,7 +1,9 @@
 package dev.mesh4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.testing.RecordingExchange;
@@ -53,8 +55,8 @@ class ReloadOnChangeTest {
 
       long good = mesh.version();
       Files.writeString(dir.resolve("reviews.yaml"), vs("v2").replace("hosts: [reviews]", "hosts: reviews"));
-      mesh.reloadIfChanged();
-      mesh.reloadIfChanged();
+      assertThatThrownBy(mesh::reloadIfChanged).isInstanceOf(MeshConfigException.class);
+      assertThat(mesh.reloadIfChanged()).as("the same bad file is not tried again").isFalse();
       assertThat(mesh.version()).isEqualTo(good);
       assertThat(target(mesh)).isEqualTo("10.0.0.2:9080");
 

@@ -5,17 +5,9 @@ import static java.util.Objects.requireNonNull;
 import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.core.Mesh;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +15,8 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Hot reload: polls the files and folders of {@code mesh.config-locations} and, when one changed
- * (modified, added or removed), calls {@link Mesh#reload()}. A rejected configuration is logged by
+ * (modified, added or removed), reloads the mesh ({@link Mesh#reloadIfChanged()}, which compares
+ * the contents the mesh itself reads). A rejected configuration is logged by
  * mesh4j, recorded in {@link MeshConfigStatus}, and not retried until the files change again; the
  * configuration in force keeps serving. Polls run on the mesh's own background scheduler.
  * Thread-safe.
@@ -36,7 +29,6 @@ public final class MeshConfigWatcher implements SmartLifecycle {
   private final Duration interval;
   private final MeshConfigStatus status;
   private final Object lock = new Object();
-  private Map<String, String> seen;
   private Scheduler.@Nullable Cancellable next;
   private boolean running;
 
@@ -48,23 +40,19 @@ public final class MeshConfigWatcher implements SmartLifecycle {
       throw new IllegalArgumentException("mesh.reload.interval: " + interval + " (expected: > 0)");
     }
     this.status = requireNonNull(status, "status");
-    this.seen = fingerprint();
   }
 
   /**
-   * Checks the files now and reloads if they changed since the last check.
+   * Checks the sources now ({@link Mesh#reloadIfChanged()}) and records the outcome.
    *
    * @return whether the files had changed
    */
   public boolean checkNow() {
     synchronized (lock) {
-      Map<String, String> now = fingerprint();
-      if (now.equals(seen)) {
-        return false;
-      }
-      seen = now;
       try {
-        mesh.reload();
+        if (!mesh.reloadIfChanged()) {
+          return false;
+        }
         status.reloaded(mesh.version());
         log.info("mesh4j: configuration reloaded (version {})", mesh.version());
       } catch (MeshConfigException e) {
@@ -78,40 +66,6 @@ public final class MeshConfigWatcher implements SmartLifecycle {
   /** The files and folders watched. */
   public List<Path> paths() {
     return paths;
-  }
-
-  /**
-   * A hash of the contents of every manifest under the watched paths, absent ones included (the
-   * files are small; a hash also sees a rewrite within the file system's time resolution).
-   */
-  private Map<String, String> fingerprint() {
-    Map<String, String> out = new TreeMap<>();
-    for (Path p : paths) {
-      if (Files.isDirectory(p)) {
-        try (Stream<Path> walk = Files.walk(p)) {
-          walk.filter(Files::isRegularFile).filter(MeshConfigWatcher::isManifest).forEach(f -> out.put(f.toString(), stamp(f)));
-        } catch (IOException | UncheckedIOException e) {
-          out.put(p.toString(), "unreadable: " + e.getMessage());
-        }
-      } else {
-        out.put(p.toString(), stamp(p));
-      }
-    }
-    return out;
-  }
-
-  private static boolean isManifest(Path p) {
-    String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-    return n.endsWith(".yaml") || n.endsWith(".yml") || n.endsWith(".json");
-  }
-
-  private static String stamp(Path f) {
-    try {
-      byte[] bytes = Files.readAllBytes(f);
-      return bytes.length + "/" + Arrays.hashCode(bytes);
-    } catch (IOException e) {
-      return "absent";
-    }
   }
 
   private void poll() {
