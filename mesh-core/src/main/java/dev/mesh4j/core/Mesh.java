@@ -62,10 +62,16 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Each request reads the current compiled snapshot once and finishes on it;
  * {@link #reload()}, registry changes and DNS refreshes build a new snapshot off the request
  * path and swap it atomically. A configuration that fails validation never replaces a good one.
- * Closing stops background DNS refresh; requests in flight are not affected.
+ * Reloads run one at a time, so the configuration read last is the one that serves.
+ *
+ * <p>{@link #close()} stops the background work (DNS refresh, outlier-detection sweeps, change
+ * checks). Requests in flight finish; requests started afterwards fail with an
+ * {@link IOException} saying the mesh is closed, since without its background work ejected
+ * endpoints would never return and DNS answers would age forever.
  */
 public final class Mesh implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mesh.class);
+  private static final String CLOSED = "mesh4j: this Mesh is closed (Mesh.close() stopped its background work)";
 
   private final List<ConfigSource> sources;
   private final Workload workload;
@@ -82,7 +88,11 @@ public final class Mesh implements AutoCloseable {
   private final @Nullable SystemScheduler ownedScheduler;
   private final List<Periodic> background = new ArrayList<>();
   private volatile long sourcesFingerprint;
+  /** Guards the snapshot, config and version: held briefly to compile and swap. */
   private final Object lock = new Object();
+  /** Serializes reloads, so that the configuration read last is the one applied. */
+  private final Object reloadLock = new Object();
+  private volatile boolean closed;
   private volatile MeshSnapshot snapshot;
   private MeshConfig config;
   private long version;
@@ -151,9 +161,13 @@ public final class Mesh implements AutoCloseable {
    * transport.
    *
    * @throws IOException when the transport fails in a way the application must see (its own
-   *     cancellation or timeout, or a failure after response headers)
+   *     cancellation or timeout, or a failure after response headers), or when this mesh is
+   *     {@linkplain #close() closed}
    */
   public <R> R execute(MeshRequest request, Exchange<R> exchange) throws IOException {
+    if (closed) {
+      throw new IOException(CLOSED + "; the request to " + request.authority() + " was not sent");
+    }
     return pipeline.execute(snapshot, request, exchange);
   }
 
@@ -176,6 +190,7 @@ public final class Mesh implements AutoCloseable {
 
   /** What the mesh would do with a request, and why, without sending anything. */
   public Explanation explain(MeshRequest request) {
+    ensureOpen();
     return explainer.explain(snapshot, request);
   }
 
@@ -192,26 +207,34 @@ public final class Mesh implements AutoCloseable {
    * Re-reads every configuration source, validates it and, if it is valid, makes it the
    * configuration of every request that starts after this returns.
    *
+   * <p>Reloads run one at a time: of two concurrent calls, the one that reads the sources
+   * later applies last. Reading and validating happen outside the lock that endpoint changes
+   * take, so a slow reload never holds up registry updates.
+   *
    * @throws MeshConfigException when the new configuration is invalid; the current one keeps
    *     serving
+   * @throws IllegalStateException when this mesh is closed
    */
   public void reload() {
-    long fingerprint = ConfigLoader.fingerprint(sources);
-    MeshConfig next;
-    try {
-      next = ConfigLoader.load(sources, workload.namespace());
-    } catch (MeshConfigException e) {
-      sourcesFingerprint = fingerprint;
-      log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
-      throw e;
-    }
-    synchronized (lock) {
-      sourcesFingerprint = fingerprint;
-      MeshSnapshot s = compiler.compile(version + 1, next, registry.snapshot());
-      version++;
-      config = next;
-      snapshot = s;
-      logWarnings(s.warnings());
+    synchronized (reloadLock) {
+      ensureOpen();
+      long fingerprint = ConfigLoader.fingerprint(sources);
+      MeshConfig next;
+      try {
+        next = ConfigLoader.load(sources, workload.namespace());
+      } catch (MeshConfigException e) {
+        sourcesFingerprint = fingerprint;
+        log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
+        throw e;
+      }
+      synchronized (lock) {
+        sourcesFingerprint = fingerprint;
+        MeshSnapshot s = compiler.compile(version + 1, next, registry.snapshot());
+        version++;
+        config = next;
+        snapshot = s;
+        logWarnings(s.warnings());
+      }
     }
   }
 
@@ -266,11 +289,14 @@ public final class Mesh implements AutoCloseable {
    *     configuration in force keeps serving
    */
   public boolean reloadIfChanged() {
-    if (ConfigLoader.fingerprint(sources) == sourcesFingerprint) {
-      return false;
+    synchronized (reloadLock) {
+      ensureOpen();
+      if (ConfigLoader.fingerprint(sources) == sourcesFingerprint) {
+        return false;
+      }
+      reload();
+      return true;
     }
-    reload();
-    return true;
   }
 
   /** The periodic check: failures are logged (by {@link #reload()}), never thrown. */
@@ -296,8 +322,19 @@ public final class Mesh implements AutoCloseable {
     return snapshot;
   }
 
+  /**
+   * Stops this mesh's background work. Requests in flight finish; later requests fail with an
+   * {@link IOException}, and {@link #reload()} and {@link #explain} with an
+   * {@link IllegalStateException}. Idempotent.
+   */
   @Override
   public void close() {
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
     registry.removeListener(registryListener);
     background.forEach(Periodic::close);
     compiler.close();
@@ -306,8 +343,17 @@ public final class Mesh implements AutoCloseable {
     }
   }
 
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException(CLOSED);
+    }
+  }
+
   private void rebuildQuietly() {
     synchronized (lock) {
+      if (closed) {
+        return;
+      }
       try {
         snapshot = compiler.compile(++version, config, registry.snapshot());
       } catch (RuntimeException e) {
