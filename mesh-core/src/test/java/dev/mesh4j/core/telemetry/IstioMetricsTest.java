@@ -140,6 +140,30 @@ class IstioMetricsTest {
   }
 
   @Test
+  void hostNamesFromRequestsBecomeAtMostAHundredLabelValuesThenANamedOverflow() throws IOException {
+    try (Mesh mesh = TelemetryFixtures.reviews().openTelemetry(sdk).build()) {
+      for (int i = 0; i < 250; i++) {
+        mesh.execute(MeshRequest.builder("http://host-" + i + ".example.com/").build(), new RecordingExchange());
+      }
+      mesh.execute(MeshRequest.builder(PropagationTest.URL).build(), new RecordingExchange());
+
+      Map<String, Long> byService = new LinkedHashMap<>();
+      for (LongPointData p : metric("istio_requests_total").getLongSumData().getPoints()) {
+        Map<String, String> l = labels(p.getAttributes());
+        byService.merge(l.get("destination_service") + " " + l.get("destination_service_name"), p.getValue(), Long::sum);
+      }
+      assertThat(byService).as("the first 100 hosts keep their names")
+          .containsEntry("host-0.example.com PassthroughCluster", 1L)
+          .containsEntry("host-99.example.com PassthroughCluster", 1L)
+          .doesNotContainKey("host-100.example.com PassthroughCluster")
+          .containsEntry("mesh4j_overflow PassthroughCluster", 150L)
+          .as("services from configuration are not request data and never overflow")
+          .containsEntry("reviews.default.svc.cluster.local reviews", 1L)
+          .hasSize(102);
+    }
+  }
+
+  @Test
   void aPrometheusScrapeShowsExactlyIstiosMetricNamesAndLabels() throws IOException {
     PrometheusMetricReader prometheus = PrometheusMetricReader.create();
     try (OpenTelemetrySdk scraped = OpenTelemetrySdk.builder()

@@ -16,6 +16,13 @@ import org.jspecify.annotations.Nullable;
  * ({@code istio_stats}, reporter {@code source}) computes them: {@code source_*} from the
  * workload, {@code destination_*} from the route decision and the endpoint's labels, where the
  * sidecar would use the peer's metadata.
+ *
+ * <p>Labels whose values come from requests are bounded ({@link BoundedLabelValues}): the
+ * {@code destination_service} (and, with no route, {@code destination_service_name}) of
+ * passthrough, blackholed and unrouted traffic, which Istio fills from the {@code Host} header,
+ * and {@code grpc_response_status}, which an upstream sends. The others come from configuration
+ * and endpoints or from small fixed sets ({@code response_code} is three digits,
+ * {@code response_flags} Envoy's flags). Thread-safe.
  */
 final class IstioLabels {
   static final String UNKNOWN = "unknown";
@@ -59,6 +66,9 @@ final class IstioLabels {
   /** The labels that never change for this workload. */
   private final Attributes source;
   private final String domainSuffix;
+  /** Host names of requests no service claims: bounded, as any host can be requested. */
+  private final BoundedLabelValues requestedHosts = new BoundedLabelValues();
+  private final BoundedLabelValues grpcStatuses = new BoundedLabelValues();
 
   IstioLabels(Workload workload) {
     Map<String, String> labels = workload.labels();
@@ -86,12 +96,12 @@ final class IstioLabels {
     MeshAttempt attempt = call.lastAttempt();
     Endpoint endpoint = attempt == null ? null : attempt.endpoint();
     Map<String, String> labels = endpoint == null ? Map.of() : endpoint.labels();
-    String authority = r != null ? r.authority() : call.request().authority();
+    String requested = r != null ? r.authority() : call.request().authority();
     String service;
     String serviceName;
     String namespace;
     if (r == null || r.outcome() == RouteDecision.Outcome.BLACKHOLE) {
-      service = authority;
+      service = requestedHosts.admit(requested);
       serviceName = BLACKHOLE;
       namespace = UNKNOWN;
     } else if (r.destinationService() != null) {
@@ -99,7 +109,7 @@ final class IstioLabels {
       serviceName = shortName(service);
       namespace = orUnknown(r.destinationNamespace());
     } else if (r.outcome() == RouteDecision.Outcome.PASSTHROUGH && r.service() == null) {
-      service = authority;
+      service = requestedHosts.admit(requested);
       serviceName = PASSTHROUGH;
       namespace = UNKNOWN;
     } else if (r.service() != null && r.outcome() == RouteDecision.Outcome.ROUTE) {
@@ -109,8 +119,8 @@ final class IstioLabels {
       namespace = orUnknown(r.serviceNamespace());
     } else {
       // No route matched: the sidecar has no cluster to name, so it names the Host.
-      service = authority;
-      serviceName = authority;
+      service = requestedHosts.admit(requested);
+      serviceName = service;
       namespace = UNKNOWN;
     }
     if (r != null && r.outcome() == RouteDecision.Outcome.BLACKHOLE) {
@@ -143,7 +153,7 @@ final class IstioLabels {
         .put(REQUEST_PROTOCOL, call.isGrpc() ? "grpc" : "http")
         .put(RESPONSE_FLAGS, call.responseFlags().isEmpty() ? "-" : call.responseFlags())
         .put(RESPONSE_CODE, Integer.toString(call.status()))
-        .put(GRPC_RESPONSE_STATUS, call.isGrpc() && call.grpcStatus() != null ? call.grpcStatus() : "");
+        .put(GRPC_RESPONSE_STATUS, call.isGrpc() && call.grpcStatus() != null ? grpcStatuses.admit(call.grpcStatus()) : "");
     return b.build();
   }
 
