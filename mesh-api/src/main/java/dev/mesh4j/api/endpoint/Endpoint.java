@@ -19,9 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param labels the workload's labels; subsets select on these ({@code version: v1})
  * @param weight the load-balancing weight, at least 1
  * @param locality the locality ({@code region/zone/subzone}), or null
+ * @param principal the identity the workload behind the endpoint presents under mutual TLS, as a
+ *     SPIFFE URI ({@code spiffe://cluster.local/ns/default/sa/bookinfo-reviews}) — what istiod
+ *     derives from the workload's service account — or null when unknown
  */
 public record Endpoint(
-    String address, int port, Map<String, String> labels, int weight, @Nullable String locality) {
+    String address, int port, Map<String, String> labels, int weight, @Nullable String locality,
+    @Nullable String principal) {
 
   public Endpoint {
     requireNonNull(address, "address");
@@ -45,26 +49,41 @@ public record Endpoint(
     }
   }
 
+  /** An endpoint without a known principal. */
+  public Endpoint(String address, int port, Map<String, String> labels, int weight, @Nullable String locality) {
+    this(address, port, labels, weight, locality, null);
+  }
+
   /** An endpoint with no labels and weight 1. */
   public static Endpoint of(String address, int port) {
-    return new Endpoint(address, port, Map.of(), 1, null);
+    return new Endpoint(address, port, Map.of(), 1, null, null);
   }
 
   /** This endpoint with one more label. */
   public Endpoint withLabel(String name, String value) {
     Map<String, String> l = new LinkedHashMap<>(labels);
     l.put(requireNonNull(name, "name"), requireNonNull(value, "value"));
-    return new Endpoint(address, port, l, weight, locality);
+    return new Endpoint(address, port, l, weight, locality, principal);
   }
 
   /** This endpoint with these labels instead of its own. */
   public Endpoint withLabels(Map<String, String> labels) {
-    return new Endpoint(address, port, labels, weight, locality);
+    return new Endpoint(address, port, labels, weight, locality, principal);
   }
 
   /** This endpoint with another weight. */
   public Endpoint withWeight(int weight) {
-    return new Endpoint(address, port, labels, weight, locality);
+    return new Endpoint(address, port, labels, weight, locality, principal);
+  }
+
+  /** This endpoint in another locality ({@code region/zone/subzone}). */
+  public Endpoint withLocality(@Nullable String locality) {
+    return new Endpoint(address, port, labels, weight, locality, principal);
+  }
+
+  /** This endpoint with the SPIFFE identity its workload presents under mutual TLS. */
+  public Endpoint withPrincipal(@Nullable String principal) {
+    return new Endpoint(address, port, labels, weight, locality, principal);
   }
 
   /** {@code address:port}, bracketing IPv6 addresses. */
