@@ -34,7 +34,8 @@ class DiscoveryTest {
 
   @Test
   void staticEntryMapsServicePortsToEndpointPortsByName() throws IOException {
-    try (Mesh mesh = Mesh.builder().configYaml("""
+    // Seeded: ten unseeded picks miss one of two endpoints once in ~500 runs.
+    try (Mesh mesh = Mesh.builder().random(dev.mesh4j.api.runtime.RandomSource.seeded(7)).configYaml("""
         apiVersion: networking.istio.io/v1
         kind: ServiceEntry
         metadata: {name: ep, namespace: testns}

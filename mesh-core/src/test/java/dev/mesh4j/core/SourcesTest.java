@@ -173,6 +173,21 @@ class SourcesTest {
   }
 
   @Test
+  void aRegistryServiceGainingAPortIsCompiledAgainNotJustItsEndpoints() throws IOException {
+    ServiceRegistry registry = new ServiceRegistry().register("reviews", 9080, V1, V2);
+    try (Mesh mesh = Mesh.builder().configYaml(DR + "---\n" + vs("v2")).registry(registry).build()) {
+      CompiledVirtualService routes = mesh.snapshot().virtualService("reviews.default.svc.cluster.local");
+      registry.register("reviews", 9080, V2, Endpoint.of("10.0.0.3", 9080).withLabel("version", "v2"));
+      assertThat(mesh.snapshot().virtualService("reviews.default.svc.cluster.local")).isSameAs(routes);
+
+      registry.register("reviews", 9443, V2);
+      assertThat(mesh.snapshot().virtualService("reviews.default.svc.cluster.local")).isNotSameAs(routes);
+      assertThat(mesh.execute(MeshRequest.builder("http://reviews:9443/").build(), new RecordingExchange()).target())
+          .isEqualTo("10.0.0.2:9080");
+    }
+  }
+
+  @Test
   void servicesDeclaredInCodeWinOverAWatchedSourcesServiceOfTheSameHost() throws IOException {
     TestSource k8s = TestSource.perResource("watched", SourceUpdate.replaceAll().service(reviews(V1)).build());
     ServiceRegistry registry = new ServiceRegistry().register("reviews", 9080, V2);

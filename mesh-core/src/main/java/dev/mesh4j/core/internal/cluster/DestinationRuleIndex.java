@@ -8,6 +8,7 @@ import dev.mesh4j.core.internal.config.Hosts;
 import dev.mesh4j.core.internal.config.Problems;
 import dev.mesh4j.core.internal.discovery.Visibility;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,10 @@ public final class DestinationRuleIndex {
 
   private final Workload workload;
   private final List<Rule> rules = new ArrayList<>();
+  /** Rules with an exact host, by namespace and host: a service's lookup costs no scan of all rules. */
+  private final Map<String, Map<String, List<Rule>>> exact = new HashMap<>();
+  /** Rules with a wildcard host, by namespace. */
+  private final Map<String, List<Rule>> wildcards = new HashMap<>();
 
   /** A (possibly merged) rule with its resolved host. */
   public record Rule(String host, String namespace, DestinationRule first, @Nullable TrafficPolicy policy,
@@ -81,6 +86,14 @@ public final class DestinationRuleIndex {
           prev.policy() != null ? prev.policy() : dr.trafficPolicy(), subsets, hasSelector));
     }
     rules.addAll(merged.values());
+    for (Rule r : rules) {
+      if (r.host().startsWith("*")) {
+        wildcards.computeIfAbsent(r.namespace(), n -> new ArrayList<>()).add(r);
+      } else {
+        exact.computeIfAbsent(r.namespace(), n -> new HashMap<>())
+            .computeIfAbsent(r.host(), h -> new ArrayList<>()).add(r);
+      }
+    }
   }
 
   /** The rule for a service, or null. */
@@ -96,11 +109,14 @@ public final class DestinationRuleIndex {
 
   private @Nullable Rule best(String hostname, String namespace) {
     Rule best = null;
-    for (Rule r : rules) {
-      if (!r.namespace().equals(namespace) || !covers(r.host(), hostname)) {
-        continue;
-      }
+    Map<String, List<Rule>> byHost = exact.get(namespace);
+    for (Rule r : byHost == null ? List.<Rule>of() : byHost.getOrDefault(hostname, List.of())) {
       if (best == null || better(r, best, hostname)) {
+        best = r;
+      }
+    }
+    for (Rule r : wildcards.getOrDefault(namespace, List.of())) {
+      if (covers(r.host(), hostname) && (best == null || better(r, best, hostname))) {
         best = r;
       }
     }

@@ -108,13 +108,14 @@ public final class SnapshotCompiler implements AutoCloseable {
     RouteCompiler compiler = new RouteCompiler(workload, catalog, clusters::get, delegates::get, problems);
     VirtualHostIndex vhosts = new VirtualHostIndex();
     Set<String> gatewayNames = gatewayNames(config);
+    List<Gateway> gateways = config.all(Gateway.class);
     for (VirtualService vs : roots) {
       checkGateways(vs, gatewayNames, problems);
       CompiledVirtualService cvs = compiler.compile(vs);
       if (cvs == null) {
         continue;
       }
-      List<String> gatewayHosts = GatewayHosts.acceptedHosts(vs, workload, config.all(Gateway.class));
+      List<String> gatewayHosts = GatewayHosts.acceptedHosts(vs, workload, gateways);
       for (int i = 0; i < vs.hosts().size(); i++) {
         String host = Hosts.resolve(vs.hosts().get(i), vs.metadata().namespace(), workload.domainSuffix());
         if (gatewayHosts != null && !GatewayHosts.accepts(gatewayHosts, host)) {

@@ -90,7 +90,7 @@ public final class SourceHub {
       if (Objects.equals(before, after) || overridden(state, host)) {
         continue;
       }
-      if (before != null && after != null && before.withEndpoints(after.endpoints()).equals(after)) {
+      if (before != null && after != null && endpointsOnly(before, after)) {
         endpointsOnly.add(host);
       } else {
         recompile = true;
@@ -98,6 +98,18 @@ public final class SourceHub {
     }
     apply(state.services, s.services(), s.full());
     return new Effect(recompile, recompile ? List.of() : endpointsOnly);
+  }
+
+  /**
+   * Whether two versions of a service differ in their endpoints alone: same host, namespace,
+   * visibility and ports — and, for a service whose ports follow from its endpoints (declared
+   * in code), the same ports with endpoints.
+   */
+  static boolean endpointsOnly(ServiceEndpoints before, ServiceEndpoints after) {
+    if (!before.withEndpoints(after.endpoints()).equals(after)) {
+      return false;
+    }
+    return !after.ports().isEmpty() || before.endpoints().keySet().equals(after.endpoints().keySet());
   }
 
   private static <K, V> boolean changes(Map<K, V> current, Map<K, V> changes) {
