@@ -103,7 +103,8 @@ public record ConsistentHashLb(
 
     /**
      * Uses a ring hash of at least this size (Istio {@code ringHash.minimumRingSize}); 0 means
-     * Envoy's default, {@value #DEFAULT_MINIMUM_RING_SIZE}, as in Istio. Ring hash is the default.
+     * Envoy's default, 1024 ({@link #DEFAULT_MINIMUM_RING_SIZE}), as in Istio. Ring hash is the
+     * default algorithm.
      */
     public Builder ringHash(long minimumRingSize) {
       this.ringHashMinimumRingSize =

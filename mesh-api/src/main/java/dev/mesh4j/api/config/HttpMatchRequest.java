@@ -102,9 +102,12 @@ public record HttpMatchRequest(
       return this;
     }
 
-    /** Matches the path, without the query string (Istio {@code uri}). */
+    /**
+     * Matches the path, without the query string (Istio {@code uri}); an empty StringMatch
+     * ({@link StringMatch#present()}) constrains nothing and leaves it unset, as in Istio.
+     */
     public Builder uri(StringMatch uri) {
-      this.uri = requireNonNull(uri, "uri");
+      this.uri = requireNonNull(uri, "uri").kind() == StringMatch.Kind.PRESENT ? null : uri;
       return this;
     }
 

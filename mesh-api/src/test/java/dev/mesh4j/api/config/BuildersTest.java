@@ -170,7 +170,8 @@ class BuildersTest {
     assertThat(Destination.builder().host("reviews").subset("").build())
         .isEqualTo(Destination.of("reviews"));
     assertThat(Delegate.builder().name("d").namespace("").build()).isEqualTo(new Delegate("d", null));
-    assertThat(HttpMatchRequest.builder().port(0).sourceNamespace("").build())
+    assertThat(HttpMatchRequest.builder().uri(StringMatch.present()).port(0).sourceNamespace("")
+        .build())
         .isEqualTo(HttpMatchRequest.builder().build());
     assertThat(HttpRetry.builder().attempts(3).retryOn().build().retryOn()).isNull();
     assertThat(http).isEqualTo(ConnectionPoolSettings.Http.builder().build());

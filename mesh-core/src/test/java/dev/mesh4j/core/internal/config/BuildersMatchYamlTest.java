@@ -639,6 +639,7 @@ class BuildersMatchYamlTest {
             .hosts("reviews")
             .http(HttpRoute.builder()
                 .match(HttpMatchRequest.builder()
+                    .uri(StringMatch.present())
                     .port(0)
                     .sourceNamespace("")
                     .header("End-User", StringMatch.exact("jason")))
@@ -693,7 +694,8 @@ class BuildersMatchYamlTest {
           hosts: [reviews]
           http:
           - match:
-            - port: 0
+            - uri: {}
+              port: 0
               sourceNamespace: ""
               headers:
                 End-User: {exact: jason}
