@@ -1,5 +1,7 @@
 package dev.mesh4j.api.config;
 
+import static java.util.Objects.requireNonNull;
+
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -35,6 +37,73 @@ public record LoadBalancerSettings(
     LEAST_REQUEST
   }
 
+  /** Settings that only name a simple algorithm. */
+  public static LoadBalancerSettings simple(SimpleLb simple) {
+    return new LoadBalancerSettings(simple, null, false, null);
+  }
+
+  /** A builder of settings that, until given an algorithm, keep Istio's default. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder pre-filled with these settings. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.simple = simple;
+    b.consistentHash = consistentHash;
+    b.localityLbSettingPresent = localityLbSettingPresent;
+    b.warmup = warmup;
+    return b;
+  }
+
+  /**
+   * Builds {@link LoadBalancerSettings}. Setters replace; nested builders are built when passed.
+   * No validation (Istio allows one of {@code simple} and {@code consistentHash}; the mesh
+   * checks). Not thread-safe; {@link #build()} may be called again after further changes.
+   */
+  public static final class Builder {
+    private @Nullable SimpleLb simple;
+    private @Nullable ConsistentHashLb consistentHash;
+    private boolean localityLbSettingPresent;
+    private @Nullable Warmup warmup;
+
+    private Builder() {}
+
+    /** Sets a simple algorithm (Istio {@code simple}). */
+    public Builder simple(SimpleLb simple) {
+      this.simple = requireNonNull(simple, "simple");
+      return this;
+    }
+
+    /** Sets consistent-hash balancing (Istio {@code consistentHash}). */
+    public Builder consistentHash(ConsistentHashLb consistentHash) {
+      this.consistentHash = requireNonNull(consistentHash, "consistentHash");
+      return this;
+    }
+
+    /** Sets consistent-hash balancing, built now (Istio {@code consistentHash}). */
+    public Builder consistentHash(ConsistentHashLb.Builder consistentHash) {
+      return consistentHash(requireNonNull(consistentHash, "consistentHash").build());
+    }
+
+    /** Sets slow start for new endpoints (Istio {@code warmup}). */
+    public Builder warmup(Warmup warmup) {
+      this.warmup = requireNonNull(warmup, "warmup");
+      return this;
+    }
+
+    /** Sets slow start for new endpoints, built now (Istio {@code warmup}). */
+    public Builder warmup(Warmup.Builder warmup) {
+      return warmup(requireNonNull(warmup, "warmup").build());
+    }
+
+    /** The settings as set so far. */
+    public LoadBalancerSettings build() {
+      return new LoadBalancerSettings(simple, consistentHash, localityLbSettingPresent, warmup);
+    }
+  }
+
   /**
    * Slow start for new endpoints.
    *
@@ -42,10 +111,60 @@ public record LoadBalancerSettings(
    * @param minimumPercent the least share of traffic a warming endpoint gets, 0..100, or null
    * @param aggression how fast traffic grows during warm-up (1.0 = linear), or null
    */
-  public record Warmup(Duration duration, @Nullable Double minimumPercent, @Nullable Double aggression) {}
+  public record Warmup(Duration duration, @Nullable Double minimumPercent, @Nullable Double aggression) {
 
-  /** Settings that only name a simple algorithm. */
-  public static LoadBalancerSettings simple(SimpleLb simple) {
-    return new LoadBalancerSettings(simple, null, false, null);
+    /** A builder of a warm-up; {@link Builder#duration(Duration)} is required. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder pre-filled with this warm-up. */
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.duration = duration;
+      b.minimumPercent = minimumPercent;
+      b.aggression = aggression;
+      return b;
+    }
+
+    /** Builds a {@link Warmup}. Setters replace. No validation. Not thread-safe. */
+    public static final class Builder {
+      private @Nullable Duration duration;
+      private @Nullable Double minimumPercent;
+      private @Nullable Double aggression;
+
+      private Builder() {}
+
+      /** Sets how long a new endpoint warms up (Istio {@code duration}); required. */
+      public Builder duration(Duration duration) {
+        this.duration = requireNonNull(duration, "duration");
+        return this;
+      }
+
+      /**
+       * Sets the least share of traffic a warming endpoint gets, 0..100 (Istio {@code
+       * minimumPercent}).
+       */
+      public Builder minimumPercent(double minimumPercent) {
+        this.minimumPercent = minimumPercent;
+        return this;
+      }
+
+      /** Sets how fast traffic grows during warm-up, 1.0 linear (Istio {@code aggression}). */
+      public Builder aggression(double aggression) {
+        this.aggression = aggression;
+        return this;
+      }
+
+      /**
+       * The warm-up as set so far.
+       *
+       * @throws IllegalStateException if no duration was set
+       */
+      public Warmup build() {
+        return new Warmup(Builders.required(duration, "Warmup", "duration"), minimumPercent,
+            aggression);
+      }
+    }
   }
 }

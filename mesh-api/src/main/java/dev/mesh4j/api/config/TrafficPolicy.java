@@ -1,5 +1,9 @@
 package dev.mesh4j.api.config;
 
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +32,22 @@ public record TrafficPolicy(
     portLevelSettings = Copies.list(portLevelSettings);
   }
 
+  /** A builder of a policy that, until given parts, sets nothing. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder pre-filled with this policy. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.loadBalancer = loadBalancer;
+    b.connectionPool = connectionPool;
+    b.outlierDetection = outlierDetection;
+    b.tls = tls;
+    b.portLevelSettings.addAll(portLevelSettings);
+    return b;
+  }
+
   /** The port-level settings for a port, or null. */
   public @Nullable PortTrafficPolicy forPort(int port) {
     for (PortTrafficPolicy p : portLevelSettings) {
@@ -36,5 +56,91 @@ public record TrafficPolicy(
       }
     }
     return null;
+  }
+
+  /**
+   * Builds a {@link TrafficPolicy}. Port-level settings accumulate; other setters replace; nested
+   * builders are built when passed. No validation. Not thread-safe; {@link #build()} may be
+   * called again after further changes.
+   */
+  public static final class Builder {
+    private @Nullable LoadBalancerSettings loadBalancer;
+    private @Nullable ConnectionPoolSettings connectionPool;
+    private @Nullable OutlierDetection outlierDetection;
+    private @Nullable ClientTlsSettings tls;
+    private final List<PortTrafficPolicy> portLevelSettings = new ArrayList<>();
+
+    private Builder() {}
+
+    /** Sets how endpoints are picked (Istio {@code loadBalancer}). */
+    public Builder loadBalancer(LoadBalancerSettings loadBalancer) {
+      this.loadBalancer = requireNonNull(loadBalancer, "loadBalancer");
+      return this;
+    }
+
+    /** Sets how endpoints are picked, built now (Istio {@code loadBalancer}). */
+    public Builder loadBalancer(LoadBalancerSettings.Builder loadBalancer) {
+      return loadBalancer(requireNonNull(loadBalancer, "loadBalancer").build());
+    }
+
+    /** Sets connection and request limits (Istio {@code connectionPool}). */
+    public Builder connectionPool(ConnectionPoolSettings connectionPool) {
+      this.connectionPool = requireNonNull(connectionPool, "connectionPool");
+      return this;
+    }
+
+    /** Sets connection and request limits, built now (Istio {@code connectionPool}). */
+    public Builder connectionPool(ConnectionPoolSettings.Builder connectionPool) {
+      return connectionPool(requireNonNull(connectionPool, "connectionPool").build());
+    }
+
+    /** Sets the ejection of failing endpoints (Istio {@code outlierDetection}). */
+    public Builder outlierDetection(OutlierDetection outlierDetection) {
+      this.outlierDetection = requireNonNull(outlierDetection, "outlierDetection");
+      return this;
+    }
+
+    /** Sets the ejection of failing endpoints, built now (Istio {@code outlierDetection}). */
+    public Builder outlierDetection(OutlierDetection.Builder outlierDetection) {
+      return outlierDetection(requireNonNull(outlierDetection, "outlierDetection").build());
+    }
+
+    /** Sets TLS origination towards the endpoints (Istio {@code tls}). */
+    public Builder tls(ClientTlsSettings tls) {
+      this.tls = requireNonNull(tls, "tls");
+      return this;
+    }
+
+    /** Sets TLS origination towards the endpoints, built now (Istio {@code tls}). */
+    public Builder tls(ClientTlsSettings.Builder tls) {
+      return tls(requireNonNull(tls, "tls").build());
+    }
+
+    /** Adds overrides for single service ports (Istio {@code portLevelSettings}). */
+    public Builder portLevelSettings(PortTrafficPolicy... portLevelSettings) {
+      Builders.addAll(this.portLevelSettings, portLevelSettings, "portLevelSettings");
+      return this;
+    }
+
+    /** Adds overrides for single service ports, built now (Istio {@code portLevelSettings}). */
+    public Builder portLevelSettings(PortTrafficPolicy.Builder... portLevelSettings) {
+      requireNonNull(portLevelSettings, "portLevelSettings");
+      for (PortTrafficPolicy.Builder p : portLevelSettings) {
+        this.portLevelSettings.add(requireNonNull(p, "portLevelSettings").build());
+      }
+      return this;
+    }
+
+    /** Adds overrides for single service ports (Istio {@code portLevelSettings}). */
+    public Builder portLevelSettings(Collection<PortTrafficPolicy> portLevelSettings) {
+      Builders.addAll(this.portLevelSettings, portLevelSettings, "portLevelSettings");
+      return this;
+    }
+
+    /** The policy as set so far. */
+    public TrafficPolicy build() {
+      return new TrafficPolicy(loadBalancer, connectionPool, outlierDetection, tls,
+          portLevelSettings);
+    }
   }
 }
