@@ -6,12 +6,15 @@ import static dev.mesh4j.samples.bookinfo.Bookinfo.indent;
 import static dev.mesh4j.samples.bookinfo.Bookinfo.scene;
 import static dev.mesh4j.samples.bookinfo.Bookinfo.table;
 
+import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.okhttp.MeshOkHttp;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import okhttp3.OkHttpClient;
 
 /** Istio's traffic-management tasks: canaries, header and query routing, egress, sticky sessions. */
 final class TrafficScenes {
@@ -24,6 +27,16 @@ final class TrafficScenes {
     scene("2. Canary: 10% v1, 10% v2, 80% v3 (virtual-service-reviews-canary-10-10-80.yaml)");
     b.switchTo("virtual-service-all-v1.yaml", "virtual-service-reviews-canary-10-10-80.yaml");
     table(b.run(i -> get(REVIEWS)));
+
+    scene("2b. The same canary built in Java, with jason pinned to v2 (CanaryInJava.java)");
+    try (Mesh inJava = Mesh.builder().config(CanaryInJava.canary()).registry(b.registry)
+        .workloadLabel("app", "productpage").build()) {
+      OkHttpClient client = MeshOkHttp.newClient(inJava);
+      System.out.println("   as anyone else:");
+      table(Bookinfo.run(client, i -> get(REVIEWS), Bookinfo.REQUESTS));
+      System.out.println("   as jason:");
+      table(Bookinfo.run(client, i -> get(REVIEWS).header("end-user", "jason"), 20));
+    }
 
     scene("3. end-user: jason goes to v2, everyone else to v1 (virtual-service-reviews-test-v2.yaml)");
     b.switchTo("virtual-service-reviews-canary-10-10-80.yaml", "virtual-service-reviews-test-v2.yaml");

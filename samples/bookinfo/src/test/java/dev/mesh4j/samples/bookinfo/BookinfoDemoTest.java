@@ -23,6 +23,8 @@ class BookinfoDemoTest {
     String text = out.toString(StandardCharsets.UTF_8);
     original.println(text);
     assertThat(section(text, "1. All traffic to v1")).contains("reviews-v1                        200  100.0%");
+    assertThat(section(text, "2b. The same canary built in Java")).contains("reviews-v3").contains("reviews-v1")
+        .contains("reviews-v2                         20  100.0%");
     assertThat(section(text, "3. end-user: jason")).contains("reviews-v2                        200  100.0%")
         .contains("reviews-v1                        200  100.0%");
     assertThat(text).contains("VirtualService:   default/reviews");
