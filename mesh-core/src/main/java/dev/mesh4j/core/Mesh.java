@@ -132,7 +132,7 @@ public final class Mesh implements AutoCloseable {
     this.propagatedHeaders = List.copyOf(b.propagatedHeaders);
     Telemetry.Builder telemetry = Telemetry.builder()
         .openTelemetry(b.openTelemetry)
-        .formats(b.traceFormats)
+        .formats(b.traceFormats.stream().map(f -> Telemetry.Format.valueOf(f.name())).toList())
         .accessLog(b.accessLog)
         .workload(workload)
         .random(b.random)

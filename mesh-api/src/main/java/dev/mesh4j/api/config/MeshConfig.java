@@ -82,7 +82,7 @@ public record MeshConfig(List<IstioResource> resources, List<ConfigProblem> warn
   public static MeshConfig fromYaml(String name, String yaml) {
     java.util.Objects.requireNonNull(name, "name");
     java.util.Objects.requireNonNull(yaml, "yaml");
-    return java.util.ServiceLoader.load(dev.mesh4j.api.spi.ManifestDecoder.class, MeshConfig.class.getClassLoader())
+    return java.util.ServiceLoader.load(ManifestDecoder.class, MeshConfig.class.getClassLoader())
         .findFirst()
         .orElseThrow(() -> new IllegalStateException(
             "MeshConfig.fromYaml needs mesh-core (dev.mesh4j:mesh-core) on the class path to read YAML"))

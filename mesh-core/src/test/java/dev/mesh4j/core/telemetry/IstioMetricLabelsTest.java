@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.context.MeshContext;
 import dev.mesh4j.core.http.MeshRequest;
-import dev.mesh4j.core.observe.IstioMetricLabels;
+import dev.mesh4j.core.metrics.IstioMetricLabels;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
 import dev.mesh4j.core.testing.RecordingExchange;

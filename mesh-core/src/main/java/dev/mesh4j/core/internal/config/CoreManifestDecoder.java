@@ -1,7 +1,7 @@
 package dev.mesh4j.core.internal.config;
 
 import dev.mesh4j.api.config.MeshConfig;
-import dev.mesh4j.api.spi.ManifestDecoder;
+import dev.mesh4j.api.config.ManifestDecoder;
 import java.util.List;
 
 /**

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
-import dev.mesh4j.core.context.TraceFormat;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.observe.MeshListener;
@@ -31,10 +30,20 @@ import org.jspecify.annotations.Nullable;
  * no metric recorded; what remains is ids and headers.
  */
 public final class Telemetry {
+  /**
+   * The trace-header formats written: the public {@code TraceFormat}'s values, mapped by the
+   * mesh so that the engine does not depend on the API package that depends on it.
+   */
+  public enum Format {
+    W3C,
+    B3_MULTI,
+    B3_SINGLE
+  }
+
   /** The instrumentation scope of mesh4j's spans and metrics. */
   public static final String SCOPE = "dev.mesh4j";
 
-  final Set<TraceFormat> formats;
+  final Set<Format> formats;
   final @Nullable Tracer tracer;
   final MeshListener listener;
   final RandomSource random;
@@ -91,7 +100,7 @@ public final class Telemetry {
   /** Telemetry settings. Not thread-safe. */
   public static final class Builder {
     private OpenTelemetry openTelemetry = OpenTelemetry.noop();
-    private Set<TraceFormat> formats = EnumSet.of(TraceFormat.W3C, TraceFormat.B3_MULTI);
+    private Set<Format> formats = EnumSet.of(Format.W3C, Format.B3_MULTI);
     private boolean accessLog;
     private final List<MeshListener> listeners = new ArrayList<>();
     private Workload workload = Workload.defaults();
@@ -108,8 +117,8 @@ public final class Telemetry {
       return this;
     }
 
-    public Builder formats(Collection<TraceFormat> formats) {
-      this.formats = formats.isEmpty() ? EnumSet.noneOf(TraceFormat.class) : EnumSet.copyOf(formats);
+    public Builder formats(Collection<Format> formats) {
+      this.formats = formats.isEmpty() ? EnumSet.noneOf(Format.class) : EnumSet.copyOf(formats);
       return this;
     }
 

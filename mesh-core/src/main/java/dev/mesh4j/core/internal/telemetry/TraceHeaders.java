@@ -1,6 +1,5 @@
 package dev.mesh4j.core.internal.telemetry;
 
-import dev.mesh4j.core.context.TraceFormat;
 import dev.mesh4j.core.http.HeaderMutation;
 import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
@@ -88,20 +87,20 @@ final class TraceHeaders {
   }
 
   /** Adds SET operations writing {@code span} in every format of {@code formats}. */
-  static void inject(SpanContext span, @Nullable String parentSpanId, Set<TraceFormat> formats,
+  static void inject(SpanContext span, @Nullable String parentSpanId, Set<Telemetry.Format> formats,
       List<HeaderMutation.Op> ops) {
     Context context = Context.root().with(Span.wrap(span));
-    if (formats.contains(TraceFormat.W3C)) {
+    if (formats.contains(Telemetry.Format.W3C)) {
       W3C.inject(context, ops, SETTER);
     }
-    if (formats.contains(TraceFormat.B3_MULTI)) {
+    if (formats.contains(Telemetry.Format.B3_MULTI)) {
       B3_MULTI.inject(context, ops, SETTER);
       // OpenTelemetry's B3 writes no parent; Envoy's Zipkin tracer does, and Zipkin uses it.
       if (parentSpanId != null) {
         ops.add(new HeaderMutation.Op(HeaderMutation.Kind.SET, "x-b3-parentspanid", parentSpanId));
       }
     }
-    if (formats.contains(TraceFormat.B3_SINGLE)) {
+    if (formats.contains(Telemetry.Format.B3_SINGLE)) {
       B3_SINGLE.inject(context, ops, SETTER);
     }
   }

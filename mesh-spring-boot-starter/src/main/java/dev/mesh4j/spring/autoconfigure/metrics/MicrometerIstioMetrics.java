@@ -3,7 +3,7 @@ package dev.mesh4j.spring.autoconfigure.metrics;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.runtime.Workload;
-import dev.mesh4j.core.observe.IstioMetricLabels;
+import dev.mesh4j.core.metrics.IstioMetricLabels;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
 import io.micrometer.core.instrument.Counter;

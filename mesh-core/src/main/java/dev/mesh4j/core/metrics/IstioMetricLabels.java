@@ -1,9 +1,10 @@
-package dev.mesh4j.core.observe;
+package dev.mesh4j.core.metrics;
 
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.internal.telemetry.IstioLabelMaps;
+import dev.mesh4j.core.observe.MeshCall;
 import java.util.List;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ import java.util.Map;
  * Istio's 25 standard metric labels for a request ({@code reporter="source"}, {@code source_*}
  * from the workload, {@code destination_*} from the route and the endpoint picked), exactly as
  * mesh4j's own OpenTelemetry metrics carry them — for recording Istio's metrics in another
- * metrics library from a {@link MeshListener} (the Spring Boot starter does it for Micrometer).
+ * metrics library from a {@link dev.mesh4j.core.observe.MeshListener} (the Spring Boot starter does it for Micrometer).
  *
  * <pre>{@code
  * IstioMetricLabels labels = IstioMetricLabels.forWorkload(mesh.workload());

@@ -1,6 +1,4 @@
-package dev.mesh4j.api.spi;
-
-import dev.mesh4j.api.config.MeshConfig;
+package dev.mesh4j.api.config;
 
 /**
  * Reads Istio manifests (YAML or JSON) into resources, validated as mesh4j validates every
@@ -15,7 +13,7 @@ public interface ManifestDecoder {
    * the workload the configuration is applied to.
    *
    * @param name how problems name the text ({@code name#document field.path: message})
-   * @throws dev.mesh4j.api.config.MeshConfigException listing every problem, if any is an error
+   * @throws MeshConfigException listing every problem, if any is an error
    */
   MeshConfig decode(String name, String text);
 }
