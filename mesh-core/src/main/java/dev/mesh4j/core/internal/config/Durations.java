@@ -38,7 +38,7 @@ public final class Durations {
       try {
         number = new BigDecimal(s.substring(start, i));
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad number \"" + s.substring(start, i) + "\"");
+        throw new IllegalArgumentException("bad number " + Quoting.quote(s.substring(start, i)));
       }
       int unitStart = i;
       while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
@@ -53,7 +53,7 @@ public final class Durations {
         case "m" -> 60_000_000_000L;
         case "h" -> 3_600_000_000_000L;
         case "" -> throw new IllegalArgumentException("missing unit (expected e.g. 1s, 200ms, 1m)");
-        default -> throw new IllegalArgumentException("unknown unit \"" + unit + "\"");
+        default -> throw new IllegalArgumentException("unknown unit " + Quoting.quote(unit));
       };
       totalNanos = totalNanos.add(number.multiply(BigDecimal.valueOf(nanosPerUnit)));
       any = true;

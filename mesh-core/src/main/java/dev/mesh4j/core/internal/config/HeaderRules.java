@@ -67,7 +67,7 @@ final class HeaderRules {
     if (isJwtClaim(name) || PSEUDO_HEADERS.contains(name) || isToken(name)) {
       return true;
     }
-    at.error("header name " + name + " is not a valid header name");
+    at.error("header name " + Quoting.escape(name) + " is not a valid header name");
     return false;
   }
 
@@ -132,7 +132,7 @@ final class HeaderRules {
       return false;
     }
     if ((name.startsWith(":") || name.equalsIgnoreCase("host")) && !isAuthority(name)) {
-      at.error("invalid header \"" + name + "\": header cannot have \":\" prefix");
+      at.error("invalid header " + Quoting.quote(name) + ": header cannot have \":\" prefix");
       return false;
     }
     return true;
@@ -145,11 +145,11 @@ final class HeaderRules {
       return false;
     }
     if (name.equalsIgnoreCase("host")) {
-      at.error("invalid header \"" + name + "\": cannot set Host header");
+      at.error("invalid header " + Quoting.quote(name) + ": cannot set Host header");
       return false;
     }
     if (name.startsWith(":")) {
-      at.error("invalid header \"" + name + "\": header cannot have \":\" prefix");
+      at.error("invalid header " + Quoting.quote(name) + ": header cannot have \":\" prefix");
       return false;
     }
     return true;
@@ -163,7 +163,7 @@ final class HeaderRules {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        at.error("header value configuration " + value + " is invalid");
+        at.error("header value configuration " + Quoting.escape(value) + " is invalid");
         return false;
       }
     }
@@ -260,7 +260,7 @@ final class HeaderRules {
       }
     }
     return state == State.LITERAL ? null
-        : "invalid header configuration. Un-terminated variable expression '" + value + "'";
+        : "invalid header configuration. Un-terminated variable expression " + Quoting.quote(value);
   }
 
   /**
@@ -285,8 +285,8 @@ final class HeaderRules {
         }
         String v = e.getValue().asString();
         if (!current.isEmpty()) {
-          e.getValue().error("authority header cannot be set multiple times: have \"" + current
-              + "\", attempting to set \"" + v + "\"");
+          e.getValue().error("authority header cannot be set multiple times: have " + Quoting.quote(current)
+              + ", attempting to set " + Quoting.quote(v));
           return;
         }
         current = v == null ? "" : v;

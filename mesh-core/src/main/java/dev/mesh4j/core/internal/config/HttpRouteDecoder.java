@@ -76,7 +76,7 @@ final class HttpRouteDecoder {
     boolean fault = !r.get("fault").isMissing();
     boolean rewrite = !r.get("rewrite").isMissing();
     if (!inDelegateVs && delegate) {
-      String label = name.isEmpty() ? "" : " \"" + name + "\"";
+      String label = name.isEmpty() ? "" : " " + Quoting.quote(name);
       if (redirect) {
         r.get("redirect").error("root HTTP route" + label + " must not specify redirect");
       }

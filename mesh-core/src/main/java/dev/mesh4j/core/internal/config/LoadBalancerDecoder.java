@@ -170,7 +170,7 @@ final class LoadBalancerDecoder {
       if (an.isEmpty()) {
         a.get("name").error("cookie attribute name cannot be empty");
       } else if (!seen.add(an)) {
-        a.get("name").error("duplicate cookie attribute name: " + an);
+        a.get("name").error("duplicate cookie attribute name: " + Quoting.escape(an));
       } else {
         attributes.add(new ConsistentHashLb.Attribute(an, av));
       }

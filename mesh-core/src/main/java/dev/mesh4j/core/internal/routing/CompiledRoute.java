@@ -186,6 +186,6 @@ public final class CompiledRoute {
   @Override
   public String toString() {
     String where = virtualService == null ? "" : virtualService.metadata().qualifiedName() + " ";
-    return where + label + (config.name() == null ? "" : " (" + config.name() + ")");
+    return where + label + (config.name() == null ? "" : " (" + dev.mesh4j.core.internal.config.Quoting.escape(config.name()) + ")");
   }
 }
