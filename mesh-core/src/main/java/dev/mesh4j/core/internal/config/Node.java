@@ -182,8 +182,13 @@ public final class Node {
     }
     if (!json.isTextual()) {
       if (json.isNumber() || json.isBoolean()) {
-        // YAML often turns "1.0" or "true" into scalars of another type; the text is meant.
-        return json.asText();
+        // As the API server: YAML reads an unquoted 1.10 as the number 1.1, 010 as 8 and yes as
+        // true, so the text written is lost; taking the number's text would route on a value
+        // nobody wrote.
+        typeError("expected a string, got " + (json.isNumber() ? "the number " : "the boolean ")
+            + json.asText() + " (YAML reads unquoted values like 1.10, 010 or yes as numbers or "
+            + "booleans: quote it)");
+        return null;
       }
       typeError("expected a string, got " + describe(json));
       return null;
