@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.mesh4j.api.config.Destination;
 import dev.mesh4j.api.config.StringMatch;
+import dev.mesh4j.core.internal.routing.RegexLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,9 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class CommonDecoders {
   private CommonDecoders() {}
-
-  /** {@code validateStringRegexp}: Envoy's RE2 program size, approximated by length. */
-  static final int MAX_REGEX_LENGTH = 1024;
 
   /** Kubernetes label keys: an optional DNS-subdomain prefix and '/', then a qualified name. */
   private static final java.util.regex.Pattern TAG_KEY = java.util.regex.Pattern.compile(
@@ -69,15 +67,19 @@ final class CommonDecoders {
 
   /**
    * {@code validateStringMatchRegexp}/{@code validateStringRegexp}: non-empty, at most 1024
-   * characters, and compilable by RE2 (mesh4j matches with RE2/J, as Envoy with RE2).
+   * characters, within Go's and Envoy's limits on repetition and program size
+   * ({@link RegexLimits}, checked before anything is compiled), and compilable by RE2 (mesh4j
+   * matches with RE2/J, as Envoy with RE2).
    */
   static boolean validRegex(Node at, String regex, String where) {
     if (regex.isEmpty()) {
       at.error(Quoting.quote(where) + ": regex string match should not be empty");
       return false;
     }
-    if (regex.length() > MAX_REGEX_LENGTH) {
-      at.error(Quoting.quote(where) + ": regex is too large, max length allowed is " + MAX_REGEX_LENGTH);
+    String limit = RegexLimits.problem(regex);
+    if (limit != null) {
+      at.error(Quoting.quote(where) + ": " + limit
+          + (limit.startsWith("error parsing") ? "; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)" : ""));
       return false;
     }
     try {

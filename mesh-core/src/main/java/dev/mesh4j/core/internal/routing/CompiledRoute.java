@@ -35,7 +35,7 @@ public final class CompiledRoute {
     this.prefixRewrite = rewrite == null || rewrite.uri() == null || rewrite.uri().isEmpty()
         ? null : rewrite.uri();
     if (rewrite != null && rewrite.uriRegexRewrite() != null) {
-      this.regexRewrite = Pattern.compile(rewrite.uriRegexRewrite().match());
+      this.regexRewrite = RegexLimits.compile(rewrite.uriRegexRewrite().match());
       this.regexSubstitution = toJavaReplacement(rewrite.uriRegexRewrite().rewrite());
     } else {
       this.regexRewrite = null;

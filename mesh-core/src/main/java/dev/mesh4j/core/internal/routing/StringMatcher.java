@@ -31,7 +31,7 @@ public final class StringMatcher {
   private static final Cache<String, Pattern> PATTERNS = Caffeine.newBuilder().weakValues().build();
 
   static Pattern compiled(String regex) {
-    return PATTERNS.get(regex, Pattern::compile);
+    return PATTERNS.get(regex, RegexLimits::compile);
   }
 
   public static StringMatcher of(StringMatch match) {
