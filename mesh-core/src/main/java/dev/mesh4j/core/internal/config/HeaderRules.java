@@ -71,6 +71,37 @@ final class HeaderRules {
     return false;
   }
 
+  /**
+   * Whether an HTTP client can send {@code value} where mesh4j puts it: in a header value
+   * (visible ASCII, space and tab: what OkHttp and the JDK's HttpClient accept), or, with
+   * {@code spaces} false, in an authority or a URL (visible ASCII only). Envoy would send the
+   * UTF-8 bytes of other characters; a client library throws instead, on every request, so mesh4j
+   * refuses such a value when it loads. Records the error at {@code at}.
+   */
+  static boolean checkSendable(Node at, String what, String value, boolean spaces) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c > 0x20 && c < 0x7f) || (spaces && (c == ' ' || c == '\t'))) {
+        continue;
+      }
+      at.error(what + " " + Quoting.quote(value) + " has " + String.format("U+%04X", (int) value.codePointAt(i))
+          + " at position " + i + ", which an HTTP client cannot send: use visible ASCII"
+          + (spaces ? ", space or tab" : "") + " (percent-encode other text)");
+      return false;
+    }
+    return true;
+  }
+
+  /** A header name mesh4j sends: an HTTP token, as HTTP clients require. */
+  private static boolean checkSentName(Node at, String name) {
+    if (isToken(name)) {
+      return true;
+    }
+    at.error("header name " + Quoting.escape(name) + " is not a valid header name: an HTTP client "
+        + "sends only token characters (letters, digits and !#$%&'*+-.^_`|~)");
+    return false;
+  }
+
   static boolean isAuthority(String name) {
     return name.equalsIgnoreCase(":authority") || name.equalsIgnoreCase("host");
   }
@@ -117,7 +148,10 @@ final class HeaderRules {
         continue;
       }
       boolean nameOk = request ? checkSetName(at, name) : checkOperationName(at, name);
-      boolean valueOk = checkValue(at, v);
+      boolean authority = request && isAuthority(name);
+      nameOk = nameOk && (authority || checkSentName(at, name));
+      boolean valueOk = checkValue(at, v)
+          && (authority ? checkSendable(at, "authority", v, false) : checkSendable(at, "header value", v, true));
       if (nameOk && valueOk) {
         out.put(name.toLowerCase(Locale.ROOT), v);
       }
