@@ -149,6 +149,11 @@ final class KubeYaml {
       return new Builder(new ParserImpl(reader, options), maxValueChars).document();
     } catch (MarkedYAMLException e) {
       Mark at = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+      if (e.getContextMark() != null && at != null && at.getBuffer() != null
+          && at.getPointer() >= at.getBuffer().length) {
+        // A construct left open at the end ("[unclosed"): where it opened says more than the end.
+        at = e.getContextMark();
+      }
       throw new YamlError("malformed YAML: " + ManifestParser.oneLine(e.getMessage()), at);
     } catch (YAMLException e) {
       throw new YamlError("malformed YAML: " + ManifestParser.oneLine(String.valueOf(e.getMessage())), -1, -1);
