@@ -9,9 +9,13 @@ import dev.mesh4j.api.config.MeshConfig;
 import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.core.internal.config.ConfigSource.SourceText;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Manifests split and parsed as kubectl reads them, within limits that are errors, not hangs. */
 class ManifestParserTest {
@@ -61,6 +65,32 @@ class ManifestParserTest {
     ConfigProblem p = singleError(yaml);
     assertThat(p.message()).isEqualTo("a value of 1572865 characters is longer than the 1572864 mesh4j reads"
         + " (line 5, column 11)");
+  }
+
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aFileOverTheCapIsNotReadIntoMemory(@TempDir Path dir) throws IOException {
+    Path big = dir.resolve("big.yaml");
+    try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+      f.setLength(ConfigSource.MAX_FILE_BYTES + 1);  // sparse: nothing is written
+    }
+    Problems problems = new Problems();
+
+    assertThat(ConfigSource.file(big).read(problems)).isEmpty();
+    assertThat(problems.all()).singleElement().satisfies(p -> assertThat(p.toString())
+        .isEqualTo(big + "#1: file of 67108865 bytes is larger than the 67108864 (64 MiB) mesh4j reads"));
+  }
+
+  @Test
+  @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void aDurationOfAMillionDigitsIsRefusedWithoutParsingIt() {
+    // BigDecimal parsed it first: 1.5 million digits took 50 s.
+    String digits = "1".repeat(1_500_000);
+    ConfigProblem p = singleError(VS.replace("- route:", "- timeout: " + digits + "s\n    route:"));
+
+    assertThat(p.path()).isEqualTo("spec.http[0].timeout");
+    assertThat(p.message()).endsWith(": too long");
+    assertThat(Durations.parse("0000000000000000000000001.500000000000000000000000000s").toMillis()).isEqualTo(1500);
   }
 
   @Test
