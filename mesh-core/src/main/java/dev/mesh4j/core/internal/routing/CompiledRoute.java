@@ -122,7 +122,8 @@ public final class CompiledRoute {
    * The path to send after this route's rewrite, as Envoy computes it: {@code rewrite.uri}
    * replaces the part the match consumed (the prefix for a prefix match, the whole path for an
    * exact or regex match, only the leading "/" when the match has no {@code uri});
-   * {@code uriRegexRewrite} replaces every match of its regex in the path.
+   * {@code uriRegexRewrite} replaces every match of its regex in the path (a result that lost its
+   * leading "/" gets one: it is sent as the request path).
    */
   public String rewritePath(String path, CompiledMatch matched) {
     if (prefixRewrite != null) {
@@ -138,7 +139,9 @@ public final class CompiledRoute {
       return prefixRewrite + path.substring(consumed);
     }
     if (regexRewrite != null) {
-      return regexRewrite.matcher(path).replaceAll(regexSubstitution);
+      String rewritten = regexRewrite.matcher(path).replaceAll(regexSubstitution);
+      // A path must start with '/': an HTTP client throws for one that does not, on every request.
+      return rewritten.startsWith("/") ? rewritten : "/" + rewritten;
     }
     return path;
   }
