@@ -78,12 +78,12 @@ class MatchSemanticsTest {
   void starRegexIsAPresenceTestOnlyUnderWithoutHeaders() throws IOException {
     // Istio's validation compiles a header regex "*" as RE2 (and rejects it); only withoutHeaders
     // skips that check, and translates "*" to a presence match.
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> mesh("- headers: {y: {regex: '*'}}"))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> mesh("- headers: {z: {regex: '*'}}"))
         .isInstanceOf(dev.mesh4j.api.config.MeshConfigException.class)
-        .hasMessageContaining("spec.http[0].match[0].headers.y.regex");
-    try (Mesh mesh = mesh("- withoutHeaders: {y: {regex: '*'}}")) {
+        .hasMessageContaining("spec.http[0].match[0].headers.z.regex");
+    try (Mesh mesh = mesh("- withoutHeaders: {z: {regex: '*'}}")) {
       assertThat(route(mesh, get("http://web/").build())).isEqualTo("A");
-      assertThat(route(mesh, get("http://web/").header("y", "1").build())).isEqualTo("B");
+      assertThat(route(mesh, get("http://web/").header("z", "1").build())).isEqualTo("B");
     }
   }
 

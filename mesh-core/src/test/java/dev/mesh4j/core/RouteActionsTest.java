@@ -91,6 +91,17 @@ class RouteActionsTest {
   }
 
   @Test
+  void aRegexRewriteThatDropsTheLeadingSlashStillSendsAPath() throws IOException {
+    try (Mesh mesh = mesh("""
+        - rewrite:
+            uriRegexRewrite: {match: '^/service/', rewrite: 'v2/'}
+          route: [{destination: {host: web}}]
+        """)) {
+      assertThat(send(mesh, "http://web/service/foo").sent().path()).isEqualTo("/v2/foo");
+    }
+  }
+
+  @Test
   void authorityRewriteChangesTheHostSentButNotTheEndpoint() throws IOException {
     try (Mesh mesh = mesh("""
         - rewrite: {authority: other.example.com}

@@ -26,7 +26,7 @@ class TelemetryOffTest {
             metadata: {name: web}
             spec:
               hosts: [web]
-              http: [{route: [{destination: {host: web}}], headers: {request: {set: {x-route: yes}}}}]
+              http: [{route: [{destination: {host: web}}], headers: {request: {set: {x-route: "yes"}}}}]
             """).build()) {
       RecordingExchange.Result r = mesh.execute(MeshRequest.builder("http://web/").build(), new RecordingExchange());
       assertThat(r.target()).isEqualTo("10.0.0.1:8080");

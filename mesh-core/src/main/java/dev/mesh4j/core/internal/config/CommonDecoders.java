@@ -4,6 +4,7 @@ import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.mesh4j.api.config.Destination;
 import dev.mesh4j.api.config.StringMatch;
+import dev.mesh4j.core.internal.routing.RegexLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,9 +21,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class CommonDecoders {
   private CommonDecoders() {}
-
-  /** {@code validateStringRegexp}: Envoy's RE2 program size, approximated by length. */
-  static final int MAX_REGEX_LENGTH = 1024;
 
   /** Kubernetes label keys: an optional DNS-subdomain prefix and '/', then a qualified name. */
   private static final java.util.regex.Pattern TAG_KEY = java.util.regex.Pattern.compile(
@@ -56,7 +54,7 @@ final class CommonDecoders {
     }
     if (prefix != null) {
       if (prefix.isEmpty() && !emptyPrefixAllowed) {
-        n.get("prefix").error("\"" + where + "\": prefix string match should not be empty");
+        n.get("prefix").error(Quoting.quote(where) + ": prefix string match should not be empty");
         return null;
       }
       return StringMatch.prefix(prefix);
@@ -69,22 +67,26 @@ final class CommonDecoders {
 
   /**
    * {@code validateStringMatchRegexp}/{@code validateStringRegexp}: non-empty, at most 1024
-   * characters, and compilable by RE2 (mesh4j matches with RE2/J, as Envoy with RE2).
+   * characters, within Go's and Envoy's limits on repetition and program size
+   * ({@link RegexLimits}, checked before anything is compiled), and compilable by RE2 (mesh4j
+   * matches with RE2/J, as Envoy with RE2).
    */
   static boolean validRegex(Node at, String regex, String where) {
     if (regex.isEmpty()) {
-      at.error("\"" + where + "\": regex string match should not be empty");
+      at.error(Quoting.quote(where) + ": regex string match should not be empty");
       return false;
     }
-    if (regex.length() > MAX_REGEX_LENGTH) {
-      at.error("\"" + where + "\": regex is too large, max length allowed is " + MAX_REGEX_LENGTH);
+    String limit = RegexLimits.problem(regex);
+    if (limit != null) {
+      at.error(Quoting.quote(where) + ": " + limit
+          + (limit.startsWith("error parsing") ? "; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)" : ""));
       return false;
     }
     try {
       Pattern.compile(regex);
       return true;
     } catch (PatternSyntaxException e) {
-      at.error("\"" + where + "\": " + e.getMessage()
+      at.error(Quoting.quote(where) + ": " + e.getMessage()
           + "; Istio uses RE2 style regex-based match (https://github.com/google/re2/wiki/Syntax)");
       return false;
     }
@@ -120,7 +122,7 @@ final class CommonDecoders {
     }
     String subset = n.text("subset");
     if (!subset.isEmpty() && !Hosts.isDns1123Label(subset)) {
-      n.get("subset").error("subset name is invalid: " + subset);
+      n.get("subset").error("subset name is invalid: " + Quoting.escape(subset));
       valid = false;
     }
     Integer port = null;
@@ -193,7 +195,7 @@ final class CommonDecoders {
       if (why != null) {
         e.getValue().error(why);
       } else if (!TAG_VALUE.matcher(value).matches()) {
-        e.getValue().error("invalid tag value: \"" + value + "\"");
+        e.getValue().error("invalid tag value: " + Quoting.quote(value));
       } else {
         out.put(key, value);
       }
@@ -204,13 +206,13 @@ final class CommonDecoders {
   private static @Nullable String tagKeyProblem(String key) {
     Matcher m = TAG_KEY.matcher(key);
     if (!m.matches()) {
-      return "invalid tag key: \"" + key + "\"";
+      return "invalid tag key: " + Quoting.quote(key);
     }
     if (m.group(1) != null && m.group(1).length() - 1 > 253) {
-      return "invalid tag key: \"" + key + "\" (DNS prefix is too long)";
+      return "invalid tag key: " + Quoting.quote(key) + " (DNS prefix is too long)";
     }
     if (m.group(2).length() > 63) {
-      return "invalid tag key: \"" + key + "\" (name is too long)";
+      return "invalid tag key: " + Quoting.quote(key) + " (name is too long)";
     }
     return null;
   }
@@ -236,9 +238,9 @@ final class CommonDecoders {
         continue;
       }
       if (k.isEmpty()) {
-        e.getValue().error("empty key is not supported in selector: \"=" + v + "\"");
+        e.getValue().error("empty key is not supported in selector: " + Quoting.quote("=" + v));
       } else if (k.contains("*") || v.contains("*")) {
-        e.getValue().error("wildcard is not supported in selector: \"" + k + "=" + v + "\"");
+        e.getValue().error("wildcard is not supported in selector: " + Quoting.quote(k + "=" + v));
       } else {
         out.put(k, v);
       }
@@ -269,7 +271,7 @@ final class CommonDecoders {
       }
       String key = s.equals(".") ? namespace : s;
       if (seen.contains(key)) {
-        e.error(key.equals(s) ? "duplicate entries in exportTo for entry " + s
+        e.error(key.equals(s) ? "duplicate entries in exportTo for entry " + Quoting.escape(s)
             : "duplicate entries in exportTo: . and current namespace " + namespace);
         continue;
       }
@@ -316,8 +318,8 @@ final class CommonDecoders {
       if (slash < 0) {
         if (gw.contains(".")) {
           String[] parts = gw.split("\\.", -1);
-          at.warn("using legacy gatewayName format \"" + gw + "\"; prefer the <namespace>/<name> "
-              + "format: \"" + parts[1] + "/" + parts[0] + "\"");
+          at.warn("using legacy gatewayName format " + Quoting.quote(gw) + "; prefer the <namespace>/<name> "
+              + "format: " + Quoting.quote(parts[1] + "/" + parts[0]));
         }
         String why = Hosts.validateFqdn(gw);
         if (why != null) {
@@ -333,10 +335,10 @@ final class CommonDecoders {
         at.error("config namespace and gateway name cannot be empty");
       }
       if (!Hosts.isDns1123Label(ns)) {
-        at.error("invalid value for namespace: \"" + ns + "\"");
+        at.error("invalid value for namespace: " + Quoting.quote(ns));
       }
       if (!Hosts.isDns1123Label(name)) {
-        at.error("invalid value for gateway name: \"" + name + "\"");
+        at.error("invalid value for gateway name: " + Quoting.quote(name));
       }
     }
     return names;

@@ -25,6 +25,12 @@ public sealed interface ConfigSource {
   /** A manifest's text and the name it is reported under. */
   record SourceText(String name, String text, boolean json) {}
 
+  /**
+   * The largest file or resource read, in bytes: past it nothing is read into memory (a file holds
+   * many documents, each at most {@link ManifestParser#MAX_DOCUMENT_CHARS}).
+   */
+  long MAX_FILE_BYTES = 64L * 1024 * 1024;
+
   static ConfigSource file(Path path) {
     return new FileSource(path);
   }
@@ -61,6 +67,11 @@ public sealed interface ConfigSource {
     public List<SourceText> read(Problems problems) {
       String name = path.toString();
       try {
+        long size = Files.size(path);
+        if (size > MAX_FILE_BYTES) {
+          problems.error(new dev.mesh4j.api.config.ConfigOrigin(name, 1), "", tooLarge(size));
+          return List.of();
+        }
         return List.of(new SourceText(name, Files.readString(path, StandardCharsets.UTF_8), isJson(name)));
       } catch (IOException | UncheckedIOException e) {
         problems.error(new dev.mesh4j.api.config.ConfigOrigin(name, 1), "",
@@ -111,7 +122,12 @@ public sealed interface ConfigSource {
               "no such classpath resource");
           return List.of();
         }
-        return List.of(new SourceText(label, new String(in.readAllBytes(), StandardCharsets.UTF_8), isJson(resource)));
+        byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
+        if (bytes.length > MAX_FILE_BYTES) {
+          problems.error(new dev.mesh4j.api.config.ConfigOrigin(label, 1), "", tooLarge(bytes.length) + " or more");
+          return List.of();
+        }
+        return List.of(new SourceText(label, new String(bytes, StandardCharsets.UTF_8), isJson(resource)));
       } catch (IOException e) {
         problems.error(new dev.mesh4j.api.config.ConfigOrigin(label, 1), "",
             "cannot read classpath resource: " + describe(e));
@@ -131,6 +147,10 @@ public sealed interface ConfigSource {
     public List<SourceText> read(Problems problems) {
       return List.of(new SourceText(name, text, false));
     }
+  }
+
+  private static String tooLarge(long size) {
+    return "file of " + size + " bytes is larger than the " + MAX_FILE_BYTES + " (64 MiB) mesh4j reads";
   }
 
   private static String describe(Exception e) {

@@ -40,7 +40,7 @@ final class CorsPolicyRules {
     for (Node m : n.get("allowMethods").elements()) {
       String method = m.asString();
       if (method != null && !METHODS.contains(method)) {
-        m.error("\"" + method + "\" is not a supported HTTP method");
+        m.error(Quoting.quote(method) + " is not a supported HTTP method");
       }
     }
     for (String field : new String[] {"allowHeaders", "exposeHeaders"}) {
@@ -53,7 +53,7 @@ final class CorsPolicyRules {
         if (name.isEmpty()) {
           h.error("header name cannot be empty");
         } else if (!name.equals("*") && !HeaderRules.isToken(name)) {
-          h.error("header name " + name + " is not a valid header name");
+          h.error("header name " + Quoting.escape(name) + " is not a valid header name");
         }
       }
     }

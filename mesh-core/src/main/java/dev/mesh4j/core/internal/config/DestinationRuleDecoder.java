@@ -37,12 +37,12 @@ final class DestinationRuleDecoder {
       }
       String name = s.text("name");
       if (!names.add(name)) {
-        s.get("name").error("duplicate subset names: " + name);
+        s.get("name").error("duplicate subset names: " + Quoting.escape(name));
       }
       if (name.isEmpty()) {
         s.get("name").error("subset name cannot be empty");
       } else if (!Hosts.isDns1123Label(name)) {
-        s.get("name").error("subset name is invalid: " + name);
+        s.get("name").error("subset name is invalid: " + Quoting.escape(name));
       }
       Map<String, String> labels = CommonDecoders.labels(s.get("labels"));
       TrafficPolicy subsetPolicy = TrafficPolicyDecoder.trafficPolicy(s.get("trafficPolicy"), ns);

@@ -28,20 +28,15 @@ public final class Durations {
     boolean any = false;
     while (i < s.length()) {
       int start = i;
-      while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+      while (i < s.length() && (isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
         i++;
       }
       if (start == i) {
         throw new IllegalArgumentException("expected a number at position " + start);
       }
-      BigDecimal number;
-      try {
-        number = new BigDecimal(s.substring(start, i));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad number \"" + s.substring(start, i) + "\"");
-      }
+      BigDecimal number = number(s.substring(start, i));
       int unitStart = i;
-      while (i < s.length() && !Character.isDigit(s.charAt(i)) && s.charAt(i) != '.') {
+      while (i < s.length() && !isDigit(s.charAt(i)) && s.charAt(i) != '.') {
         i++;
       }
       String unit = s.substring(unitStart, i);
@@ -53,7 +48,7 @@ public final class Durations {
         case "m" -> 60_000_000_000L;
         case "h" -> 3_600_000_000_000L;
         case "" -> throw new IllegalArgumentException("missing unit (expected e.g. 1s, 200ms, 1m)");
-        default -> throw new IllegalArgumentException("unknown unit \"" + unit + "\"");
+        default -> throw new IllegalArgumentException("unknown unit " + Quoting.quote(unit));
       };
       totalNanos = totalNanos.add(number.multiply(BigDecimal.valueOf(nanosPerUnit)));
       any = true;
@@ -70,6 +65,42 @@ public final class Durations {
     }
     Duration d = Duration.ofNanos(whole.longValueExact());
     return negative ? d.negated() : d;
+  }
+
+  /** Go's durations have ASCII digits only. */
+  private static boolean isDigit(char c) {
+    return c >= '0' && c <= '9';
+  }
+
+  /**
+   * One number of a duration. Its size is checked before it is parsed, so that a value of a
+   * million digits costs no more than reading it: past 19 digits before the point every duration
+   * overflows (as in Go), and past 21 significant digits after it every one is finer than a
+   * nanosecond (an hour is 3.6e12 ns).
+   */
+  private static BigDecimal number(String text) {
+    int dot = text.indexOf('.');
+    if (dot != text.lastIndexOf('.') || text.equals(".")) {
+      throw new IllegalArgumentException("bad number " + Quoting.quote(text));
+    }
+    String whole = dot < 0 ? text : text.substring(0, dot);
+    String fraction = dot < 0 ? "" : text.substring(dot + 1);
+    int w = 0;
+    while (w < whole.length() - 1 && whole.charAt(w) == '0') {
+      w++;
+    }
+    int f = fraction.length();
+    while (f > 0 && fraction.charAt(f - 1) == '0') {
+      f--;
+    }
+    if (whole.length() - w > 19) {
+      throw new IllegalArgumentException("too long");
+    }
+    if (f > 21) {
+      throw new IllegalArgumentException("finer than a nanosecond");
+    }
+    String digits = (whole.isEmpty() ? "0" : whole.substring(w)) + (f == 0 ? "" : "." + fraction.substring(0, f));
+    return new BigDecimal(digits);
   }
 
   /** Renders a duration the way Istio writes it: {@code 1.5s}, {@code 200ms}, {@code 1m}. */

@@ -78,7 +78,7 @@ final class FaultDecoder {
     if (!grpcNode.isMissing()) {
       String grpc = grpcNode.asString();
       if (grpc == null || !GRPC_STATUS.contains(grpc)) {
-        grpcNode.error("gRPC status \"" + grpc + "\" is not supported. See "
+        grpcNode.error("gRPC status " + Quoting.quote(grpc) + " is not supported. See "
             + "https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported "
             + "codes, for example 'NOT_FOUND'");
         return null;

@@ -67,7 +67,38 @@ final class HeaderRules {
     if (isJwtClaim(name) || PSEUDO_HEADERS.contains(name) || isToken(name)) {
       return true;
     }
-    at.error("header name " + name + " is not a valid header name");
+    at.error("header name " + Quoting.escape(name) + " is not a valid header name");
+    return false;
+  }
+
+  /**
+   * Whether an HTTP client can send {@code value} where mesh4j puts it: in a header value
+   * (visible ASCII, space and tab: what OkHttp and the JDK's HttpClient accept), or, with
+   * {@code spaces} false, in an authority or a URL (visible ASCII only). Envoy would send the
+   * UTF-8 bytes of other characters; a client library throws instead, on every request, so mesh4j
+   * refuses such a value when it loads. Records the error at {@code at}.
+   */
+  static boolean checkSendable(Node at, String what, String value, boolean spaces) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c > 0x20 && c < 0x7f) || (spaces && (c == ' ' || c == '\t'))) {
+        continue;
+      }
+      at.error(what + " " + Quoting.quote(value) + " has " + String.format("U+%04X", (int) value.codePointAt(i))
+          + " at position " + i + ", which an HTTP client cannot send: use visible ASCII"
+          + (spaces ? ", space or tab" : "") + " (percent-encode other text)");
+      return false;
+    }
+    return true;
+  }
+
+  /** A header name mesh4j sends: an HTTP token, as HTTP clients require. */
+  private static boolean checkSentName(Node at, String name) {
+    if (isToken(name)) {
+      return true;
+    }
+    at.error("header name " + Quoting.escape(name) + " is not a valid header name: an HTTP client "
+        + "sends only token characters (letters, digits and !#$%&'*+-.^_`|~)");
     return false;
   }
 
@@ -117,7 +148,10 @@ final class HeaderRules {
         continue;
       }
       boolean nameOk = request ? checkSetName(at, name) : checkOperationName(at, name);
-      boolean valueOk = checkValue(at, v);
+      boolean authority = request && isAuthority(name);
+      nameOk = nameOk && (authority || checkSentName(at, name));
+      boolean valueOk = checkValue(at, v)
+          && (authority ? checkSendable(at, "authority", v, false) : checkSendable(at, "header value", v, true));
       if (nameOk && valueOk) {
         out.put(name.toLowerCase(Locale.ROOT), v);
       }
@@ -132,7 +166,7 @@ final class HeaderRules {
       return false;
     }
     if ((name.startsWith(":") || name.equalsIgnoreCase("host")) && !isAuthority(name)) {
-      at.error("invalid header \"" + name + "\": header cannot have \":\" prefix");
+      at.error("invalid header " + Quoting.quote(name) + ": header cannot have \":\" prefix");
       return false;
     }
     return true;
@@ -145,11 +179,11 @@ final class HeaderRules {
       return false;
     }
     if (name.equalsIgnoreCase("host")) {
-      at.error("invalid header \"" + name + "\": cannot set Host header");
+      at.error("invalid header " + Quoting.quote(name) + ": cannot set Host header");
       return false;
     }
     if (name.startsWith(":")) {
-      at.error("invalid header \"" + name + "\": header cannot have \":\" prefix");
+      at.error("invalid header " + Quoting.quote(name) + ": header cannot have \":\" prefix");
       return false;
     }
     return true;
@@ -163,7 +197,7 @@ final class HeaderRules {
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if ((c < 0x20 && c != '\t') || c == 0x7f) {
-        at.error("header value configuration " + value + " is invalid");
+        at.error("header value configuration " + Quoting.escape(value) + " is invalid");
         return false;
       }
     }
@@ -260,7 +294,7 @@ final class HeaderRules {
       }
     }
     return state == State.LITERAL ? null
-        : "invalid header configuration. Un-terminated variable expression '" + value + "'";
+        : "invalid header configuration. Un-terminated variable expression " + Quoting.quote(value);
   }
 
   /**
@@ -285,8 +319,8 @@ final class HeaderRules {
         }
         String v = e.getValue().asString();
         if (!current.isEmpty()) {
-          e.getValue().error("authority header cannot be set multiple times: have \"" + current
-              + "\", attempting to set \"" + v + "\"");
+          e.getValue().error("authority header cannot be set multiple times: have " + Quoting.quote(current)
+              + ", attempting to set " + Quoting.quote(v));
           return;
         }
         current = v == null ? "" : v;

@@ -70,7 +70,7 @@ public final class Hosts {
     int dot = domain.indexOf('.');
     String first = dot < 0 ? domain : domain.substring(0, dot);
     if (first.length() > 63 || !WILDCARD_LABEL.matcher(first).matches()) {
-      return "domain name \"" + domain + "\" invalid (label \"" + first + "\" invalid)";
+      return "domain name " + Quoting.quote(domain) + " invalid (label " + Quoting.quote(first) + " invalid)";
     }
     return dot < 0 ? null : validateLabels(domain.substring(dot + 1));
   }
@@ -78,14 +78,14 @@ public final class Hosts {
   /** Istio's {@code ValidatePartialWildCard}: a host with a {@code *} is {@code *} or {@code *.rest}. */
   public static @Nullable String validatePartialWildcard(String host) {
     if (host.contains("*") && host.length() != 1 && !host.startsWith("*.")) {
-      return "partial wildcard \"" + host + "\" not allowed";
+      return "partial wildcard " + Quoting.quote(host) + " not allowed";
     }
     return null;
   }
 
   private static @Nullable String preconditions(String name) {
     if (name.length() > 255) {
-      return "domain name \"" + name + "\" too long (max 255)";
+      return "domain name " + Quoting.quote(name) + " too long (max 255)";
     }
     if (name.isEmpty()) {
       return "empty domain name not allowed";
@@ -98,8 +98,8 @@ public final class Hosts {
     String[] parts = domain.split("\\.", -1);
     String tld = parts[parts.length - 1];
     if (!tld.isEmpty() && tld.chars().allMatch(c -> c >= '0' && c <= '9')) {
-      return "domain name \"" + domain + "\" invalid (top level domain \"" + tld
-          + "\" cannot be all-numeric)";
+      return "domain name " + Quoting.quote(domain) + " invalid (top level domain " + Quoting.quote(tld)
+          + " cannot be all-numeric)";
     }
     for (int i = 0; i < parts.length; i++) {
       // A trailing dot ("istio.io.") leaves an empty last label, which is allowed.
@@ -107,7 +107,7 @@ public final class Hosts {
         return null;
       }
       if (!isDns1123Label(parts[i])) {
-        return "domain name \"" + domain + "\" invalid (label \"" + parts[i] + "\" invalid)";
+        return "domain name " + Quoting.quote(domain) + " invalid (label " + Quoting.quote(parts[i]) + " invalid)";
       }
     }
     return null;

@@ -49,7 +49,7 @@ final class HttpMatchDecoder {
     List<String> gateways = CommonDecoders.gatewayNames(m.get("gateways"));
     String sourceNamespace = m.text("sourceNamespace");
     if (!sourceNamespace.isEmpty() && !Hosts.isDns1123Label(sourceNamespace)) {
-      m.get("sourceNamespace").error("sourceNamespace match " + sourceNamespace + " is invalid");
+      m.get("sourceNamespace").error("sourceNamespace match " + Quoting.escape(sourceNamespace) + " is invalid");
     }
     m.get("statPrefix"); // names Envoy stats; nothing to do in-process
     return new HttpMatchRequest(name, uri, scheme, method, authority, headers, without, query,
@@ -77,7 +77,7 @@ final class HttpMatchDecoder {
       StringMatch sm;
       if (value.isMissing()) {
         if (!without) {
-          value.error("header match " + name + " cannot be null");
+          value.error("header match " + Quoting.escape(name) + " cannot be null");
           continue;
         }
         sm = StringMatch.present();

@@ -76,7 +76,7 @@ final class HttpRouteDecoder {
     boolean fault = !r.get("fault").isMissing();
     boolean rewrite = !r.get("rewrite").isMissing();
     if (!inDelegateVs && delegate) {
-      String label = name.isEmpty() ? "" : " \"" + name + "\"";
+      String label = name.isEmpty() ? "" : " " + Quoting.quote(name);
       if (redirect) {
         r.get("redirect").error("root HTTP route" + label + " must not specify redirect");
       }
@@ -205,6 +205,11 @@ final class HttpRouteDecoder {
       portNode.error(Ports.validatePort(port));
       return null;
     }
+    if (!HeaderRules.checkSendable(n.get("uri"), "redirect uri", uri, false)
+        || !HeaderRules.checkSendable(n.get("prefixRewrite"), "redirect prefix", prefixRewrite, false)
+        || !HeaderRules.checkSendable(n.get("authority"), "redirect authority", authority, false)) {
+      return null;
+    }
     return new HttpRedirect(uri.isEmpty() ? null : uri,
         prefixRewrite.isEmpty() ? null : prefixRewrite, authority.isEmpty() ? null : authority,
         port == null || port == 0 ? null : port.intValue(), derive, scheme.isEmpty() ? null : scheme,
@@ -305,7 +310,19 @@ final class HttpRouteDecoder {
       if (!CommonDecoders.validRegex(rr.get("match"), match, "HTTPRewrite.UriRegexRewrite.Match")) {
         return null;
       }
+      if (!HeaderRules.checkSendable(rr.get("rewrite"), "rewrite", replace, false)) {
+        return null;
+      }
       regex = new RegexRewrite(match, replace);
+    }
+    if (!HeaderRules.checkSendable(n.get("authority"), "authority", authority, false)
+        || !HeaderRules.checkSendable(n.get("uri"), "rewrite uri", uri, false)) {
+      return null;
+    }
+    if (!uri.isEmpty() && !uri.startsWith("/")) {
+      // The rewritten path is the request's path: it must be one.
+      n.get("uri").error("rewrite uri " + Quoting.quote(uri) + " must start with \"/\": mesh4j sends it as the request path");
+      return null;
     }
     return new HttpRewrite(uri.isEmpty() ? null : uri, authority.isEmpty() ? null : authority, regex);
   }

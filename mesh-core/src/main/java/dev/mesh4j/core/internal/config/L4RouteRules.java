@@ -43,10 +43,10 @@ final class L4RouteRules {
       String port = trimDots(parts[1]);
       String host = trimDots(parts[3]);
       if (!port.matches(".*[0-9].*")) {
-        return "domain name \"" + domain + "\" invalid (label \"" + port + "\" invalid)";
+        return "domain name " + Quoting.quote(domain) + " invalid (label " + Quoting.quote(port) + " invalid)";
       }
       if (!host.matches(".*[a-zA-Z].*")) {
-        return "domain name \"" + domain + "\" invalid (label \"" + host + "\" invalid)";
+        return "domain name " + Quoting.quote(domain) + " invalid (label " + Quoting.quote(host) + " invalid)";
       }
       return null;
     }
@@ -123,7 +123,7 @@ final class L4RouteRules {
     String why = isGateway ? validateGatewayDomain(true, sni) : Hosts.validateWildcardDomain(sni);
     if (why != null) {
       if (Hosts.isIp(sni)) {
-        at.warn("using an IP address (\"" + sni + "\") goes against SNI spec and most clients do "
+        at.warn("using an IP address (" + Quoting.quote(sni) + ") goes against SNI spec and most clients do "
             + "not support this");
       } else {
         at.error(why);
@@ -135,8 +135,8 @@ final class L4RouteRules {
         return;
       }
     }
-    at.error("SNI host \"" + sni + "\" is not a compatible subset of any of the virtual service "
-        + "hosts: [" + String.join(", ", vsHosts) + "]");
+    at.error("SNI host " + Quoting.quote(sni) + " is not a compatible subset of any of the virtual service "
+        + "hosts: [" + Quoting.escape(String.join(", ", vsHosts)) + "]");
   }
 
   /** {@code validateTCPMatch} and the shared part of {@code validateTLSMatch}. */

@@ -159,6 +159,9 @@ final class LoadBalancerDecoder {
     }
     String path = n.string("path");
     Duration ttl = n.get("ttl").asDuration(true);
+    // Name, path and attributes are written into the Set-Cookie header of a generated cookie.
+    boolean sendable = HeaderRules.checkSendable(n.get("name"), "cookie name", name, false)
+        & (path == null || HeaderRules.checkSendable(n.get("path"), "cookie path", path, false));
     List<ConsistentHashLb.Attribute> attributes = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Node a : n.get("attributes").elements()) {
@@ -170,12 +173,13 @@ final class LoadBalancerDecoder {
       if (an.isEmpty()) {
         a.get("name").error("cookie attribute name cannot be empty");
       } else if (!seen.add(an)) {
-        a.get("name").error("duplicate cookie attribute name: " + an);
-      } else {
+        a.get("name").error("duplicate cookie attribute name: " + Quoting.escape(an));
+      } else if (HeaderRules.checkSendable(a.get("name"), "cookie attribute name", an, false)
+          && (av == null || HeaderRules.checkSendable(a.get("value"), "cookie attribute value", av, true))) {
         attributes.add(new ConsistentHashLb.Attribute(an, av));
       }
     }
-    return name.isEmpty() ? null : new ConsistentHashLb.HttpCookie(name, path, ttl, attributes);
+    return name.isEmpty() || !sendable ? null : new ConsistentHashLb.HttpCookie(name, path, ttl, attributes);
   }
 
   /** Envoy's primality test (Istio copies it): 1, 2 and 3 count as prime, 0 does not. */

@@ -1,33 +1,47 @@
 package dev.mesh4j.core.internal.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.mesh4j.api.config.ConfigOrigin;
 import dev.mesh4j.core.internal.config.ConfigSource.SourceText;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Splits a manifest into its documents and parses each into a JSON tree. Documents are split at
- * {@code ---} lines before parsing, so that a syntax error in one document is reported with its
- * index and does not hide the problems of the others. Thread-safe.
+ * Splits a manifest into its documents and parses each into a JSON tree, as {@code kubectl}
+ * reads it. Thread-safe.
+ *
+ * <p>Documents are split as kubectl's {@code YAMLReader} splits them: at lines that start with
+ * {@code ---} followed by nothing but spaces or a comment ({@code --- {a: 1}} is an error, as for
+ * kubectl). Each document is parsed on its own, so that a syntax error in one is reported with its
+ * index and does not hide the problems of the others. YAML is read with go-yaml's rules
+ * ({@link KubeYaml}), in time linear in its size.
+ *
+ * <p>Limits, each reported as an error naming the document: a document (or a JSON file) of at
+ * most {@value #MAX_DOCUMENT_CHARS} characters (3 MiB, the API server's largest request); a single
+ * value of at most {@value #MAX_VALUE_CHARS} characters (1.5 MiB, the largest object etcd stores);
+ * maps and lists nested at most {@value KubeYaml#MAX_DEPTH} deep.
  */
 public final class ManifestParser {
-  /** A document separator: {@code ---} at the start of a line, alone or before content. */
-  private static final Pattern SEPARATOR = Pattern.compile("(?m)^---(?=[ \\t]|\\r?$)[^\\n]*$");
+  /** The largest document read, in characters. */
+  public static final int MAX_DOCUMENT_CHARS = 3 * 1024 * 1024;
+  /** The longest single value (scalar) read, in characters. */
+  public static final int MAX_VALUE_CHARS = 3 * 512 * 1024;
 
-  private static final ObjectMapper YAML = YAMLMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .build();
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+          .streamReadConstraints(StreamReadConstraints.builder()
+              .maxDocumentLength(MAX_DOCUMENT_CHARS)
+              .maxStringLength(MAX_VALUE_CHARS)
+              .maxNestingDepth(KubeYaml.MAX_DEPTH)
+              .build())
+          .build())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
       .build();
 
@@ -39,59 +53,97 @@ public final class ManifestParser {
   public static List<Document> parse(SourceText source, Problems problems) {
     if (source.json()) {
       ConfigOrigin origin = new ConfigOrigin(source.name(), 1);
-      JsonNode n = parseOne(JSON, source.text(), origin, 0, problems);
+      JsonNode n = parseJson(source.text(), origin, problems);
       return n == null ? List.of() : List.of(new Document(n, origin));
     }
     List<Document> out = new ArrayList<>();
     String text = source.text();
-    Matcher m = SEPARATOR.matcher(text);
-    int start = 0;
     int index = 0;
-    // Lines before `start`, counted as documents go by (counting from the top each time would be
-    // quadratic in the number of documents).
-    int lines = 0;
-    int counted = 0;
+    int start = 0;        // where the current document starts
+    int startLine = 0;    // its first line (0-based)
+    int line = 0;         // the line at `pos`
+    String badSeparator = null;
+    int pos = 0;
     while (true) {
-      boolean found = m.find();
-      int end = found ? m.start() : text.length();
-      String chunk = text.substring(start, end);
-      // A leading "---" opens the first document: no empty document before it.
-      if (!(found && index == 0 && chunk.isBlank())) {
-        index++;
-        ConfigOrigin origin = new ConfigOrigin(source.name(), index);
-        lines += countLines(text, counted, start);
-        counted = start;
-        JsonNode n = parseOne(YAML, chunk, origin, lines, problems);
-        if (n != null) {
-          out.add(new Document(n, origin));
+      int eol = text.indexOf('\n', pos);
+      int lineEnd = eol < 0 ? text.length() : eol;
+      boolean separator = text.startsWith("---", pos) && pos + 3 <= lineEnd;
+      if (separator || eol < 0) {
+        int end = separator ? pos : text.length();
+        String chunk = text.substring(start, end);
+        // A leading "---" opens the first document: no empty document before it.
+        if (!(separator && index == 0 && chunk.isBlank())) {
+          index++;
+          ConfigOrigin origin = new ConfigOrigin(source.name(), index);
+          if (badSeparator != null) {
+            problems.error(origin, "", "invalid document separator " + Quoting.quote(badSeparator)
+                + " (line " + startLine + "): kubectl allows only a comment after ---");
+          }
+          JsonNode n = parseYaml(chunk, origin, startLine, problems);
+          if (n != null) {
+            out.add(new Document(n, origin));
+          }
+        }
+        if (!separator) {
+          break;
+        }
+        String rest = text.substring(pos + 3, lineEnd).strip();
+        badSeparator = rest.isEmpty() || rest.startsWith("#") ? null : text.substring(pos, lineEnd).strip();
+        start = eol < 0 ? text.length() : eol + 1;
+        startLine = line + 1;
+        if (eol < 0) {
+          // The text ends with a separator: no document after it.
+          break;
         }
       }
-      if (!found) {
-        break;
-      }
-      // Content on the separator line ("--- {a: 1}") belongs to the next document.
-      start = m.start() + 3;
+      pos = eol + 1;
+      line++;
     }
     return out;
   }
 
-  private static @Nullable JsonNode parseOne(
-      ObjectMapper mapper, String text, ConfigOrigin origin, int lineOffset, Problems problems) {
+  private static @Nullable JsonNode parseYaml(String text, ConfigOrigin origin, int lineOffset, Problems problems) {
     if (text.isBlank() || isOnlyComments(text)) {
       return null;
     }
+    if (text.length() > MAX_DOCUMENT_CHARS) {
+      problems.error(origin, "", tooLarge(text.length()));
+      return null;
+    }
     try {
-      JsonNode n = mapper.readTree(text);
+      JsonNode n = KubeYaml.read(text, MAX_VALUE_CHARS);
+      return n == null || n.isMissingNode() || n.isNull() ? null : n;
+    } catch (KubeYaml.YamlError e) {
+      String where = e.line < 0 ? "" : " (line " + (e.line + 1 + lineOffset) + ", column " + (e.column + 1) + ")";
+      problems.error(origin, "", e.getMessage() + where);
+      return null;
+    }
+  }
+
+  private static @Nullable JsonNode parseJson(String text, ConfigOrigin origin, Problems problems) {
+    if (text.isBlank()) {
+      return null;
+    }
+    if (text.length() > MAX_DOCUMENT_CHARS) {
+      problems.error(origin, "", tooLarge(text.length()));
+      return null;
+    }
+    try {
+      JsonNode n = JSON.readTree(text);
       return n == null || n.isMissingNode() || n.isNull() ? null : n;
     } catch (JsonProcessingException e) {
       JsonLocation loc = e.getLocation();
       String where = loc == null || loc.getLineNr() < 1
           ? ""
-          : " (line " + (loc.getLineNr() + lineOffset) + ", column " + loc.getColumnNr() + ")";
-      problems.error(origin, "", "malformed " + (mapper == JSON ? "JSON" : "YAML") + ": "
-          + oneLine(e.getOriginalMessage()) + where);
+          : " (line " + loc.getLineNr() + ", column " + loc.getColumnNr() + ")";
+      problems.error(origin, "", "malformed JSON: " + oneLine(e.getOriginalMessage()) + where);
       return null;
     }
+  }
+
+  private static String tooLarge(int chars) {
+    return "document of " + chars + " characters is larger than the " + MAX_DOCUMENT_CHARS
+        + " (3 MiB) mesh4j reads";
   }
 
   /**
@@ -118,15 +170,5 @@ public final class ManifestParser {
       }
     }
     return true;
-  }
-
-  private static int countLines(String text, int from, int to) {
-    int n = 0;
-    for (int i = from; i < to; i++) {
-      if (text.charAt(i) == '\n') {
-        n++;
-      }
-    }
-    return n;
   }
 }

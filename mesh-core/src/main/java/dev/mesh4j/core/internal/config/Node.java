@@ -182,8 +182,13 @@ public final class Node {
     }
     if (!json.isTextual()) {
       if (json.isNumber() || json.isBoolean()) {
-        // YAML often turns "1.0" or "true" into scalars of another type; the text is meant.
-        return json.asText();
+        // As the API server: YAML reads an unquoted 1.10 as the number 1.1, 010 as 8 and yes as
+        // true, so the text written is lost; taking the number's text would route on a value
+        // nobody wrote.
+        typeError("expected a string, got " + (json.isNumber() ? "the number " : "the boolean ")
+            + json.asText() + " (YAML reads unquoted values like 1.10, 010 or yes as numbers or "
+            + "booleans: quote it)");
+        return null;
       }
       typeError("expected a string, got " + describe(json));
       return null;
@@ -314,18 +319,18 @@ public final class Node {
     try {
       d = Durations.parse(s);
     } catch (IllegalArgumentException e) {
-      error("invalid duration \"" + s + "\": " + e.getMessage());
+      error("invalid duration " + Quoting.quote(s) + ": " + e.getMessage());
       return null;
     }
     if (allowZero && d.isZero()) {
       return d;
     }
     if (d.compareTo(Duration.ofMillis(1)) < 0) {
-      error("duration must be greater than 1ms (" + s + ")");
+      error("duration must be greater than 1ms (" + Quoting.escape(s) + ")");
       return null;
     }
     if (d.getNano() % 1_000_000 != 0) {
-      error("only durations to ms precision are supported (" + s + ")");
+      error("only durations to ms precision are supported (" + Quoting.escape(s) + ")");
       return null;
     }
     return d;
@@ -433,7 +438,7 @@ public final class Node {
 
   static String describe(JsonNode n) {
     if (n.isTextual()) {
-      return "\"" + n.textValue() + "\"";
+      return Quoting.quote(n.textValue());
     }
     if (n.isObject()) {
       return "a map";
@@ -455,12 +460,25 @@ public final class Node {
   }
 
   private static String join(String path, String field) {
-    String f = needsQuoting(field) ? "\"" + field + "\"" : field;
+    String f = needsQuoting(field) ? Quoting.quote(field) : field;
     return path.isEmpty() ? f : path + "." + f;
   }
 
+  /**
+   * Field names come from the manifest: one that would be ambiguous in a path, or that holds a
+   * control character or is very long, is shown quoted (escaped and cut, see {@link Quoting}).
+   */
   private static boolean needsQuoting(String field) {
-    return field.isEmpty() || field.indexOf('.') >= 0 || field.indexOf(' ') >= 0;
+    if (field.isEmpty() || field.length() > Quoting.MAX_SHOWN) {
+      return true;
+    }
+    for (int i = 0; i < field.length(); i++) {
+      char c = field.charAt(i);
+      if (c == '.' || c == ' ' || c == '"' || c == '[' || Quoting.isUnsafe(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

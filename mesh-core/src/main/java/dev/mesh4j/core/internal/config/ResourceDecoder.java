@@ -59,13 +59,13 @@ final class ResourceDecoder {
       return;
     }
     if (!VERSIONS.contains(version)) {
-      doc.get("apiVersion").error("unsupported version \"" + apiVersion
-          + "\" (expected: networking.istio.io/v1, v1beta1 or v1alpha3)");
+      doc.get("apiVersion").error("unsupported version " + Quoting.quote(apiVersion)
+          + " (expected: networking.istio.io/v1, v1beta1 or v1alpha3)");
       return;
     }
     if (!Set.of("VirtualService", "DestinationRule", "ServiceEntry", "WorkloadEntry", "Sidecar",
         "Gateway").contains(kind)) {
-      doc.warn("kind " + kind + " is not supported by mesh4j (skipped)");
+      doc.warn("kind " + Quoting.escape(kind) + " is not supported by mesh4j (skipped)");
       doc.markAllRead();
       return;
     }
@@ -96,11 +96,12 @@ final class ResourceDecoder {
   private static void skip(Node doc, String group, String kind) {
     doc.markAllRead();
     if (group.endsWith(".istio.io")) {
-      doc.warn("kind " + kind + " (" + group + ") is not supported by mesh4j (skipped)");
+      doc.warn("kind " + Quoting.escape(kind) + " (" + Quoting.escape(group) + ") is not supported by mesh4j (skipped)");
     } else if (group.equals("gateway.networking.k8s.io")) {
-      doc.warn("Kubernetes Gateway API kind " + kind + " is not supported by mesh4j (skipped)");
+      doc.warn("Kubernetes Gateway API kind " + Quoting.escape(kind) + " is not supported by mesh4j (skipped)");
     } else {
-      log.debug("{}: skipping {} {}", doc.origin(), group.isEmpty() ? "core" : group, kind);
+      log.debug("{}: skipping {} {}", Quoting.escape(doc.origin().toString()),
+          group.isEmpty() ? "core" : Quoting.escape(group), Quoting.escape(kind));
     }
   }
 
@@ -114,12 +115,12 @@ final class ResourceDecoder {
     }
     String name = m.requiredString("name");
     if (!name.isEmpty() && !Hosts.isKubernetesName(name)) {
-      m.get("name").error("invalid name \"" + name + "\" (expected a lower-case DNS-1123 subdomain)");
+      m.get("name").error("invalid name " + Quoting.quote(name) + " (expected a lower-case DNS-1123 subdomain)");
     }
     String namespace = m.string("namespace");
     if (namespace != null && !namespace.isEmpty() && !Hosts.isKubernetesNamespace(namespace)) {
-      m.get("namespace").error("invalid namespace \"" + namespace
-          + "\" (expected a lower-case DNS-1123 label)");
+      m.get("namespace").error("invalid namespace " + Quoting.quote(namespace)
+          + " (expected a lower-case DNS-1123 label)");
       namespace = null;
     }
     Map<String, String> labels = m.stringMap("labels");
@@ -146,7 +147,7 @@ final class ResourceDecoder {
     }
     for (String internal : List.of("internal.istio.io/parent-namespace", "internal.istio.io/parents")) {
       if (annotations.containsKey(internal)) {
-        at.error("\"" + internal + "\" annotation found, this may not be set by users");
+        at.error(Quoting.quote(internal) + " annotation found, this may not be set by users");
       }
     }
   }
@@ -159,7 +160,7 @@ final class ResourceDecoder {
     try {
       return Instant.parse(s);
     } catch (DateTimeParseException e) {
-      n.error("invalid timestamp \"" + s + "\" (expected RFC 3339, e.g. 2024-01-02T15:04:05Z)");
+      n.error("invalid timestamp " + Quoting.quote(s) + " (expected RFC 3339, e.g. 2024-01-02T15:04:05Z)");
       return null;
     }
   }

@@ -62,7 +62,7 @@ final class RetryDecoder {
   private static void checkRetryOn(Node at, String retryOn) {
     for (String policy : retryOn.split(",", -1)) {
       if (!POLICIES.contains(policy) && !isKnownStatus(policy)) {
-        at.error("\"" + policy + "\" is not a valid retryOn policy");
+        at.error(Quoting.quote(policy) + " is not a valid retryOn policy");
       }
     }
   }

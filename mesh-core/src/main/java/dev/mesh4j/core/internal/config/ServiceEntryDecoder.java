@@ -167,7 +167,7 @@ final class ServiceEntryDecoder {
       Long number = numberNode.asUint32();
       long num = number == null ? 0 : number;
       if (!names.add(name)) {
-        p.get("name").error("service entry port name \"" + name + "\" already defined");
+        p.get("name").error("service entry port name " + Quoting.quote(name) + " already defined");
       }
       if (!numbers.add(num)) {
         numberNode.error("service entry port " + num + " already defined");
@@ -195,7 +195,7 @@ final class ServiceEntryDecoder {
         ServicePort sp = new ServicePort((int) num, protocol, name,
             target == null || target == 0 ? null : target.intValue());
         if (!sp.isHttp() && !sp.isTlsPassthrough()) {
-          p.warn("protocol " + protocol + " is not HTTP: mesh4j does not route it (port ignored)");
+          p.warn("protocol " + Quoting.escape(protocol) + " is not HTTP: mesh4j does not route it (port ignored)");
         }
         out.add(sp);
       }

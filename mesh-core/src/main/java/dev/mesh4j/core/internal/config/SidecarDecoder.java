@@ -90,7 +90,7 @@ final class SidecarDecoder {
           }
         } else {
           if (!bind.isEmpty() && !Hosts.isIp(bind)) {
-            e.get("bind").error(bind + " is not a valid IP");
+            e.get("bind").error(Quoting.escape(bind) + " is not a valid IP");
           }
           if (!ports.add(number)) {
             port.get("number").error("sidecar: ports on IP bound listeners must be unique");
@@ -178,7 +178,7 @@ final class SidecarDecoder {
     }
     String bare = ns.startsWith("~") ? ns.substring(1) : ns;
     if (!bare.isEmpty() && !bare.equals("*") && !bare.equals(".") && !Hosts.isDns1123Label(bare)) {
-      at.error("invalid namespace value \"" + ns + "\" in sidecar");
+      at.error("invalid namespace value " + Quoting.quote(ns) + " in sidecar");
       valid = false;
     }
     if (!dns.equals("*") && !dns.contains(".")) {
@@ -201,7 +201,7 @@ final class SidecarDecoder {
   /** {@code ns/host} after {@code ns/host} or {@code ns/*}, or {@code ns/*} after {@code ns/host}. */
   private static void warnDuplicate(Node at, String entry, Set<String> seen, String dns) {
     if (dns.equals("*") ? !seen.isEmpty() : seen.contains(dns) || seen.contains("*")) {
-      at.warn("duplicated egress host: " + entry);
+      at.warn("duplicated egress host: " + Quoting.escape(entry));
     }
     seen.add(dns);
   }

@@ -36,7 +36,7 @@ final class SidecarIngressRules {
       long number = SidecarDecoder.checkPort(port, false);
       String bind = i.text("bind");
       if (!bind.isEmpty() && !Hosts.isIp(bind)) {
-        i.get("bind").error(bind + " is not a valid IP");
+        i.get("bind").error(Quoting.escape(bind) + " is not a valid IP");
       }
       if (!ports.add(number)) {
         port.get("number").error("sidecar: ports on IP bound listeners must be unique");
@@ -53,8 +53,8 @@ final class SidecarIngressRules {
       if (pool.isObject() && !pool.get("http").isMissing()
           && (protocol == null || !protocol.isHttp())) {
         pool.get("http").warn("sidecar: HTTP connection pool settings are configured for port "
-            + number + " (\"" + port.text("name") + "\") but its protocol is not HTTP ("
-            + port.text("protocol") + "); only TCP settings will apply");
+            + number + " (" + Quoting.quote(port.text("name")) + ") but its protocol is not HTTP ("
+            + Quoting.escape(port.text("protocol")) + "); only TCP settings will apply");
       }
     }
   }
@@ -77,20 +77,20 @@ final class SidecarIngressRules {
     String port;
     int colon = ep.lastIndexOf(':');
     if (colon < 0) {
-      n.error("address " + ep + ": missing port in address");
+      n.error("address " + Quoting.escape(ep) + ": missing port in address");
       return;
     }
     if (ep.startsWith("[")) {
       int close = ep.indexOf(']');
       if (close < 0 || close + 1 != colon) {
-        n.error("address " + ep + ": missing ']' in address");
+        n.error("address " + Quoting.escape(ep) + ": missing ']' in address");
         return;
       }
       host = ep.substring(1, close);
     } else {
       host = ep.substring(0, colon);
       if (host.contains(":")) {
-        n.error("address " + ep + ": too many colons in address");
+        n.error("address " + Quoting.escape(ep) + ": too many colons in address");
         return;
       }
     }

@@ -76,7 +76,7 @@ final class TrafficPolicyDecoder {
     String fqdn = Hosts.validateFqdn(host);
     if (fqdn != null && !Hosts.isIp(host)) {
       t.get("targetHost").error("tunnel target host must be valid FQDN or IP address: " + fqdn
-          + "; " + host + " is not a valid IP");
+          + "; " + Quoting.escape(host) + " is not a valid IP");
     }
     Node port = t.get("targetPort");
     Long p = port.asUint32();
@@ -286,11 +286,11 @@ final class TrafficPolicyDecoder {
   private static void checkConfigMapCredential(Node at, String credential, String namespace) {
     String[] parts = credential.substring("configmap://".length()).split("/", -1);
     if (parts.length <= 1 || parts[0].isEmpty() || parts[1].isEmpty()) {
-      at.error("invalid configmap:// credentialName: invalid resource name \"" + credential
-          + "\". Expected namespace and name");
+      at.error("invalid configmap:// credentialName: invalid resource name " + Quoting.quote(credential)
+          + ". Expected namespace and name");
     } else if (!parts[0].equals(namespace)) {
       at.error("invalid configmap:// credentialName: namespace must match the configuration "
-          + "namespace \"" + namespace + "\"");
+          + "namespace " + Quoting.quote(namespace));
     }
   }
 

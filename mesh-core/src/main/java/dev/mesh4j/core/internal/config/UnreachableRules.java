@@ -76,8 +76,8 @@ final class UnreachableRules {
         PrefixMatch later = prefixes.get(b);
         if (!earlier.prefix().equals(later.prefix()) && earlier.covers(later)) {
           later.at().warn("virtualService rule " + later.rule() + " match " + later.match()
-              + " of prefix " + later.prefix() + " is not used (duplicate/overlapping match in rule "
-              + earlier.match() + " of prefix " + earlier.prefix() + " on " + earlier.rule() + ")");
+              + " of prefix " + Quoting.escape(later.prefix()) + " is not used (duplicate/overlapping match in rule "
+              + earlier.match() + " of prefix " + Quoting.escape(earlier.prefix()) + " on " + earlier.rule() + ")");
         }
       }
     }
@@ -127,7 +127,7 @@ final class UnreachableRules {
 
   /** Istio names a rule or match by its {@code name} in quotes, else {@code #index}. */
   private static String ruleName(@Nullable String name, int index) {
-    return name == null || name.isEmpty() ? "#" + index : "\"" + name + "\"";
+    return name == null || name.isEmpty() ? "#" + index : Quoting.quote(name);
   }
 
   private static HttpMatchRequest withoutName(HttpMatchRequest m) {

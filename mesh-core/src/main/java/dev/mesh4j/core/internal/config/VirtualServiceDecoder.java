@@ -107,7 +107,8 @@ final class VirtualServiceDecoder {
     for (int i = 0; i < hosts.size(); i++) {
       for (int j = i + 1; j < hosts.size(); j++) {
         if (Hosts.overlap(hosts.get(i), hosts.get(j))) {
-          hostsNode.error("duplicate hosts in virtual service: " + hosts.get(i) + " & " + hosts.get(j));
+          hostsNode.error("duplicate hosts in virtual service: " + Quoting.escape(hosts.get(i)) + " & "
+              + Quoting.escape(hosts.get(j)));
         }
       }
     }
@@ -133,7 +134,7 @@ final class VirtualServiceDecoder {
           }
           for (Map.Entry<String, Node> e : headers.entries().entrySet()) {
             if (HeaderRules.isJwtClaim(e.getKey())) {
-              headers.error("JWT claim based routing (key: " + e.getKey() + ") is only supported "
+              headers.error("JWT claim based routing (key: " + Quoting.escape(e.getKey()) + ") is only supported "
                   + "for gateway, found no gateways: " + gateways);
             }
           }

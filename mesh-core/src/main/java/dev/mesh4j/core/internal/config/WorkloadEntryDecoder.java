@@ -42,7 +42,7 @@ final class WorkloadEntryDecoder {
     }
     String address = e.text("address");
     if (!Hosts.isIp(address) && Hosts.validateFqdn(address) != null) {
-      e.get("address").error("endpoint address \"" + address + "\" is not a valid FQDN or an IP address");
+      e.get("address").error("endpoint address " + Quoting.quote(address) + " is not a valid FQDN or an IP address");
     }
     Map<String, Integer> ports = ports(e.get("ports"), servicePorts);
     return build(e, address, ports);
@@ -62,7 +62,7 @@ final class WorkloadEntryDecoder {
         addressNode.error("address is required");
         return null;
       }
-      addressNode.warn("address is unset with network \"" + network + "\"");
+      addressNode.warn("address is unset with network " + Quoting.quote(network));
     }
     boolean unix = address.startsWith(Ports.UNIX_PREFIX);
     Node portsNode = e.get("ports");
@@ -72,13 +72,13 @@ final class WorkloadEntryDecoder {
         addressNode.error(why);
       }
       if (!portsNode.entries().isEmpty()) {
-        portsNode.error("unix endpoint " + address + " must not include ports");
+        portsNode.error("unix endpoint " + Quoting.escape(address) + " must not include ports");
       }
     } else if (!address.isEmpty() && !Hosts.isIp(address)) {
       if (!allowFqdn) {
-        addressNode.error("endpoint address \"" + address + "\" is not a valid IP address");
+        addressNode.error("endpoint address " + Quoting.quote(address) + " is not a valid IP address");
       } else if (Hosts.validateFqdn(address) != null) {
-        addressNode.error("endpoint address \"" + address + "\" is not a valid FQDN or an IP address");
+        addressNode.error("endpoint address " + Quoting.quote(address) + " is not a valid FQDN or an IP address");
       }
     }
     Map<String, Integer> ports = ports(portsNode, servicePorts);
@@ -100,7 +100,7 @@ final class WorkloadEntryDecoder {
     for (Map.Entry<String, Node> p : n.entries().entrySet()) {
       Long v = p.getValue().asUint32();
       if (servicePorts != null && !servicePorts.contains(p.getKey())) {
-        p.getValue().error("endpoint port " + (v == null ? p.getKey() : v)
+        p.getValue().error("endpoint port " + (v == null ? Quoting.escape(p.getKey()) : v)
             + " is not defined by the service entry");
       }
       boolean valid = Ports.checkPortName(p.getValue(), p.getKey());

@@ -14,6 +14,7 @@ import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.config.Durations;
+import dev.mesh4j.core.internal.config.Quoting;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
@@ -39,8 +40,10 @@ public final class Explainer {
 
   public Explanation explain(MeshSnapshot snapshot, MeshRequest request) {
     RouteResult result = Router.route(snapshot, request);
-    String req = request.method() + " " + request.scheme() + "://" + request.authority() + request.path()
-        + (request.rawQuery() == null ? "" : "?" + request.rawQuery());
+    // Request data, shown escaped and cut: an explanation is printed and logged.
+    String req = Quoting.escape(request.method()) + " " + Quoting.escape(request.scheme()) + "://"
+        + Quoting.escape(request.authority()) + Quoting.escape(request.path())
+        + (request.rawQuery() == null ? "" : "?" + Quoting.escape(request.rawQuery()));
     String service = result.host().service() == null ? null : result.host().service().hostname();
     CompiledVirtualService vs = result.virtualService();
     List<RouteCheck> checks = vs == null ? List.of() : checks(vs, request, result.port());
@@ -48,7 +51,7 @@ public final class Explainer {
     List<String> notes = new ArrayList<>();
     switch (result.outcome()) {
       case BLACKHOLE:
-        notes.add("the outbound traffic policy is REGISTRY_ONLY and " + request.host()
+        notes.add("the outbound traffic policy is REGISTRY_ONLY and " + Quoting.escape(request.host())
             + " is not a known service on port " + result.port() + "; nothing leaves the process");
         return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
             List.of(), null, List.of(), List.of(), local(LocalReplies.BLACKHOLE, "answered locally (BlackHoleCluster)"), notes);
@@ -61,7 +64,7 @@ public final class Explainer {
             : "port " + result.port() + " of " + service + " is not HTTP: sent as is to the address named");
         return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
             List.of(), null, List.of(), List.of(),
-            new Outcome(Outcome.Kind.PASSTHROUGH, 0, "", "", "sent to " + request.authority() + " as the application named it"),
+            new Outcome(Outcome.Kind.PASSTHROUGH, 0, "", "", "sent to " + Quoting.escape(request.authority()) + " as the application named it"),
             notes);
       default:
         return routed(snapshot, request, result, req, service, vsName, checks, notes);
@@ -80,7 +83,7 @@ public final class Explainer {
       LocalReply reply = LocalReplies.redirect(r.redirect(), request, match);
       return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
           List.of(), null, policies, List.of(),
-          local(reply, "redirect to " + reply.headers().get("location")), notes);
+          local(reply, "redirect to " + Quoting.escape(reply.headers().get("location"))), notes);
     }
     if (action instanceof RouteAction.Direct d) {
       return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
@@ -136,7 +139,7 @@ public final class Explainer {
     List<RouteCheck> out = new ArrayList<>();
     boolean found = false;
     for (CompiledRoute r : vs.routes()) {
-      String label = r.label() + (r.name() == null ? "" : " (" + r.name() + ")");
+      String label = r.label() + (r.name() == null ? "" : " (" + Quoting.escape(r.name()) + ")");
       if (found) {
         out.add(new RouteCheck(label, false, "not evaluated (an earlier route matched)"));
         continue;
@@ -163,7 +166,7 @@ public final class Explainer {
         }
         out.add(new RouteCheck(label, true, hit.index() < 0
             ? "no match conditions: matches every request"
-            : "match[" + hit.index() + "]" + (hit.name() == null ? "" : " (" + hit.name() + ")")
+            : "match[" + hit.index() + "]" + (hit.name() == null ? "" : " (" + Quoting.escape(hit.name()) + ")")
                 + " holds" + (held.length() == 0 ? "" : ": " + held)));
       } else {
         out.add(new RouteCheck(label, false, why.toString()));

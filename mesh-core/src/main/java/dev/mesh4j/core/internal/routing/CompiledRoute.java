@@ -35,7 +35,7 @@ public final class CompiledRoute {
     this.prefixRewrite = rewrite == null || rewrite.uri() == null || rewrite.uri().isEmpty()
         ? null : rewrite.uri();
     if (rewrite != null && rewrite.uriRegexRewrite() != null) {
-      this.regexRewrite = Pattern.compile(rewrite.uriRegexRewrite().match());
+      this.regexRewrite = RegexLimits.compile(rewrite.uriRegexRewrite().match());
       this.regexSubstitution = toJavaReplacement(rewrite.uriRegexRewrite().rewrite());
     } else {
       this.regexRewrite = null;
@@ -122,7 +122,8 @@ public final class CompiledRoute {
    * The path to send after this route's rewrite, as Envoy computes it: {@code rewrite.uri}
    * replaces the part the match consumed (the prefix for a prefix match, the whole path for an
    * exact or regex match, only the leading "/" when the match has no {@code uri});
-   * {@code uriRegexRewrite} replaces every match of its regex in the path.
+   * {@code uriRegexRewrite} replaces every match of its regex in the path (a result that lost its
+   * leading "/" gets one: it is sent as the request path).
    */
   public String rewritePath(String path, CompiledMatch matched) {
     if (prefixRewrite != null) {
@@ -138,7 +139,9 @@ public final class CompiledRoute {
       return prefixRewrite + path.substring(consumed);
     }
     if (regexRewrite != null) {
-      return regexRewrite.matcher(path).replaceAll(regexSubstitution);
+      String rewritten = regexRewrite.matcher(path).replaceAll(regexSubstitution);
+      // A path must start with '/': an HTTP client throws for one that does not, on every request.
+      return rewritten.startsWith("/") ? rewritten : "/" + rewritten;
     }
     return path;
   }
@@ -186,6 +189,6 @@ public final class CompiledRoute {
   @Override
   public String toString() {
     String where = virtualService == null ? "" : virtualService.metadata().qualifiedName() + " ";
-    return where + label + (config.name() == null ? "" : " (" + config.name() + ")");
+    return where + label + (config.name() == null ? "" : " (" + dev.mesh4j.core.internal.config.Quoting.escape(config.name()) + ")");
   }
 }

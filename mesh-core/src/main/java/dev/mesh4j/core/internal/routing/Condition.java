@@ -1,6 +1,7 @@
 package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.internal.config.Quoting;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,7 +19,8 @@ public interface Condition {
   /** What the request has for this condition, for explain ({@code absent} when missing). */
   String actual(MeshRequest request, int port);
 
+  /** A request value as explain shows it: quoted, escaped and cut (it is request data). */
   static String shown(@Nullable String value) {
-    return value == null ? "absent" : "\"" + value + "\"";
+    return value == null ? "absent" : Quoting.quote(value);
   }
 }

@@ -1,6 +1,7 @@
 package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.internal.config.Quoting;
 import org.jspecify.annotations.Nullable;
 
 /** The condition kinds of an Istio HTTP match, with Envoy's semantics. */
@@ -62,7 +63,7 @@ final class Conditions {
 
     @Override
     public String describe() {
-      return "header " + name + ": " + matcher;
+      return "header " + Quoting.escape(name) + ": " + matcher;
     }
 
     @Override
@@ -87,7 +88,7 @@ final class Conditions {
 
     @Override
     public String describe() {
-      return matcher.isPresence() ? "header " + name + " absent" : "header " + name + " not " + matcher;
+      return matcher.isPresence() ? "header " + Quoting.escape(name) + " absent" : "header " + Quoting.escape(name) + " not " + matcher;
     }
 
     @Override
@@ -108,7 +109,7 @@ final class Conditions {
 
     @Override
     public String describe() {
-      return "header " + name + (inverted ? " not " : ": ") + matcher;
+      return "header " + Quoting.escape(name) + (inverted ? " not " : ": ") + matcher;
     }
 
     @Override
@@ -127,7 +128,7 @@ final class Conditions {
 
     @Override
     public String describe() {
-      return "query " + name + ": " + matcher;
+      return "query " + Quoting.escape(name) + ": " + matcher;
     }
 
     @Override

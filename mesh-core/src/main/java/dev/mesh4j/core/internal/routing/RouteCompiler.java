@@ -129,7 +129,7 @@ public final class RouteCompiler {
     VirtualService delegate = delegates.apply(ns + "/" + r.delegate().name());
     if (delegate == null) {
       problems.warn(root.metadata().origin(), "spec." + label + ".delegate",
-          "delegate VirtualService " + ns + "/" + r.delegate().name()
+          "delegate VirtualService " + dev.mesh4j.core.internal.config.Quoting.escape(ns + "/" + r.delegate().name())
               + " is not loaded or not visible; this route is dropped");
       return;
     }

@@ -31,7 +31,7 @@ public final class StringMatcher {
   private static final Cache<String, Pattern> PATTERNS = Caffeine.newBuilder().weakValues().build();
 
   static Pattern compiled(String regex) {
-    return PATTERNS.get(regex, Pattern::compile);
+    return PATTERNS.get(regex, RegexLimits::compile);
   }
 
   public static StringMatcher of(StringMatch match) {
@@ -65,7 +65,7 @@ public final class StringMatcher {
   public String toString() {
     String s = kind == StringMatch.Kind.PRESENT
         ? "present"
-        : kind.name().toLowerCase(java.util.Locale.ROOT) + " \"" + value + "\"";
+        : kind.name().toLowerCase(java.util.Locale.ROOT) + " " + dev.mesh4j.core.internal.config.Quoting.quote(value);
     return ignoreCase ? s + " (ignoring case)" : s;
   }
 }
