@@ -1,10 +1,12 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Hosts;
+import dev.mesh4j.core.internal.common.Quoting;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.mesh4j.api.config.Destination;
 import dev.mesh4j.api.config.StringMatch;
-import dev.mesh4j.core.internal.routing.RegexLimits;
+import dev.mesh4j.core.internal.common.RegexLimits;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Problems;
 import dev.mesh4j.api.config.IstioResource;
 import dev.mesh4j.api.config.MeshConfig;
 import dev.mesh4j.api.config.MeshConfigException;

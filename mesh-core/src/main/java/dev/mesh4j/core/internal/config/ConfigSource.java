@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Problems;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;

@@ -1,5 +1,7 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Durations;
+import dev.mesh4j.core.internal.common.Quoting;
 import java.time.Duration;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.HttpFaultInjection;
 import java.time.Duration;
 import java.util.Set;

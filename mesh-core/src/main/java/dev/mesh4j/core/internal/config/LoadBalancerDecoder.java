@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.ConsistentHashLb;
 import dev.mesh4j.api.config.LoadBalancerSettings;
 import dev.mesh4j.api.config.LoadBalancerSettings.SimpleLb;

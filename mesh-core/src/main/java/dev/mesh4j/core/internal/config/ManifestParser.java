@@ -1,5 +1,7 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Problems;
+import dev.mesh4j.core.internal.common.Quoting;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;

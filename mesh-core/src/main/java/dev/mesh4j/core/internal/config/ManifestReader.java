@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Problems;
 import dev.mesh4j.api.config.ConfigOrigin;
 import dev.mesh4j.api.config.ConfigProblem;
 import dev.mesh4j.api.config.IstioResource;

@@ -1,5 +1,8 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Problems;
+import dev.mesh4j.core.internal.common.Durations;
+import dev.mesh4j.core.internal.common.Quoting;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.mesh4j.api.config.ConfigOrigin;

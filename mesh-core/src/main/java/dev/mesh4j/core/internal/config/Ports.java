@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Hosts;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 

@@ -1,5 +1,7 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Hosts;
+import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.IstioResource;
 import dev.mesh4j.api.config.ObjectMeta;
 import java.time.Instant;

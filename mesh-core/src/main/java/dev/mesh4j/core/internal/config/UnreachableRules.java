@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Quoting;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mesh4j.api.config.HttpMatchRequest;
 import dev.mesh4j.api.config.HttpRoute;

@@ -4,7 +4,7 @@
  *
  * <p>Decoding and validation are one pass: each decoder reads the fields it knows through a
  * {@link dev.mesh4j.core.internal.config.Node}, which knows its field path, records every
- * problem in a shared {@link dev.mesh4j.core.internal.config.Problems} and warns about the fields
+ * problem in a shared {@link dev.mesh4j.core.internal.common.Problems} and warns about the fields
  * nobody read. A decoder never throws for bad input; it records the problem and returns what it
  * could read, so that one load reports all problems.
  *
@@ -30,4 +30,5 @@
 @NullMarked
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.Problems;
 import org.jspecify.annotations.NullMarked;

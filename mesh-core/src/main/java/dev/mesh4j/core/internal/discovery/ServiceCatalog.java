@@ -1,6 +1,6 @@
 package dev.mesh4j.core.internal.discovery;
 
-import dev.mesh4j.core.internal.config.Hosts;
+import dev.mesh4j.core.internal.common.Hosts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

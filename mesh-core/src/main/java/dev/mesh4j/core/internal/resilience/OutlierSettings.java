@@ -3,7 +3,7 @@ package dev.mesh4j.core.internal.resilience;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.config.OutlierDetection;
-import dev.mesh4j.core.internal.config.Durations;
+import dev.mesh4j.core.internal.common.Durations;
 import java.time.Duration;
 
 /**

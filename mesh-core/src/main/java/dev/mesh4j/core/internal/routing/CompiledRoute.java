@@ -1,5 +1,7 @@
 package dev.mesh4j.core.internal.routing;
 
+import dev.mesh4j.core.internal.common.Quoting;
+import dev.mesh4j.core.internal.common.RegexLimits;
 import com.google.re2j.Pattern;
 import dev.mesh4j.api.config.HttpRoute;
 import dev.mesh4j.api.config.StringMatch;
@@ -189,6 +191,6 @@ public final class CompiledRoute {
   @Override
   public String toString() {
     String where = virtualService == null ? "" : virtualService.metadata().qualifiedName() + " ";
-    return where + label + (config.name() == null ? "" : " (" + dev.mesh4j.core.internal.config.Quoting.escape(config.name()) + ")");
+    return where + label + (config.name() == null ? "" : " (" + dev.mesh4j.core.internal.common.Quoting.escape(config.name()) + ")");
   }
 }

@@ -1,7 +1,7 @@
 package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.core.http.MeshRequest;
-import dev.mesh4j.core.internal.config.Quoting;
+import dev.mesh4j.core.internal.common.Quoting;
 import org.jspecify.annotations.Nullable;
 
 /**

@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.routing;
 
+import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.ConfigOrigin;
 import dev.mesh4j.api.config.ConsistentHashLb;
 import dev.mesh4j.api.config.Destination;
@@ -14,8 +15,8 @@ import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
-import dev.mesh4j.core.internal.config.Hosts;
-import dev.mesh4j.core.internal.config.Problems;
+import dev.mesh4j.core.internal.common.Hosts;
+import dev.mesh4j.core.internal.common.Problems;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.discovery.ServiceCatalog;
 import dev.mesh4j.core.internal.lb.hash.RequestHasher;
@@ -129,7 +130,7 @@ public final class RouteCompiler {
     VirtualService delegate = delegates.apply(ns + "/" + r.delegate().name());
     if (delegate == null) {
       problems.warn(root.metadata().origin(), "spec." + label + ".delegate",
-          "delegate VirtualService " + dev.mesh4j.core.internal.config.Quoting.escape(ns + "/" + r.delegate().name())
+          "delegate VirtualService " + dev.mesh4j.core.internal.common.Quoting.escape(ns + "/" + r.delegate().name())
               + " is not loaded or not visible; this route is dropped");
       return;
     }

@@ -1,5 +1,7 @@
 package dev.mesh4j.core.internal.routing;
 
+import dev.mesh4j.core.internal.common.Quoting;
+import dev.mesh4j.core.internal.common.RegexLimits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.re2j.Pattern;
@@ -65,7 +67,7 @@ public final class StringMatcher {
   public String toString() {
     String s = kind == StringMatch.Kind.PRESENT
         ? "present"
-        : kind.name().toLowerCase(java.util.Locale.ROOT) + " " + dev.mesh4j.core.internal.config.Quoting.quote(value);
+        : kind.name().toLowerCase(java.util.Locale.ROOT) + " " + dev.mesh4j.core.internal.common.Quoting.quote(value);
     return ignoreCase ? s + " (ignoring case)" : s;
   }
 }

@@ -2,7 +2,7 @@ package dev.mesh4j.core.internal.snapshot;
 
 import dev.mesh4j.api.config.Sidecar;
 import dev.mesh4j.api.runtime.Workload;
-import dev.mesh4j.core.internal.config.Hosts;
+import dev.mesh4j.core.internal.common.Hosts;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.discovery.ServiceCatalog;
 import java.util.ArrayList;

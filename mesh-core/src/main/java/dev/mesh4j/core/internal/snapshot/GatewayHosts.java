@@ -3,7 +3,7 @@ package dev.mesh4j.core.internal.snapshot;
 import dev.mesh4j.api.config.Gateway;
 import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.api.runtime.Workload;
-import dev.mesh4j.core.internal.config.Hosts;
+import dev.mesh4j.core.internal.common.Hosts;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;

@@ -1,6 +1,6 @@
 package dev.mesh4j.core.internal.snapshot;
 
-import dev.mesh4j.core.internal.config.Hosts;
+import dev.mesh4j.core.internal.common.Hosts;
 import dev.mesh4j.core.internal.routing.CompiledVirtualService;
 import java.util.ArrayList;
 import java.util.Comparator;

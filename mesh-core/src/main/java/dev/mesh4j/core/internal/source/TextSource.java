@@ -9,7 +9,7 @@ import dev.mesh4j.api.spi.SourceUpdate;
 import dev.mesh4j.core.internal.config.ConfigLoader;
 import dev.mesh4j.core.internal.config.ConfigSource;
 import dev.mesh4j.core.internal.config.ConfigSource.SourceText;
-import dev.mesh4j.core.internal.config.Problems;
+import dev.mesh4j.core.internal.common.Problems;
 import java.util.List;
 
 /**

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mesh4j.api.config.ConfigProblem;
 import dev.mesh4j.api.config.MeshConfigException;
-import dev.mesh4j.core.internal.routing.RegexLimits;
+import dev.mesh4j.core.internal.common.RegexLimits;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,4 +1,4 @@
-package dev.mesh4j.core.internal.config;
+package dev.mesh4j.core.internal.common;
 
 import dev.mesh4j.api.config.ConfigOrigin;
 import dev.mesh4j.api.config.ConfigProblem;

@@ -1,4 +1,4 @@
-package dev.mesh4j.core.internal.config;
+package dev.mesh4j.core.internal.common;
 
 import java.math.BigDecimal;
 import java.time.Duration;

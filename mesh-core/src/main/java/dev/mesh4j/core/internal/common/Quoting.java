@@ -1,4 +1,4 @@
-package dev.mesh4j.core.internal.config;
+package dev.mesh4j.core.internal.common;
 
 /**
  * Quotes config and request text for messages (problems, warnings, log lines, explanations), so
@@ -56,7 +56,7 @@ public final class Quoting {
   }
 
   /** Whether a character would end, forge or hide a log line: C0/C1 controls, DEL, line and bidi controls. */
-  static boolean isUnsafe(char c) {
+  public static boolean isUnsafe(char c) {
     return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029'
         || (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069');
   }

@@ -1,4 +1,4 @@
-package dev.mesh4j.core.internal.routing;
+package dev.mesh4j.core.internal.common;
 
 import com.google.re2j.Pattern;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ public final class RegexLimits {
   public static Pattern compile(String regex) {
     String why = problem(regex);
     if (why != null) {
-      throw new IllegalArgumentException("regex " + dev.mesh4j.core.internal.config.Quoting.quote(regex) + ": " + why);
+      throw new IllegalArgumentException("regex " + dev.mesh4j.core.internal.common.Quoting.quote(regex) + ": " + why);
     }
     return Pattern.compile(regex);
   }
