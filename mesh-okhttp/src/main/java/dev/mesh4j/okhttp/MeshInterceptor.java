@@ -14,7 +14,7 @@ import okhttp3.Response;
 final class MeshInterceptor implements Interceptor {
   private final Mesh mesh;
   private final OkHttpClient mirrorClient;
-  private final TlsContexts tls = new TlsContexts();
+  private final TlsContexts tls;
   private final ConnectionReuse reuse = new ConnectionReuse();
   private final boolean followRedirects;
   private final boolean followSslRedirects;
@@ -26,6 +26,8 @@ final class MeshInterceptor implements Interceptor {
   MeshInterceptor(Mesh mesh, OkHttpClient mirrorClient, boolean followRedirects, boolean followSslRedirects) {
     this.mesh = mesh;
     this.mirrorClient = mirrorClient;
+    // Certificate files are re-checked on the mesh's ticker.
+    this.tls = new TlsContexts(mesh.ticker());
     this.followRedirects = followRedirects;
     this.followSslRedirects = followSslRedirects;
   }
