@@ -16,11 +16,14 @@ import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.UnknownServiceException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+import okhttp3.Authenticator;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Cookie;
@@ -33,6 +36,7 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,28 +68,65 @@ final class OkHttpExchange implements Exchange<Response> {
 
   @Override
   public Response send(UpstreamRequest upstream) throws IOException {
+    Attempt attempt = new Attempt(upstream.endpoint() != null, upstream.connection().maxRequestsPerConnection());
     CookieJar jar = chain.getCookieJar();
-    Request request = toOkHttp(upstream, jar);
-    Interceptor.Chain c = timeouts(chain, upstream);
-    if (upstream.connection().idleTimeout() != null) {
-      c = c.withConnectionPool(reuse.pool(upstream.connection().idleTimeout()));
-    }
-    if (upstream.tls() != null) {
-      TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
-      c = c.withSslSocketFactory(context.socketFactory(), context.trustManager())
-          .withHostnameVerifier(context.hostnameVerifier());
-    }
+    Request request = toOkHttp(upstream, jar, attempt);
+    Interceptor.Chain c = wire(timeouts(chain, upstream), upstream, request.url(), tls, reuse);
     if (upstream.endpoint() == null || jar == CookieJar.NO_COOKIES) {
-      return withDeadline(c.proceed(request), upstream);
+      return withDeadline(FollowUps.restore(c.proceed(request)), upstream);
     }
     // The request goes to an endpoint address, but cookies belong to the logical URL: load and
     // store them here, against the application's URL, and keep OkHttp from doing it again.
-    Response response = c.withCookieJar(CookieJar.NO_COOKIES).proceed(request);
+    Response response = FollowUps.restore(c.withCookieJar(CookieJar.NO_COOKIES).proceed(request));
     List<Cookie> cookies = Cookie.parseAll(original.url(), response.headers());
     if (!cookies.isEmpty()) {
       jar.saveFromResponse(original.url(), cookies);
     }
     return withDeadline(response, upstream);
+  }
+
+  /**
+   * How an attempt's connections are made: the cluster's connection pool, TLS (the one mesh4j
+   * originates, or the application's own for an {@code https} request, never none), the
+   * connection guard, and none of OkHttp's own resends for requests to endpoints the mesh picked.
+   */
+  static Interceptor.Chain wire(Interceptor.Chain chain, UpstreamRequest upstream, HttpUrl url, TlsContexts tls,
+      ConnectionReuse reuse) throws IOException {
+    Interceptor.Chain c = chain;
+    if (upstream.connection().idleTimeout() != null) {
+      c = c.withConnectionPool(reuse.pool(upstream.connection().idleTimeout()));
+    }
+    Endpoint endpoint = upstream.endpoint();
+    if (upstream.tls() != null) {
+      TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
+      c = c.withSslSocketFactory(context.socketFactory(), context.trustManager())
+          .withHostnameVerifier(context.hostnameVerifier());
+    } else if (url.isHttps()) {
+      SSLSocketFactory own = c.getSslSocketFactoryOrNull();
+      if (own == null) {
+        // OkHttp would send it in plain text (its connection specs allow cleartext only).
+        throw new UnknownServiceException("mesh4j refused to send " + url.scheme() + "://" + upstream.authority()
+            + upstream.path() + " without TLS: the client has no TLS connection spec");
+      }
+      String logical = upstream.sni();
+      if (endpoint != null && logical != null && !url.host().equals(logical)) {
+        // The URL names the endpoint (the logical host is an IP literal, or a proxy must be told
+        // the endpoint's address): send and verify the logical host with the client's own TLS.
+        c = c.withSslSocketFactory(new SniSocketFactory(own, logical), c.getX509TrustManagerOrNull())
+            .withHostnameVerifier(new LogicalHostVerifier(c.getHostnameVerifier(), c.getCertificatePinner(), logical));
+      }
+    }
+    String resolveTo = endpoint != null && !url.host().equals(endpoint.address()) ? endpoint.address() : null;
+    c = ConnectionGuard.guard(c, url.scheme(), url.host(), url.port(), resolveTo);
+    if (endpoint != null && c.getRetryOnConnectionFailure()) {
+      // Resends are the mesh's: its retry policy, not OkHttp's recovery or its 408 follow-up.
+      c = c.withRetryOnConnectionFailure(false);
+    }
+    if (c.getAuthenticator() != Authenticator.NONE) {
+      // Challenges are answered by MeshInterceptor, through the mesh.
+      c = c.withAuthenticator(Authenticator.NONE);
+    }
+    return c;
   }
 
   /**
@@ -133,11 +174,26 @@ final class OkHttpExchange implements Exchange<Response> {
     return (int) Math.min(Integer.MAX_VALUE, ms);
   }
 
-  private Request toOkHttp(UpstreamRequest upstream, CookieJar jar) {
+  /** Whether the request goes to an endpoint over the application's own TLS. */
+  private static boolean keepsApplicationTls(UpstreamRequest upstream) {
+    return upstream.endpoint() != null && upstream.tls() == null && upstream.scheme().equals("https");
+  }
+
+  private Request toOkHttp(UpstreamRequest upstream, CookieJar jar, Attempt attempt) {
     HttpUrl.Builder url = original.url().newBuilder();
     Endpoint endpoint = upstream.endpoint();
     if (endpoint != null) {
-      url.scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
+      String sni = upstream.sni();
+      if (keepsApplicationTls(upstream) && sni != null && !ConnectionGuard.isIpLiteral(sni)
+          && !ConnectionGuard.proxied(chain, "https", sni, endpoint.port())) {
+        // The URL keeps naming the logical host, so that OkHttp's own TLS sends it as SNI,
+        // verifies the certificate and checks the application's pins against it; the connection
+        // guard resolves it to the endpoint's address. (A proxy would resolve it itself: then
+        // the URL names the endpoint, and wire() sends and verifies the logical host.)
+        url.scheme("https").host(sni).port(endpoint.port());
+      } else {
+        url.scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
+      }
     }
     if (!upstream.path().equals(view.path())) {
       url.encodedPath(upstream.path());
@@ -149,9 +205,7 @@ final class OkHttpExchange implements Exchange<Response> {
     }
     upstream.headers().applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
     b.header(UpstreamRequest.ATTEMPT_COUNT_HEADER, Integer.toString(upstream.attempt()));
-    if (upstream.connection().maxRequestsPerConnection() > 0) {
-      b.tag(ConnectionReuse.Limit.class, new ConnectionReuse.Limit(upstream.connection().maxRequestsPerConnection()));
-    }
+    b.tag(Attempt.class, attempt);
     if (endpoint != null && jar != CookieJar.NO_COOKIES && original.header("Cookie") == null) {
       List<Cookie> cookies = jar.loadForRequest(original.url());
       if (!cookies.isEmpty()) {
@@ -173,7 +227,10 @@ final class OkHttpExchange implements Exchange<Response> {
     if (chain.call().isCanceled()) {
       return UpstreamFailure.RETHROW;
     }
-    if (e instanceof UnknownHostException) {
+    if (e instanceof UnknownHostException || e instanceof EgressRefusedException
+        || e instanceof UnknownServiceException) {
+      // Nothing was sent: a name that does not resolve, a connection the mesh refused, or a
+      // request the client cannot send with the TLS it asked for.
       return UpstreamFailure.RETHROW;
     }
     if (e instanceof SocketTimeoutException) {
@@ -214,7 +271,7 @@ final class OkHttpExchange implements Exchange<Response> {
   }
 
   @Override
-  public @org.jspecify.annotations.Nullable String header(Response response, String name) {
+  public @Nullable String header(Response response, String name) {
     return response.header(name);
   }
 
@@ -306,19 +363,11 @@ final class OkHttpExchange implements Exchange<Response> {
     if (original.body() != null && original.body().isOneShot()) {
       return;
     }
-    Request copy = toOkHttp(upstream, CookieJar.NO_COOKIES);
-    OkHttpClient client = mirrorClient;
-    if (upstream.tls() != null) {
-      try {
-        TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
-        client = client.newBuilder().sslSocketFactory(context.socketFactory(), context.trustManager())
-            .hostnameVerifier(context.hostnameVerifier()).build();
-      } catch (SSLException e) {
-        log.debug("mirror to {} skipped: {}", copy.url(), e.getMessage());
-        return;
-      }
-    }
-    client.newCall(copy).enqueue(new Callback() {
+    Attempt attempt = new Attempt(upstream.endpoint() != null, upstream.connection().maxRequestsPerConnection());
+    // MirrorInterceptor wires the copy's connections as the UpstreamRequest tag says.
+    Request copy = toOkHttp(upstream, CookieJar.NO_COOKIES, attempt).newBuilder()
+        .tag(UpstreamRequest.class, upstream).build();
+    mirrorClient.newCall(copy).enqueue(new Callback() {
       @Override
       public void onFailure(Call call, IOException e) {
         log.debug("mirror request to {} failed: {}", copy.url(), e.toString());
@@ -329,6 +378,39 @@ final class OkHttpExchange implements Exchange<Response> {
         response.close();
       }
     });
+  }
+
+  /**
+   * The mirror client's interceptor: a mirrored copy's connections are made as its
+   * {@link UpstreamRequest} says (TLS, connect timeout, guard), like the main request's.
+   */
+  static final class MirrorInterceptor implements Interceptor {
+    private final TlsContexts tls;
+    private final ConnectionReuse reuse;
+
+    MirrorInterceptor(TlsContexts tls, ConnectionReuse reuse) {
+      this.tls = tls;
+      this.reuse = reuse;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      UpstreamRequest upstream = request.tag(UpstreamRequest.class);
+      if (upstream == null) {
+        return chain.proceed(request);
+      }
+      Interceptor.Chain c = chain;
+      if (upstream.connectTimeout() != null && upstream.connectTimeout().toMillis() != c.connectTimeoutMillis()) {
+        c = c.withConnectTimeout(toInt(upstream.connectTimeout().toMillis()), TimeUnit.MILLISECONDS);
+      }
+      return wire(c, upstream, request.url(), tls, reuse).proceed(request);
+    }
+
+    @Override
+    public String toString() {
+      return "MeshMirrorInterceptor";
+    }
   }
 
   @Override

@@ -26,16 +26,12 @@ final class SniSocketFactory extends SSLSocketFactory {
   }
 
   private Socket configure(Socket socket) {
-    if (sni != null && socket instanceof SSLSocket ssl && !isIpLiteral(sni)) {
+    if (sni != null && socket instanceof SSLSocket ssl && !ConnectionGuard.isIpLiteral(sni)) {
       SSLParameters p = ssl.getSSLParameters();
       p.setServerNames(List.of(new SNIHostName(sni)));
       ssl.setSSLParameters(p);
     }
     return socket;
-  }
-
-  private static boolean isIpLiteral(String s) {
-    return s.indexOf(':') >= 0 || s.chars().allMatch(c -> c == '.' || Character.isDigit(c));
   }
 
   @Override
