@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * <p>OkHttp compares the DNS and proxy selector of a pooled connection's address with the
  * request's, so equality here is by value — the chosen host and port, the application's own
  * socket factory, DNS and proxy settings — and an attempt to the same place reuses pooled
- * connections. Immutable; thread-safe (OkHttp connects from several threads).
+ * connections. The attempt whose deadline closes the sockets it opens is not part of equality.
+ * Immutable apart from that attempt; thread-safe (OkHttp connects from several threads).
  */
 final class ConnectionGuard extends SocketFactory implements Dns {
   private final String scheme;
@@ -47,15 +48,17 @@ final class ConnectionGuard extends SocketFactory implements Dns {
   private final Dns dns;
   private final @Nullable Proxy proxy;
   private final ProxySelector proxySelector;
+  private final @Nullable Attempt attempt;
   private final Selector selector = new Selector();
 
   /**
    * @param host the URL host OkHttp connects for
    * @param resolveTo what {@code host} resolves to (an endpoint's address, when the URL names the
    *     logical host), or null to resolve it through the application's DNS
+   * @param attempt the attempt whose deadline closes the sockets opened for it, or null
    */
   private ConnectionGuard(String scheme, String host, int port, @Nullable String resolveTo, SocketFactory sockets,
-      Dns dns, @Nullable Proxy proxy, ProxySelector proxySelector) {
+      Dns dns, @Nullable Proxy proxy, ProxySelector proxySelector, @Nullable Attempt attempt) {
     this.scheme = scheme;
     this.host = host;
     this.port = port;
@@ -64,6 +67,7 @@ final class ConnectionGuard extends SocketFactory implements Dns {
     this.dns = dns;
     this.proxy = proxy;
     this.proxySelector = proxySelector;
+    this.attempt = attempt;
   }
 
   /**
@@ -71,9 +75,9 @@ final class ConnectionGuard extends SocketFactory implements Dns {
    * {@code resolveTo} when given) or the application's proxy for it.
    */
   static Interceptor.Chain guard(Interceptor.Chain chain, String scheme, String host, int port,
-      @Nullable String resolveTo) {
+      @Nullable String resolveTo, @Nullable Attempt attempt) {
     ConnectionGuard g = new ConnectionGuard(scheme, host, port, resolveTo, chain.getSocketFactory(), chain.getDns(),
-        chain.getProxy(), chain.getProxySelector());
+        chain.getProxy(), chain.getProxySelector(), attempt);
     Interceptor.Chain c = chain.withSocketFactory(g).withDns(g).withProxySelector(g.selector);
     // An explicit proxy would bypass the selector: the selector hands it out, to the chosen URL only.
     return chain.getProxy() == null ? c : c.withProxy(null);
@@ -105,7 +109,11 @@ final class ConnectionGuard extends SocketFactory implements Dns {
 
   @Override
   public Socket createSocket() throws IOException {
-    return new GuardedSocket(sockets.createSocket(), this);
+    Socket socket = new GuardedSocket(sockets.createSocket(), this);
+    if (attempt != null) {
+      attempt.opened(socket);
+    }
+    return socket;
   }
 
   // OkHttp creates unconnected sockets; the connecting forms are here for completeness.

@@ -14,6 +14,8 @@ import okhttp3.Response;
  * The mesh's network interceptor, between OkHttp's connection and the bytes of a meshed request:
  *
  * <ul>
+ *   <li>records the connection an attempt uses, for its deadline ({@link Attempt}), and fails the
+ *       attempt before any byte is written when its deadline has passed;
  *   <li>counts requests per connection and asks for {@code Connection: close} on the last one a
  *       DestinationRule's {@code maxRequestsPerConnection} allows;
  *   <li>hides from OkHttp's follow-up step, which runs between this interceptor and the mesh, what
@@ -37,10 +39,13 @@ final class MeshNetworkInterceptor implements Interceptor {
       return chain.proceed(request);
     }
     Connection connection = chain.connection();
-    if (connection != null && attempt.maxRequestsPerConnection > 0) {
-      int n = counts.computeIfAbsent(connection, c -> new AtomicInteger()).incrementAndGet();
-      if (n >= attempt.maxRequestsPerConnection) {
-        request = request.newBuilder().header("Connection", "close").build();
+    if (connection != null) {
+      attempt.connected(connection);
+      if (attempt.maxRequestsPerConnection > 0) {
+        int n = counts.computeIfAbsent(connection, c -> new AtomicInteger()).incrementAndGet();
+        if (n >= attempt.maxRequestsPerConnection) {
+          request = request.newBuilder().header("Connection", "close").build();
+        }
       }
     }
     return FollowUps.hide(chain.proceed(request), attempt.toEndpoint);

@@ -68,21 +68,55 @@ final class OkHttpExchange implements Exchange<Response> {
 
   @Override
   public Response send(UpstreamRequest upstream) throws IOException {
+    // The attempt's limits are wall-clock deadlines counted from now, whatever the peer sends.
+    long start = upstream.timeout() != null || upstream.responseTimeout() != null ? System.nanoTime() : 0;
     Attempt attempt = new Attempt(upstream.endpoint() != null, upstream.connection().maxRequestsPerConnection());
     CookieJar jar = chain.getCookieJar();
     Request request = toOkHttp(upstream, jar, attempt);
-    Interceptor.Chain c = wire(timeouts(chain, upstream), upstream, request.url(), tls, reuse);
-    if (upstream.endpoint() == null || jar == CookieJar.NO_COOKIES) {
-      return withDeadline(FollowUps.restore(c.proceed(request)), upstream);
+    Interceptor.Chain c = wire(timeouts(chain, upstream), upstream, request.url(), tls, reuse, attempt);
+    boolean loadCookies = upstream.endpoint() != null && jar != CookieJar.NO_COOKIES;
+    if (loadCookies) {
+      // The request goes to an endpoint address, but cookies belong to the logical URL: they are
+      // loaded and stored here, against the application's URL, and OkHttp must not do it again.
+      c = c.withCookieJar(CookieJar.NO_COOKIES);
     }
-    // The request goes to an endpoint address, but cookies belong to the logical URL: load and
-    // store them here, against the application's URL, and keep OkHttp from doing it again.
-    Response response = FollowUps.restore(c.withCookieJar(CookieJar.NO_COOKIES).proceed(request));
-    List<Cookie> cookies = Cookie.parseAll(original.url(), response.headers());
-    if (!cookies.isEmpty()) {
-      jar.saveFromResponse(original.url(), cookies);
+    if (upstream.timeout() != null) {
+      attempt.deadlineNanoTime(start + Math.max(1, upstream.timeout().toNanos()));
+      attempt.enter();
     }
-    return withDeadline(response, upstream);
+    Response response = null;
+    IOException failure = null;
+    boolean expired;
+    try {
+      response = c.proceed(request);
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      expired = attempt.exit();
+    }
+    if (expired) {
+      // Cut at the deadline, or headers that came too late (HTTP/2): a timeout either way.
+      if (response != null) {
+        response.close();
+      }
+      throw Attempt.expired(failure);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    response = FollowUps.restore(response);
+    if (loadCookies) {
+      List<Cookie> cookies = Cookie.parseAll(original.url(), response.headers());
+      if (!cookies.isEmpty()) {
+        jar.saveFromResponse(original.url(), cookies);
+      }
+    }
+    if (upstream.responseTimeout() != null) {
+      // The route deadline also bounds reading the body, as Envoy resets a stream past it; counted
+      // from the attempt's start, not from the headers.
+      response.body().source().timeout().deadlineNanoTime(start + Math.max(1, upstream.responseTimeout().toNanos()));
+    }
+    return response;
   }
 
   /**
@@ -91,7 +125,7 @@ final class OkHttpExchange implements Exchange<Response> {
    * connection guard, and none of OkHttp's own resends for requests to endpoints the mesh picked.
    */
   static Interceptor.Chain wire(Interceptor.Chain chain, UpstreamRequest upstream, HttpUrl url, TlsContexts tls,
-      ConnectionReuse reuse) throws IOException {
+      ConnectionReuse reuse, @Nullable Attempt attempt) throws IOException {
     Interceptor.Chain c = chain;
     if (upstream.connection().idleTimeout() != null) {
       c = c.withConnectionPool(reuse.pool(upstream.connection().idleTimeout()));
@@ -117,7 +151,7 @@ final class OkHttpExchange implements Exchange<Response> {
       }
     }
     String resolveTo = endpoint != null && !url.host().equals(endpoint.address()) ? endpoint.address() : null;
-    c = ConnectionGuard.guard(c, url.scheme(), url.host(), url.port(), resolveTo);
+    c = ConnectionGuard.guard(c, url.scheme(), url.host(), url.port(), resolveTo, attempt);
     if (endpoint != null && c.getRetryOnConnectionFailure()) {
       // Resends are the mesh's: its retry policy, not OkHttp's recovery or its 408 follow-up.
       c = c.withRetryOnConnectionFailure(false);
@@ -132,9 +166,9 @@ final class OkHttpExchange implements Exchange<Response> {
   /**
    * Applies the engine's limits to this attempt: the cluster's connect timeout, and the
    * attempt's time budget as connect, read and write timeouts where it is shorter than the
-   * client's own. OkHttp has no per-attempt deadline, but until response headers an attempt is
-   * a connect, writes and one waiting read, so these bound it; the client's own shorter
-   * timeouts stay in force and fail the call as they would without the mesh.
+   * client's own. They bound each operation; the attempt's deadline ({@link Attempt}) bounds
+   * the whole. The client's own shorter timeouts stay in force and fail the call as they would
+   * without the mesh.
    */
   private Interceptor.Chain timeouts(Interceptor.Chain chain, UpstreamRequest upstream) {
     Interceptor.Chain c = chain;
@@ -159,15 +193,6 @@ final class OkHttpExchange implements Exchange<Response> {
       }
     }
     return c;
-  }
-
-  /** The route deadline also bounds reading the body, as Envoy resets a stream past it. */
-  private static Response withDeadline(Response response, UpstreamRequest upstream) {
-    if (upstream.responseTimeout() != null) {
-      response.body().source().timeout().deadline(Math.max(1, upstream.responseTimeout().toNanos()),
-          TimeUnit.NANOSECONDS);
-    }
-    return response;
   }
 
   private static int toInt(long ms) {
@@ -226,6 +251,9 @@ final class OkHttpExchange implements Exchange<Response> {
   public UpstreamFailure classify(IOException e) {
     if (chain.call().isCanceled()) {
       return UpstreamFailure.RETHROW;
+    }
+    if (e instanceof Attempt.AttemptTimeoutException) {
+      return UpstreamFailure.TIMEOUT;
     }
     if (e instanceof UnknownHostException || e instanceof EgressRefusedException
         || e instanceof UnknownServiceException) {
@@ -404,7 +432,7 @@ final class OkHttpExchange implements Exchange<Response> {
       if (upstream.connectTimeout() != null && upstream.connectTimeout().toMillis() != c.connectTimeoutMillis()) {
         c = c.withConnectTimeout(toInt(upstream.connectTimeout().toMillis()), TimeUnit.MILLISECONDS);
       }
-      return wire(c, upstream, request.url(), tls, reuse).proceed(request);
+      return wire(c, upstream, request.url(), tls, reuse, request.tag(Attempt.class)).proceed(request);
     }
 
     @Override

@@ -34,11 +34,12 @@ import org.jspecify.annotations.Nullable;
  *     {@code sni}, else the logical host the application used); null for plain text and passthrough
  * @param connection how the cluster's connections are made and reused
  * @param timeout how long this attempt may take until response headers (the per-try timeout or
- *     what is left of the route timeout, whichever is shorter), or null for no limit; when it
- *     runs out the transport fails the attempt with an exception it classifies as
+ *     what is left of the route timeout, whichever is shorter), or null for no limit: a
+ *     wall-clock deadline from when the transport starts sending the attempt, whatever the peer
+ *     sends; when it passes, the transport fails the attempt with an exception it classifies as
  *     {@link UpstreamFailure#TIMEOUT}
- * @param responseTimeout how long, from the send, the whole response including its body may
- *     take (what is left of the route timeout), or null for no limit; reading the body past it
+ * @param responseTimeout how long, from the same start, the whole response including its body
+ *     may take (what is left of the route timeout), or null for no limit; reading the body past it
  *     fails, as Envoy resets a stream whose route timeout fires
  */
 public record UpstreamRequest(
