@@ -9,25 +9,25 @@ import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 
-/** The application interceptor that hands every call to the mesh. Thread-safe. */
+/**
+ * The application interceptor that hands every call to the mesh, and follows its redirects and
+ * authentication challenges hop by hop through the mesh, as the client's settings say when the
+ * call is made. Thread-safe.
+ */
 final class MeshInterceptor implements Interceptor {
   private final Mesh mesh;
   private final OkHttpClient mirrorClient;
-  private final TlsContexts tls = new TlsContexts();
-  private final ConnectionReuse reuse = new ConnectionReuse();
-  private final boolean followRedirects;
-  private final boolean followSslRedirects;
+  private final TlsContexts tls;
+  private final ConnectionReuse reuse;
 
-  /**
-   * @param followRedirects whether the application's client follows redirects; the client
-   *     itself is built not to, so that every hop goes through the mesh
-   */
-  MeshInterceptor(Mesh mesh, OkHttpClient mirrorClient, boolean followRedirects, boolean followSslRedirects) {
+  MeshInterceptor(Mesh mesh, OkHttpClient mirrorClient, TlsContexts tls, ConnectionReuse reuse) {
     this.mesh = mesh;
     this.mirrorClient = mirrorClient;
-    this.followRedirects = followRedirects;
-    this.followSslRedirects = followSslRedirects;
+    this.tls = tls;
+    this.reuse = reuse;
   }
 
   @Override
@@ -46,22 +46,27 @@ final class MeshInterceptor implements Interceptor {
     Request request = chain.request();
     Response response = send(chain, request);
     int followUps = 0;
-    while (followRedirects) {
-      Request next = FollowUps.redirect(response, request, followSslRedirects);
-      if (next == null) {
-        break;
-      }
-      if (next.body() != null && next.body().isOneShot()) {
-        break;
+    while (true) {
+      Request next = followUp(chain, response, request);
+      if (next == null || (next.body() != null && next.body().isOneShot())) {
+        return response;
       }
       response.close();
       if (++followUps > FollowUps.MAX_FOLLOW_UPS) {
         throw new ProtocolException("Too many follow-up requests: " + followUps);
       }
+      Response prior = response.newBuilder().request(request).body(ResponseBody.EMPTY).build();
       request = next;
-      response = send(chain, request);
+      response = send(chain, request).newBuilder().priorResponse(prior).build();
     }
-    return response;
+  }
+
+  /** The next request for a redirect or an authentication challenge, as the client's settings say now. */
+  private static @Nullable Request followUp(Chain chain, Response response, Request request) throws IOException {
+    if (FollowUps.isRedirect(response.code())) {
+      return chain.getFollowRedirects() ? FollowUps.redirect(response, request, chain.getFollowSslRedirects()) : null;
+    }
+    return FollowUps.authenticate(chain.getAuthenticator(), response, request);
   }
 
   private Response send(Chain chain, Request request) throws IOException {

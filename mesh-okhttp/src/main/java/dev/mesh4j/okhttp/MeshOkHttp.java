@@ -6,6 +6,7 @@ import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.context.ContextSnapshot;
 import dev.mesh4j.core.context.MeshContext;
 import java.io.IOException;
+import okhttp3.Authenticator;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.EventListener;
@@ -28,9 +29,15 @@ import okhttp3.Response;
  * the client's {@code CookieJar} stay keyed by the logical URL.
  *
  * <p>The mesh is installed as the last application interceptor, so the application's own
- * interceptors see the logical request. Redirects (from upstreams or from VirtualService
- * {@code redirect} routes) are followed as the client's {@code followRedirects} setting says,
- * each hop through the mesh again; install the mesh after setting it. Thread-safe.
+ * interceptors see the logical request (install it after adding them; interceptors added later
+ * run below the mesh and see the request it sends to the endpoint). Redirects (from upstreams or
+ * from VirtualService {@code redirect} routes) are followed as the client's
+ * {@code followRedirects} and {@code followSslRedirects} settings say when the call is made, and
+ * authentication challenges as its {@code authenticator} says, each hop through the mesh again.
+ * Retries are the mesh's alone: OkHttp's own resends ({@code retryOnConnectionFailure}, 408,
+ * 503 with {@code Retry-After: 0}) are off for requests to endpoints the mesh picks. Every
+ * connection of the client is kept to the address the mesh chose for its request, whatever else
+ * runs below the mesh. Thread-safe.
  *
  * <p>The current {@link MeshContext} (the inbound request's id, trace, baggage and user headers)
  * goes with every call: {@code execute()} runs on the caller's thread; for {@code enqueue()} the
@@ -52,25 +59,33 @@ public final class MeshOkHttp {
 
   /**
    * Installs the mesh into a builder and returns the builder. Mirrored requests are sent by a
-   * client with the builder's settings as they are at this call.
+   * client with the builder's settings as they are at this call (never following redirects,
+   * answering challenges or resending).
    */
   public static OkHttpClient.Builder install(Mesh mesh, OkHttpClient.Builder builder) {
     requireNonNull(mesh, "mesh");
     requireNonNull(builder, "builder");
     OkHttpClient settings = builder.build();
-    // Redirects are followed by the mesh interceptor, hop by hop through the mesh; OkHttp's own
-    // follower would resolve them against endpoint addresses.
-    OkHttpClient mirrorClient = settings.newBuilder().followRedirects(false).build();
+    TlsContexts tls = new TlsContexts(mesh.ticker());
+    ConnectionReuse reuse = new ConnectionReuse();
+    MeshNetworkInterceptor network = new MeshNetworkInterceptor();
+    // A mirrored copy goes out once, to the mirror's endpoint, and its answer is discarded.
+    OkHttpClient mirrorClient = settings.newBuilder()
+        .followRedirects(false)
+        .retryOnConnectionFailure(false)
+        .authenticator(Authenticator.NONE)
+        .addInterceptor(new OkHttpExchange.MirrorInterceptor(tls, reuse))
+        .addNetworkInterceptor(network)
+        .build();
     EventListener.Factory listeners = settings.eventListenerFactory();
     return builder
-        .followRedirects(false)
         // A call starts (execute() or enqueue()) on the caller's thread: the moment to capture the
         // caller's context for an enqueue()d call, whose interceptors run on another thread.
         .eventListenerFactory(new ContextCapturingFactory(listeners))
-        .addInterceptor(new MeshInterceptor(mesh, mirrorClient, settings.followRedirects(),
-            settings.followSslRedirects()))
-        // Counts requests per connection for DestinationRules' maxRequestsPerConnection.
-        .addNetworkInterceptor(new ConnectionReuse.CountingInterceptor());
+        .addInterceptor(new MeshInterceptor(mesh, mirrorClient, tls, reuse))
+        // Records attempts' connections, counts requests per connection and keeps OkHttp's
+        // follow-up step from resending meshed requests (see MeshNetworkInterceptor).
+        .addNetworkInterceptor(network);
   }
 
   /**

@@ -16,11 +16,14 @@ import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.net.UnknownServiceException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+import okhttp3.Authenticator;
 import okhttp3.Call;
 import okhttp3.Callback;
 import okhttp3.Cookie;
@@ -33,6 +36,7 @@ import okhttp3.Protocol;
 import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,36 +68,107 @@ final class OkHttpExchange implements Exchange<Response> {
 
   @Override
   public Response send(UpstreamRequest upstream) throws IOException {
+    // The attempt's limits are wall-clock deadlines counted from now, whatever the peer sends.
+    long start = upstream.timeout() != null || upstream.responseTimeout() != null ? System.nanoTime() : 0;
+    Attempt attempt = new Attempt(upstream.endpoint() != null, upstream.connection().maxRequestsPerConnection());
     CookieJar jar = chain.getCookieJar();
-    Request request = toOkHttp(upstream, jar);
-    Interceptor.Chain c = timeouts(chain, upstream);
+    Request request = toOkHttp(upstream, jar, attempt);
+    Interceptor.Chain c = wire(timeouts(chain, upstream), upstream, request.url(), tls, reuse, attempt);
+    boolean loadCookies = upstream.endpoint() != null && jar != CookieJar.NO_COOKIES;
+    if (loadCookies) {
+      // The request goes to an endpoint address, but cookies belong to the logical URL: they are
+      // loaded and stored here, against the application's URL, and OkHttp must not do it again.
+      c = c.withCookieJar(CookieJar.NO_COOKIES);
+    }
+    if (upstream.timeout() != null) {
+      attempt.deadlineNanoTime(start + Math.max(1, upstream.timeout().toNanos()));
+      attempt.enter();
+    }
+    Response response = null;
+    IOException failure = null;
+    boolean expired;
+    try {
+      response = c.proceed(request);
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      expired = attempt.exit();
+    }
+    if (expired) {
+      // Cut at the deadline, or headers that came too late (HTTP/2): a timeout either way.
+      if (response != null) {
+        response.close();
+      }
+      throw Attempt.expired(failure);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    response = FollowUps.restore(response);
+    if (loadCookies) {
+      List<Cookie> cookies = Cookie.parseAll(original.url(), response.headers());
+      if (!cookies.isEmpty()) {
+        jar.saveFromResponse(original.url(), cookies);
+      }
+    }
+    if (upstream.responseTimeout() != null) {
+      // The route deadline also bounds reading the body, as Envoy resets a stream past it; counted
+      // from the attempt's start, not from the headers.
+      response.body().source().timeout().deadlineNanoTime(start + Math.max(1, upstream.responseTimeout().toNanos()));
+    }
+    return response;
+  }
+
+  /**
+   * How an attempt's connections are made: the cluster's connection pool, TLS (the one mesh4j
+   * originates, or the application's own for an {@code https} request, never none), the
+   * connection guard, and none of OkHttp's own resends for requests to endpoints the mesh picked.
+   */
+  static Interceptor.Chain wire(Interceptor.Chain chain, UpstreamRequest upstream, HttpUrl url, TlsContexts tls,
+      ConnectionReuse reuse, @Nullable Attempt attempt) throws IOException {
+    Interceptor.Chain c = chain;
     if (upstream.connection().idleTimeout() != null) {
       c = c.withConnectionPool(reuse.pool(upstream.connection().idleTimeout()));
     }
+    Endpoint endpoint = upstream.endpoint();
     if (upstream.tls() != null) {
       TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
       c = c.withSslSocketFactory(context.socketFactory(), context.trustManager())
           .withHostnameVerifier(context.hostnameVerifier());
+    } else if (url.isHttps()) {
+      SSLSocketFactory own = c.getSslSocketFactoryOrNull();
+      if (own == null) {
+        // OkHttp would send it in plain text (its connection specs allow cleartext only).
+        throw new UnknownServiceException("mesh4j refused to send " + url.scheme() + "://" + upstream.authority()
+            + upstream.path() + " without TLS: the client has no TLS connection spec");
+      }
+      String logical = upstream.sni();
+      if (endpoint != null && logical != null && !url.host().equals(logical)) {
+        // The URL names the endpoint (the logical host is an IP literal, or a proxy must be told
+        // the endpoint's address): send and verify the logical host with the client's own TLS.
+        c = c.withSslSocketFactory(new SniSocketFactory(own, logical), c.getX509TrustManagerOrNull())
+            .withHostnameVerifier(new LogicalHostVerifier(c.getHostnameVerifier(), c.getCertificatePinner(), logical));
+      }
     }
-    if (upstream.endpoint() == null || jar == CookieJar.NO_COOKIES) {
-      return withDeadline(c.proceed(request), upstream);
+    String resolveTo = endpoint != null && !url.host().equals(endpoint.address()) ? endpoint.address() : null;
+    c = ConnectionGuard.guard(c, url.scheme(), url.host(), url.port(), resolveTo, attempt);
+    if (endpoint != null && c.getRetryOnConnectionFailure()) {
+      // Resends are the mesh's: its retry policy, not OkHttp's recovery or its 408 follow-up.
+      c = c.withRetryOnConnectionFailure(false);
     }
-    // The request goes to an endpoint address, but cookies belong to the logical URL: load and
-    // store them here, against the application's URL, and keep OkHttp from doing it again.
-    Response response = c.withCookieJar(CookieJar.NO_COOKIES).proceed(request);
-    List<Cookie> cookies = Cookie.parseAll(original.url(), response.headers());
-    if (!cookies.isEmpty()) {
-      jar.saveFromResponse(original.url(), cookies);
+    if (c.getAuthenticator() != Authenticator.NONE) {
+      // Challenges are answered by MeshInterceptor, through the mesh.
+      c = c.withAuthenticator(Authenticator.NONE);
     }
-    return withDeadline(response, upstream);
+    return c;
   }
 
   /**
    * Applies the engine's limits to this attempt: the cluster's connect timeout, and the
    * attempt's time budget as connect, read and write timeouts where it is shorter than the
-   * client's own. OkHttp has no per-attempt deadline, but until response headers an attempt is
-   * a connect, writes and one waiting read, so these bound it; the client's own shorter
-   * timeouts stay in force and fail the call as they would without the mesh.
+   * client's own. They bound each operation; the attempt's deadline ({@link Attempt}) bounds
+   * the whole. The client's own shorter timeouts stay in force and fail the call as they would
+   * without the mesh.
    */
   private Interceptor.Chain timeouts(Interceptor.Chain chain, UpstreamRequest upstream) {
     Interceptor.Chain c = chain;
@@ -120,24 +195,30 @@ final class OkHttpExchange implements Exchange<Response> {
     return c;
   }
 
-  /** The route deadline also bounds reading the body, as Envoy resets a stream past it. */
-  private static Response withDeadline(Response response, UpstreamRequest upstream) {
-    if (upstream.responseTimeout() != null) {
-      response.body().source().timeout().deadline(Math.max(1, upstream.responseTimeout().toNanos()),
-          TimeUnit.NANOSECONDS);
-    }
-    return response;
-  }
-
   private static int toInt(long ms) {
     return (int) Math.min(Integer.MAX_VALUE, ms);
   }
 
-  private Request toOkHttp(UpstreamRequest upstream, CookieJar jar) {
+  /** Whether the request goes to an endpoint over the application's own TLS. */
+  private static boolean keepsApplicationTls(UpstreamRequest upstream) {
+    return upstream.endpoint() != null && upstream.tls() == null && upstream.scheme().equals("https");
+  }
+
+  private Request toOkHttp(UpstreamRequest upstream, CookieJar jar, Attempt attempt) {
     HttpUrl.Builder url = original.url().newBuilder();
     Endpoint endpoint = upstream.endpoint();
     if (endpoint != null) {
-      url.scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
+      String sni = upstream.sni();
+      if (keepsApplicationTls(upstream) && sni != null && !ConnectionGuard.isIpLiteral(sni)
+          && !ConnectionGuard.proxied(chain, "https", sni, endpoint.port())) {
+        // The URL keeps naming the logical host, so that OkHttp's own TLS sends it as SNI,
+        // verifies the certificate and checks the application's pins against it; the connection
+        // guard resolves it to the endpoint's address. (A proxy would resolve it itself: then
+        // the URL names the endpoint, and wire() sends and verifies the logical host.)
+        url.scheme("https").host(sni).port(endpoint.port());
+      } else {
+        url.scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
+      }
     }
     if (!upstream.path().equals(view.path())) {
       url.encodedPath(upstream.path());
@@ -149,9 +230,7 @@ final class OkHttpExchange implements Exchange<Response> {
     }
     upstream.headers().applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
     b.header(UpstreamRequest.ATTEMPT_COUNT_HEADER, Integer.toString(upstream.attempt()));
-    if (upstream.connection().maxRequestsPerConnection() > 0) {
-      b.tag(ConnectionReuse.Limit.class, new ConnectionReuse.Limit(upstream.connection().maxRequestsPerConnection()));
-    }
+    b.tag(Attempt.class, attempt);
     if (endpoint != null && jar != CookieJar.NO_COOKIES && original.header("Cookie") == null) {
       List<Cookie> cookies = jar.loadForRequest(original.url());
       if (!cookies.isEmpty()) {
@@ -173,7 +252,13 @@ final class OkHttpExchange implements Exchange<Response> {
     if (chain.call().isCanceled()) {
       return UpstreamFailure.RETHROW;
     }
-    if (e instanceof UnknownHostException) {
+    if (e instanceof Attempt.AttemptTimeoutException) {
+      return UpstreamFailure.TIMEOUT;
+    }
+    if (e instanceof UnknownHostException || e instanceof EgressRefusedException
+        || e instanceof UnknownServiceException) {
+      // Nothing was sent: a name that does not resolve, a connection the mesh refused, or a
+      // request the client cannot send with the TLS it asked for.
       return UpstreamFailure.RETHROW;
     }
     if (e instanceof SocketTimeoutException) {
@@ -214,7 +299,7 @@ final class OkHttpExchange implements Exchange<Response> {
   }
 
   @Override
-  public @org.jspecify.annotations.Nullable String header(Response response, String name) {
+  public @Nullable String header(Response response, String name) {
     return response.header(name);
   }
 
@@ -306,19 +391,11 @@ final class OkHttpExchange implements Exchange<Response> {
     if (original.body() != null && original.body().isOneShot()) {
       return;
     }
-    Request copy = toOkHttp(upstream, CookieJar.NO_COOKIES);
-    OkHttpClient client = mirrorClient;
-    if (upstream.tls() != null) {
-      try {
-        TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
-        client = client.newBuilder().sslSocketFactory(context.socketFactory(), context.trustManager())
-            .hostnameVerifier(context.hostnameVerifier()).build();
-      } catch (SSLException e) {
-        log.debug("mirror to {} skipped: {}", copy.url(), e.getMessage());
-        return;
-      }
-    }
-    client.newCall(copy).enqueue(new Callback() {
+    Attempt attempt = new Attempt(upstream.endpoint() != null, upstream.connection().maxRequestsPerConnection());
+    // MirrorInterceptor wires the copy's connections as the UpstreamRequest tag says.
+    Request copy = toOkHttp(upstream, CookieJar.NO_COOKIES, attempt).newBuilder()
+        .tag(UpstreamRequest.class, upstream).build();
+    mirrorClient.newCall(copy).enqueue(new Callback() {
       @Override
       public void onFailure(Call call, IOException e) {
         log.debug("mirror request to {} failed: {}", copy.url(), e.toString());
@@ -329,6 +406,39 @@ final class OkHttpExchange implements Exchange<Response> {
         response.close();
       }
     });
+  }
+
+  /**
+   * The mirror client's interceptor: a mirrored copy's connections are made as its
+   * {@link UpstreamRequest} says (TLS, connect timeout, guard), like the main request's.
+   */
+  static final class MirrorInterceptor implements Interceptor {
+    private final TlsContexts tls;
+    private final ConnectionReuse reuse;
+
+    MirrorInterceptor(TlsContexts tls, ConnectionReuse reuse) {
+      this.tls = tls;
+      this.reuse = reuse;
+    }
+
+    @Override
+    public Response intercept(Chain chain) throws IOException {
+      Request request = chain.request();
+      UpstreamRequest upstream = request.tag(UpstreamRequest.class);
+      if (upstream == null) {
+        return chain.proceed(request);
+      }
+      Interceptor.Chain c = chain;
+      if (upstream.connectTimeout() != null && upstream.connectTimeout().toMillis() != c.connectTimeoutMillis()) {
+        c = c.withConnectTimeout(toInt(upstream.connectTimeout().toMillis()), TimeUnit.MILLISECONDS);
+      }
+      return wire(c, upstream, request.url(), tls, reuse, request.tag(Attempt.class)).proceed(request);
+    }
+
+    @Override
+    public String toString() {
+      return "MeshMirrorInterceptor";
+    }
   }
 
   @Override

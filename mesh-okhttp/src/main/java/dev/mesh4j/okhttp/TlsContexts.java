@@ -1,146 +1,181 @@
 package dev.mesh4j.okhttp;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
+import dev.mesh4j.api.runtime.Ticker;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.cert.X509Certificate;
-import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Collection;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.HostnameVerifier;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SNIHostName;
-import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
-import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import okhttp3.internal.tls.OkHostnameVerifier;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TLS origination towards endpoints ({@code DestinationRule} {@code tls} SIMPLE and MUTUAL):
  * trust from {@code caCertificates} (PEM) or the JVM's store, a client certificate for MUTUAL,
  * the SNI sent, and verification of the server against the SNI (or {@code subjectAltNames}).
- * Contexts are built once per settings and cached. Thread-safe.
+ *
+ * <p>One context per setting and SNI, built when a request first needs it from the files the
+ * setting names ({@link TlsMaterial}), and rebuilt when they change: a request finding the last
+ * check older than {@link #CHECK_INTERVAL} (on the mesh's ticker) re-reads them — one request at
+ * a time, the others go on with the current context — and when their content changed, builds a
+ * new context for new connections. Connections already made, and requests on them, are
+ * untouched; connections pooled with the old context are not reused for the new one (OkHttp pools
+ * by socket factory), so they idle out, while unchanged material keeps its context and its pooled
+ * connections. A change that cannot be used (a half-written file, a key that does not match its
+ * certificate) keeps the last good context and is logged once as a warning; the next change is
+ * tried again. Without any good context yet, requests fail (never in plain text). Thread-safe.
  */
 final class TlsContexts {
+  private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
+
+  /** How often a context's files are checked for changes, at most. */
+  static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
+
   /** The socket factory, trust manager and verifier for one TLS setting. */
   record Context(SSLSocketFactory socketFactory, X509TrustManager trustManager, HostnameVerifier hostnameVerifier) {}
 
   private record Key(ClientTlsSettings settings, @Nullable String sni) {}
 
-  private final ConcurrentHashMap<Key, Context> cache = new ConcurrentHashMap<>();
+  private final Ticker ticker;
+  private final long intervalNanos;
+  private final ConcurrentHashMap<Key, Reloading> contexts = new ConcurrentHashMap<>();
 
+  TlsContexts(Ticker ticker) {
+    this(ticker, CHECK_INTERVAL);
+  }
+
+  TlsContexts(Ticker ticker, Duration checkInterval) {
+    this.ticker = ticker;
+    this.intervalNanos = checkInterval.toNanos();
+  }
+
+  /**
+   * The current context for a setting and SNI.
+   *
+   * @throws SSLException when no context could be built yet (a file missing or unusable); the
+   *     message names the file
+   */
   Context context(ClientTlsSettings settings, @Nullable String sni) throws SSLException {
     Key key = new Key(settings, sni);
-    Context c = cache.get(key);
-    if (c == null) {
-      c = build(settings, sni);
-      cache.putIfAbsent(key, c);
+    Reloading r = contexts.get(key);
+    if (r == null) {
+      r = contexts.computeIfAbsent(key, k -> new Reloading(k.settings(), k.sni()));
     }
-    return c;
+    return r.current(ticker.nanos());
   }
 
-  private static Context build(ClientTlsSettings s, @Nullable String sni) throws SSLException {
-    try {
-      boolean insecure = Boolean.TRUE.equals(s.insecureSkipVerify());
-      X509TrustManager trust = insecure ? new TrustAll() : trustManager(s.caCertificates());
-      KeyManagerFactory kmf = null;
-      if (s.mode() == ClientTlsSettings.TlsMode.MUTUAL && s.clientCertificate() != null && s.privateKey() != null) {
-        kmf = keyManagers(s.clientCertificate(), s.privateKey());
+  /** One setting's context, rebuilt from its files when they change. */
+  private final class Reloading {
+    private final ClientTlsSettings settings;
+    private final @Nullable String sni;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile @Nullable Context current;
+    /** Why there is no context yet, or null. */
+    private volatile @Nullable String failure;
+    private volatile boolean checked;
+    private volatile long nextCheck;
+    // Guarded by lock: fingerprints of the material in use and of the last material refused.
+    private @Nullable String loaded;
+    private @Nullable String refused;
+
+    Reloading(ClientTlsSettings settings, @Nullable String sni) {
+      this.settings = settings;
+      this.sni = sni;
+    }
+
+    Context current(long now) throws SSLException {
+      if (!checked) {
+        // The first request waits for the first load.
+        lock.lock();
+        try {
+          if (!checked) {
+            check(now);
+            checked = true;
+          }
+        } finally {
+          lock.unlock();
+        }
+      } else if (now - nextCheck >= 0 && lock.tryLock()) {
+        try {
+          if (now - nextCheck >= 0) {
+            check(now);
+          }
+        } finally {
+          lock.unlock();
+        }
       }
-      SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trust}, null);
-      SSLSocketFactory factory = new SniSocketFactory(ctx.getSocketFactory(), sni);
-      HostnameVerifier verifier = insecure ? (h, session) -> true : verifier(sni, s.subjectAltNames());
-      return new Context(factory, trust, verifier);
-    } catch (IOException | GeneralSecurityException e) {
-      throw new SSLException("cannot set up TLS origination: " + e.getMessage(), e);
-    }
-  }
-
-  private static X509TrustManager trustManager(@Nullable String caFile)
-      throws IOException, GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    if (caFile == null) {
-      tmf.init((KeyStore) null);
-    } else {
-      KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-      ks.load(null, null);
-      int i = 0;
-      for (Certificate cert : certificates(caFile)) {
-        ks.setCertificateEntry("ca-" + i++, cert);
+      Context c = current;
+      if (c == null) {
+        throw new SSLException("cannot set up TLS origination: " + failure);
       }
-      tmf.init(ks);
+      return c;
     }
-    for (TrustManager tm : tmf.getTrustManagers()) {
-      if (tm instanceof X509TrustManager x) {
-        return x;
-      }
-    }
-    throw new GeneralSecurityException("no X509 trust manager");
-  }
 
-  private static KeyManagerFactory keyManagers(String certFile, String keyFile)
-      throws IOException, GeneralSecurityException {
-    Collection<? extends Certificate> chain = certificates(certFile);
-    PrivateKey key = privateKey(keyFile);
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-    ks.load(null, null);
-    ks.setKeyEntry("client", key, new char[0], chain.toArray(new Certificate[0]));
-    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-    kmf.init(ks, new char[0]);
-    return kmf;
-  }
-
-  private static Collection<? extends Certificate> certificates(String file)
-      throws IOException, GeneralSecurityException {
-    try (InputStream in = Files.newInputStream(Path.of(file))) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new GeneralSecurityException("no certificate in " + file);
-      }
-      return certs;
-    }
-  }
-
-  /** A PKCS#8 PEM private key ({@code -----BEGIN PRIVATE KEY-----}), RSA or EC. */
-  private static PrivateKey privateKey(String file) throws IOException, GeneralSecurityException {
-    String pem = Files.readString(Path.of(file));
-    int begin = pem.indexOf("-----BEGIN PRIVATE KEY-----");
-    int end = pem.indexOf("-----END PRIVATE KEY-----");
-    if (begin < 0 || end < 0) {
-      throw new GeneralSecurityException(file + " is not a PKCS#8 PEM private key (BEGIN PRIVATE KEY)");
-    }
-    byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + 27, end));
-    PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-    for (String alg : List.of("RSA", "EC", "Ed25519")) {
+    private void check(long now) {
+      nextCheck = now + intervalNanos;
+      TlsMaterial material;
       try {
-        return KeyFactory.getInstance(alg).generatePrivate(spec);
-      } catch (GeneralSecurityException e) {
-        // try the next algorithm
+        material = TlsMaterial.read(settings);
+      } catch (IOException e) {
+        refuse(null, e.getMessage());
+        return;
+      }
+      if (material.fingerprint().equals(loaded)) {
+        return;
+      }
+      Context built;
+      try {
+        built = build(material);
+      } catch (java.security.GeneralSecurityException | RuntimeException e) {
+        refuse(material, e.getMessage());
+        return;
+      }
+      if (loaded != null || refused != null) {
+        log.info("mesh4j: TLS material for {} (re)loaded from {}", describe(), material.files());
+      }
+      loaded = material.fingerprint();
+      refused = null;
+      failure = null;
+      current = built;
+    }
+
+    /** Keeps the last good context; logs a failure once per unusable content. */
+    private void refuse(@Nullable TlsMaterial material, @Nullable String why) {
+      String fingerprint = material == null ? "unreadable: " + why : material.fingerprint();
+      boolean again = fingerprint.equals(refused);
+      refused = fingerprint;
+      if (current == null) {
+        failure = why;
+        if (!again) {
+          log.warn("mesh4j: no TLS origination for {}: {}; requests to it fail until the files can be read",
+              describe(), why);
+        }
+      } else if (!again) {
+        log.warn("mesh4j: keeping the TLS material loaded before for {}: its files changed but cannot be used: {}",
+            describe(), why);
       }
     }
-    throw new GeneralSecurityException("unsupported private key in " + file);
+
+    private Context build(TlsMaterial material) throws java.security.GeneralSecurityException {
+      boolean insecure = Boolean.TRUE.equals(settings.insecureSkipVerify());
+      TlsMaterial.Built built = material.build(insecure);
+      SSLSocketFactory factory = new SniSocketFactory(built.context().getSocketFactory(), sni);
+      HostnameVerifier verifier = insecure ? (h, session) -> true : verifier(sni, settings.subjectAltNames());
+      return new Context(factory, built.trustManager(), verifier);
+    }
+
+    private String describe() {
+      return "mode " + settings.mode() + (sni == null ? "" : ", SNI " + sni);
+    }
   }
 
   /** Verifies the server against the expected names rather than the endpoint's IP. */
@@ -154,7 +189,8 @@ final class TlsContexts {
         return OkHostnameVerifier.INSTANCE.verify(host, session);
       }
       try {
-        X509Certificate cert = (X509Certificate) session.getPeerCertificates()[0];
+        java.security.cert.X509Certificate cert =
+            (java.security.cert.X509Certificate) session.getPeerCertificates()[0];
         for (String n : names) {
           if (OkHostnameVerifier.INSTANCE.verify(n, cert)) {
             return true;
@@ -165,89 +201,5 @@ final class TlsContexts {
         return false;
       }
     };
-  }
-
-  /** Sets the SNI on every socket, since the URL names the endpoint's IP. */
-  private static final class SniSocketFactory extends SSLSocketFactory {
-    private final SSLSocketFactory delegate;
-    private final @Nullable String sni;
-
-    SniSocketFactory(SSLSocketFactory delegate, @Nullable String sni) {
-      this.delegate = delegate;
-      this.sni = sni;
-    }
-
-    private Socket configure(Socket socket) {
-      if (sni != null && socket instanceof SSLSocket ssl && !isIp(sni)) {
-        SSLParameters p = ssl.getSSLParameters();
-        p.setServerNames(List.of(new SNIHostName(sni)));
-        ssl.setSSLParameters(p);
-      }
-      return socket;
-    }
-
-    private static boolean isIp(String s) {
-      return s.indexOf(':') >= 0 || s.chars().allMatch(c -> c == '.' || Character.isDigit(c));
-    }
-
-    @Override
-    public String[] getDefaultCipherSuites() {
-      return delegate.getDefaultCipherSuites();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-      return delegate.getSupportedCipherSuites();
-    }
-
-    @Override
-    public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
-      return configure(delegate.createSocket(s, host, port, autoClose));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port) throws IOException {
-      return configure(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-      return configure(delegate.createSocket(host, port, localHost, localPort));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress host, int port) throws IOException {
-      return configure(delegate.createSocket(host, port));
-    }
-
-    @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
-        throws IOException {
-      return configure(delegate.createSocket(address, port, localAddress, localPort));
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof SniSocketFactory other && other.delegate == delegate && Objects.equals(other.sni, sni);
-    }
-
-    @Override
-    public int hashCode() {
-      return Objects.hash(System.identityHashCode(delegate), sni);
-    }
-  }
-
-  /** {@code insecureSkipVerify: true}: accept any server certificate. */
-  private static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

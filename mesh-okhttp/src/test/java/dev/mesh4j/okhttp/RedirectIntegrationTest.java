@@ -82,4 +82,17 @@ class RedirectIntegrationTest {
     }
     assertThat(web.requestCount()).isZero();
   }
+
+  @Test
+  void readsTheClientsRedirectSettingWhenTheCallIsMadeWhateverTheBuilderOrder() throws IOException {
+    OkHttpClient notFollowing = MeshOkHttp.install(mesh, new OkHttpClient.Builder()).followRedirects(false).build();
+    try (Response r = notFollowing.newCall(new Request.Builder().url("http://web:8080/old").build()).execute()) {
+      assertThat(r.code()).isEqualTo(301);
+    }
+    OkHttpClient following = MeshOkHttp.install(mesh, new OkHttpClient.Builder().followRedirects(false))
+        .followRedirects(true).build();
+    assertThat(get(following, "http://web:8080/relative")).isEqualTo("200 web/landed host=web:8080");
+    assertThat(get(following.newBuilder().followRedirects(false).build(), "http://web:8080/relative"))
+        .startsWith("302");
+  }
 }

@@ -13,24 +13,33 @@ import org.jspecify.annotations.Nullable;
  * headers) and must send {@link #authority()} as the {@code Host} header, so that the endpoint
  * sees the logical host the application used, not its own IP.
  *
+ * <p>{@code https} is never sent as plain text. With {@link #tls()} set, mesh4j originates TLS
+ * with those settings; with {@code tls} null and scheme {@code https}, the transport keeps the
+ * application's own TLS (its trust, client certificate and pins) to the endpoint, sending
+ * {@link #sni()} as the server name and verifying the endpoint's certificate against it — as a
+ * sidecar passes the application's TLS through. A transport that cannot must fail the attempt.
+ *
  * @param endpoint the endpoint to connect to, or null to send to the address the application
  *     named (passthrough)
- * @param scheme {@code http}, or {@code https} when mesh4j originates TLS to the endpoint
+ * @param scheme {@code https} when the request goes to the endpoint over TLS (originated by mesh4j
+ *     or the application's own), else {@code http}; for passthrough the application's scheme
  * @param path the path to send (rewritten or the original), percent-encoded
  * @param rawQuery the query to send, or null for none
  * @param authority the {@code Host} header to send
  * @param headers header changes to make before sending
  * @param attempt 1 for the first try, 2 for the first retry, …
- * @param tls TLS to originate ({@code SIMPLE} or {@code MUTUAL}), or null for plain text
- * @param sni the server name to send and verify when originating TLS (the DestinationRule's
- *     {@code sni}, else the logical host)
+ * @param tls TLS mesh4j originates ({@code SIMPLE} or {@code MUTUAL}), or null: plain text for
+ *     {@code http}, the application's own TLS for {@code https}
+ * @param sni the server name to send and verify over TLS to an endpoint (the DestinationRule's
+ *     {@code sni}, else the logical host the application used); null for plain text and passthrough
  * @param connection how the cluster's connections are made and reused
  * @param timeout how long this attempt may take until response headers (the per-try timeout or
- *     what is left of the route timeout, whichever is shorter), or null for no limit; when it
- *     runs out the transport fails the attempt with an exception it classifies as
+ *     what is left of the route timeout, whichever is shorter), or null for no limit: a
+ *     wall-clock deadline from when the transport starts sending the attempt, whatever the peer
+ *     sends; when it passes, the transport fails the attempt with an exception it classifies as
  *     {@link UpstreamFailure#TIMEOUT}
- * @param responseTimeout how long, from the send, the whole response including its body may
- *     take (what is left of the route timeout), or null for no limit; reading the body past it
+ * @param responseTimeout how long, from the same start, the whole response including its body
+ *     may take (what is left of the route timeout), or null for no limit; reading the body past it
  *     fails, as Envoy resets a stream whose route timeout fires
  */
 public record UpstreamRequest(

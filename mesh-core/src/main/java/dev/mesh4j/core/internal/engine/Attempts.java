@@ -61,7 +61,7 @@ final class Attempts implements PickContext {
       @Nullable Duration responseTimeout) {
     // Origination's parts one by one: an Origination per request would be one more allocation.
     return new UpstreamRequest(endpoint, Origination.scheme(cluster, requestScheme), path, rawQuery, authority,
-        requestHeaders, attempt, Origination.tls(cluster), Origination.sni(cluster, logicalHost),
+        requestHeaders, attempt, Origination.tls(cluster), Origination.sni(cluster, logicalHost, requestScheme),
         Origination.connection(cluster), timeout, responseTimeout);
   }
 

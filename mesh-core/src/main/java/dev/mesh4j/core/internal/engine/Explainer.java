@@ -104,6 +104,10 @@ public final class Explainer {
           candidates, null, policies, List.of(), local(LocalReplies.NO_CLUSTER, "cluster not found"), notes);
     }
     clusterPolicies(cluster, policies, notes);
+    if (request.scheme().equals("https") && cluster.tls() == null && cluster.failure() == null
+        && !cluster.isPassthrough()) {
+      notes.add("https request: the application's own TLS goes to the endpoint, verified as " + request.host());
+    }
     List<EndpointView> endpoints = new ArrayList<>();
     boolean anyHealthy = false;
     if (cluster.loadBalancer() != null) {

@@ -154,7 +154,7 @@ public final class RequestPipeline {
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
     // No mirrors, no callback: most routes need not allocate one.
     return loop.run(attempts, exchange, t, route.mirrors().isEmpty() ? null
-        : first -> mirror(route, port, first, streamRandom, exchange));
+        : first -> mirror(route, port, request.scheme(), first, streamRandom, exchange));
   }
 
   private long deadline(@Nullable Duration timeout) {
@@ -199,7 +199,8 @@ public final class RequestPipeline {
     loop.waitCancellably(delay, exchange);
   }
 
-  private void mirror(CompiledRoute route, int port, UpstreamRequest main, long streamRandom,
+  /** Mirrors the first attempt ({@code main}); each copy goes out as its own cluster and {@code scheme} say. */
+  private void mirror(CompiledRoute route, int port, String scheme, UpstreamRequest main, long streamRandom,
       Exchange<?> exchange) {
     for (CompiledRoute.Mirror m : route.mirrors()) {
       if (Long.remainderUnsigned(streamRandom, 1_000_000) >= m.perMillion()) {
@@ -214,7 +215,7 @@ public final class RequestPipeline {
         continue;
       }
       String authority = shadowHostSuffix ? shadowAuthority(main.authority()) : main.authority();
-      exchange.mirror(Attempts.upstream(Origination.of(c, c.key().host(), main.scheme()),
+      exchange.mirror(Attempts.upstream(Origination.of(c, c.key().host(), scheme),
           h == null ? null : h.endpoint(), main.path(), main.rawQuery(), authority, main.headers(), 1, null, null));
     }
   }

@@ -1,0 +1,87 @@
+package dev.mesh4j.okhttp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.mesh4j.api.config.ClientTlsSettings;
+import dev.mesh4j.api.config.ClientTlsSettings.TlsMode;
+import dev.mesh4j.core.testing.FakeClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SSLException;
+import okhttp3.tls.HeldCertificate;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** When the TLS contexts of DestinationRules are rebuilt from their files, on a fake ticker. */
+class TlsContextsTest {
+  @TempDir Path dir;
+  final FakeClock clock = new FakeClock();
+  final TlsContexts contexts = new TlsContexts(clock);
+
+  static ClientTlsSettings mutual(Path ca, Path cert, Path key) {
+    return new ClientTlsSettings(TlsMode.MUTUAL, cert.toString(), key.toString(), ca.toString(), null, List.of(),
+        null, null);
+  }
+
+  @Test
+  void filesAreCheckedAtMostEveryIntervalAndAChangeBuildsANewContext() throws Exception {
+    Path ca = new TestPki("first").writeCa(dir.resolve("ca.pem"));
+    ClientTlsSettings simple = new ClientTlsSettings(TlsMode.SIMPLE, null, null, ca.toString(), null, List.of(),
+        null, null);
+    TlsContexts.Context first = contexts.context(simple, "web");
+    new TestPki("second").writeCa(ca);
+    clock.advance(TlsContexts.CHECK_INTERVAL.minus(Duration.ofMillis(1)));
+    assertThat(contexts.context(simple, "web")).as("not checked yet").isSameAs(first);
+    clock.advance(Duration.ofMillis(1));
+    TlsContexts.Context second = contexts.context(simple, "web");
+    assertThat(second).isNotSameAs(first);
+    assertThat(second.socketFactory()).as("new connections, not the old pool").isNotEqualTo(first.socketFactory());
+    clock.advance(TlsContexts.CHECK_INTERVAL);
+    assertThat(contexts.context(simple, "web")).as("unchanged content: the same context").isSameAs(second);
+  }
+
+  @Test
+  void aRewriteThatCannotBeUsedKeepsTheLastGoodContextUntilAGoodOneComes() throws Exception {
+    TestPki pki = new TestPki("clients");
+    HeldCertificate one = pki.issue("one");
+    HeldCertificate two = pki.issue("two");
+    Path ca = pki.writeCa(dir.resolve("ca.pem"));
+    Path cert = Files.writeString(dir.resolve("cert.pem"), one.certificatePem());
+    Path key = Files.writeString(dir.resolve("key.pem"), one.privateKeyPkcs8Pem());
+    ClientTlsSettings settings = mutual(ca, cert, key);
+    TlsContexts.Context good = contexts.context(settings, null);
+
+    // A rotation caught half way: the new certificate, the old key.
+    Files.writeString(cert, two.certificatePem());
+    clock.advance(TlsContexts.CHECK_INTERVAL);
+    assertThat(contexts.context(settings, null)).isSameAs(good);
+    Files.writeString(key, "-----BEGIN PRIVATE KEY-----\ntruncated");
+    clock.advance(TlsContexts.CHECK_INTERVAL);
+    assertThat(contexts.context(settings, null)).isSameAs(good);
+    Files.delete(ca);
+    clock.advance(TlsContexts.CHECK_INTERVAL);
+    assertThat(contexts.context(settings, null)).isSameAs(good);
+
+    pki.writeCa(ca);
+    Files.writeString(key, two.privateKeyPkcs8Pem());
+    clock.advance(TlsContexts.CHECK_INTERVAL);
+    assertThat(contexts.context(settings, null)).as("the rotation completed").isNotSameAs(good);
+  }
+
+  @Test
+  void withoutAnyGoodMaterialRequestsFailNamingTheFileUntilItAppears() throws Exception {
+    Path ca = dir.resolve("missing-ca.pem");
+    ClientTlsSettings simple = new ClientTlsSettings(TlsMode.SIMPLE, null, null, ca.toString(), null, List.of(),
+        null, null);
+    assertThatThrownBy(() -> contexts.context(simple, "web")).isInstanceOf(SSLException.class)
+        .hasMessageContaining("missing-ca.pem");
+    new TestPki("late").writeCa(ca);
+    assertThatThrownBy(() -> contexts.context(simple, "web")).as("checked at most every interval")
+        .isInstanceOf(SSLException.class);
+    clock.advance(TlsContexts.CHECK_INTERVAL);
+    assertThat(contexts.context(simple, "web")).isNotNull();
+  }
+}
