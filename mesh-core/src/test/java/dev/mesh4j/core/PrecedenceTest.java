@@ -74,7 +74,8 @@ class PrecedenceTest {
           gateways: [bookinfo-gateway]
           http: [{route: [{destination: {host: reviews, subset: v2}}]}]
         """;
-    try (Mesh sidecar = Mesh.builder().registry(registry()).configYaml(yaml).build();
+    // Seeded: ten unseeded picks over two endpoints miss one of them once in ~500 runs.
+    try (Mesh sidecar = Mesh.builder().random(dev.mesh4j.api.runtime.RandomSource.seeded(3)).registry(registry()).configYaml(yaml).build();
         Mesh gateway = Mesh.builder().registry(registry()).gateways("bookinfo-gateway").configYaml(yaml).build()) {
       assertThat(target(gateway, "http://reviews:9080/")).isEqualTo("10.0.0.2:9080");
       // In the mesh the VirtualService is invisible: the default route balances over both.
