@@ -13,7 +13,6 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.X509TrustManager;
-import okhttp3.internal.tls.OkHostnameVerifier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,19 +184,19 @@ final class TlsContexts {
       names.add(sni);
     }
     return (host, session) -> {
-      if (names.isEmpty()) {
-        return OkHostnameVerifier.INSTANCE.verify(host, session);
-      }
       try {
         java.security.cert.X509Certificate cert =
             (java.security.cert.X509Certificate) session.getPeerCertificates()[0];
+        if (names.isEmpty()) {
+          return SubjectAltNames.matches(host, cert);
+        }
         for (String n : names) {
-          if (OkHostnameVerifier.INSTANCE.verify(n, cert)) {
+          if (SubjectAltNames.matches(n, cert)) {
             return true;
           }
         }
         return false;
-      } catch (SSLPeerUnverifiedException e) {
+      } catch (SSLPeerUnverifiedException | ClassCastException e) {
         return false;
       }
     };

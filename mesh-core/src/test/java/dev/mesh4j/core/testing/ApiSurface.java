@@ -33,7 +33,7 @@ public final class ApiSurface {
    * module's {@code target/classes}), one line per member, sorted.
    */
   public static String of(Path classes, String... packages) {
-    JavaClasses imported = new ClassFileImporter().importPath(classes);
+    JavaClasses imported = classes(classes);
     List<String> lines = new ArrayList<>();
     for (JavaClass jc : imported) {
       if (!Arrays.asList(packages).contains(jc.getPackageName())) {
@@ -47,6 +47,18 @@ public final class ApiSurface {
     }
     lines.sort(Comparator.naturalOrder());
     return String.join("\n", lines) + "\n";
+  }
+
+  /** The classes of a module's classes folder or jar. */
+  public static JavaClasses classes(Path location) {
+    if (Files.isRegularFile(location)) {
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(location.toFile())) {
+        return new ClassFileImporter().importJar(jar);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+    return new ClassFileImporter().importPath(location);
   }
 
   /** Public, and nested only in public types. */

@@ -1,0 +1,28 @@
+package dev.mesh4j.okhttp;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import dev.mesh4j.core.testing.ApiSurface;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+/** The OkHttp transport uses only the public API of mesh-core and of OkHttp. */
+class BoundaryTest {
+  static final Path CLASSES_DIR = Path.of("target/classes");
+  static final JavaClasses CLASSES = new ClassFileImporter().importPath(CLASSES_DIR);
+
+  @Test
+  void usesNoInternalPackageOfMesh4jOrOkHttp() {
+    noClasses().should().dependOnClassesThat()
+        .resideInAnyPackage("dev.mesh4j.core.internal..", "okhttp3.internal..", "okio.internal..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theApiIsTheCheckedInOne() throws IOException {
+    ApiSurface.check(Path.of("api/mesh-okhttp.api"), ApiSurface.of(CLASSES_DIR, "dev.mesh4j.okhttp"));
+  }
+}
