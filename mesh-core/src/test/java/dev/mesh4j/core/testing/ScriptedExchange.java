@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * failure — after advancing a {@link FakeClock} by the step's duration. Records every attempt.
  * Lets retry and timeout logic be tested in virtual time. Test fixture; one per request.
  */
-public final class ScriptedExchange implements Exchange<ScriptedExchange.Response> {
+public class ScriptedExchange implements Exchange<ScriptedExchange.Response> {
 
   /** What the engine returned: an upstream response or a local reply. */
   public record Response(int status, @Nullable UpstreamRequest sent, @Nullable LocalReply reply,

@@ -7,6 +7,7 @@ import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.time.Duration;
 import java.util.Arrays;
@@ -37,6 +38,8 @@ final class Attempts implements PickContext {
   private final HeaderMutation requestHeaders;
   private @Nullable UpstreamHost[] tried;
   private int triedCount;
+  /** Whether this request holds a retry permit of the cluster (from its first retry to its end). */
+  private boolean holdingRetry;
 
   Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline,
       RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
@@ -99,6 +102,26 @@ final class Attempts implements PickContext {
       }
     }
     return false;
+  }
+
+  /**
+   * Takes the cluster's retry permit for this request's retries ({@code maxRetries}), once: a
+   * request holds one permit from its first retry to its end, as Envoy's retry circuit breaker
+   * counts retries in flight.
+   */
+  boolean takeRetryPermit(ConnectionLimiter limiter) {
+    if (!holdingRetry) {
+      holdingRetry = limiter.tryAcquireRetry();
+    }
+    return holdingRetry;
+  }
+
+  /** Returns the retry permit, if this request took one. */
+  void releaseRetryPermit(ConnectionLimiter limiter) {
+    if (holdingRetry) {
+      holdingRetry = false;
+      limiter.releaseRetry();
+    }
   }
 
   /** Remembers a host an attempt went to. */

@@ -78,9 +78,9 @@ public final class RequestPipeline {
     }
     switch (result.outcome()) {
       case BLACKHOLE:
-        return exchange.reply(LocalReplies.BLACKHOLE);
+        return AttemptLoop.reply(exchange, t, LocalReplies.BLACKHOLE);
       case NO_ROUTE:
-        return exchange.reply(LocalReplies.NO_ROUTE);
+        return AttemptLoop.reply(exchange, t, LocalReplies.NO_ROUTE);
       case PASSTHROUGH:
         return send(Attempts.upstream(Origination.passthrough(request.scheme()), null, request.path(),
             request.rawQuery(), request.authority(), HeaderMutation.NONE, 1, null, null), exchange, t);
@@ -109,16 +109,16 @@ public final class RequestPipeline {
     CompiledRoute route = match.route();
     RouteAction action = route.action();
     if (action instanceof RouteAction.Redirect r) {
-      return respond(exchange, LocalReplies.redirect(r.redirect(), request, match), r.responseHeaders());
+      return respond(exchange, t, LocalReplies.redirect(r.redirect(), request, match), r.responseHeaders());
     }
     if (action instanceof RouteAction.Direct d) {
-      return respond(exchange, LocalReplies.direct(d.response()), d.responseHeaders());
+      return respond(exchange, t, LocalReplies.direct(d.response()), d.responseHeaders());
     }
     HttpFaultInjection fault = route.config().fault();
     if (fault != null) {
       LocalReply abort = injectFault(fault, exchange, t);
       if (abort != null) {
-        return exchange.reply(abort);
+        return AttemptLoop.reply(exchange, t, abort);
       }
     }
     // The router's timer starts after the fault delay, as Envoy's fault filter runs before it.
@@ -130,10 +130,10 @@ public final class RequestPipeline {
     Cluster cluster = dest.cluster(port);
     t.destination(dest, cluster);  // telemetry: destination picked
     if (cluster == null) {
-      return exchange.reply(LocalReplies.NO_CLUSTER);
+      return AttemptLoop.reply(exchange, t, LocalReplies.NO_CLUSTER);
     }
     if (cluster.failure() != null) {
-      return exchange.reply(LocalReplies.clusterFailure(cluster.failure()));
+      return AttemptLoop.reply(exchange, t, LocalReplies.clusterFailure(cluster.failure()));
     }
     String path = route.rewritePath(request.path(), match);
     String authority = dest.authority() != null ? dest.authority() : request.authority();
@@ -166,8 +166,9 @@ public final class RequestPipeline {
     return now > Long.MAX_VALUE - t ? Long.MAX_VALUE : now + t;
   }
 
-  private <R> R respond(Exchange<R> exchange, LocalReply reply, HeaderMutation responseHeaders) {
-    R r = exchange.reply(reply);
+  private <R> R respond(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply,
+      HeaderMutation responseHeaders) {
+    R r = AttemptLoop.reply(exchange, t, reply);
     return responseHeaders.isEmpty() ? r : exchange.mutateResponse(r, responseHeaders);
   }
 

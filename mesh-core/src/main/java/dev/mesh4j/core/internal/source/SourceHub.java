@@ -57,8 +57,18 @@ public final class SourceHub {
   }
 
   /** What a committed update asks of the snapshot. */
-  public record Effect(boolean recompile, List<String> endpointsOnly) {
-    static final Effect NONE = new Effect(false, List.of());
+  /**
+   * @param recompile whether routes must be compiled again
+   * @param endpointsOnly the services whose endpoints alone changed (empty when recompiling)
+   * @param services every service whose definition or endpoints changed, as the mesh sees it
+   */
+  public record Effect(boolean recompile, List<String> endpointsOnly, List<String> services) {
+    static final Effect NONE = new Effect(false, List.of(), List.of());
+
+    /** Whether the update changed anything the mesh uses. */
+    public boolean changed() {
+      return recompile || !services.isEmpty();
+    }
   }
 
   /**
@@ -79,6 +89,7 @@ public final class SourceHub {
     apply(state.rejected, s.rejections(), s.full());
 
     List<String> endpointsOnly = new ArrayList<>();
+    List<String> changedServices = new ArrayList<>();
     Set<String> hosts = new LinkedHashSet<>(s.services().keySet());
     if (s.full()) {
       hosts.addAll(state.services.keySet());
@@ -90,6 +101,7 @@ public final class SourceHub {
       if (Objects.equals(before, after) || overridden(state, host)) {
         continue;
       }
+      changedServices.add(host);
       if (before != null && after != null && endpointsOnly(before, after)) {
         endpointsOnly.add(host);
       } else {
@@ -97,7 +109,7 @@ public final class SourceHub {
       }
     }
     apply(state.services, s.services(), s.full());
-    return new Effect(recompile, recompile ? List.of() : endpointsOnly);
+    return new Effect(recompile, recompile ? List.of() : endpointsOnly, changedServices);
   }
 
   /**

@@ -1,10 +1,12 @@
 package dev.mesh4j.core.internal.telemetry;
 
+import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
+import dev.mesh4j.core.observe.RetryDecision;
 import dev.mesh4j.core.observe.RouteDecision;
 import java.io.IOException;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +38,18 @@ public interface RequestObserver<R> {
   void attemptEnded(UpstreamRequest upstream, R response);
 
   void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e);
+
+  /**
+   * What was decided after the last attempt ({@code afterAttempt}) or after a wait for a
+   * connection slot that timed out.
+   */
+  void retryDecided(boolean afterAttempt, RetryDecision decision);
+
+  /** A connection-pool limit shed the request, or kept a retry from being made. */
+  void overflow(String cluster, String limit);
+
+  /** The mesh answers the request itself. */
+  void localReply(LocalReply reply);
 
   /** The final response, arranged to end the request's telemetry when its body is done. */
   R end(R response);
@@ -81,6 +95,15 @@ public interface RequestObserver<R> {
 
     @Override
     public void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e) {}
+
+    @Override
+    public void retryDecided(boolean afterAttempt, RetryDecision decision) {}
+
+    @Override
+    public void overflow(String cluster, String limit) {}
+
+    @Override
+    public void localReply(LocalReply reply) {}
 
     @Override
     public Object end(Object response) {

@@ -2,6 +2,7 @@ package dev.mesh4j.core.internal.telemetry;
 
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
@@ -10,6 +11,7 @@ import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.observe.MeshAttempt;
 import dev.mesh4j.core.observe.MeshCall;
+import dev.mesh4j.core.observe.RetryDecision;
 import dev.mesh4j.core.observe.RouteDecision;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -239,6 +241,21 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
    * The request answered: returns the response arranged to end the request (span, metrics,
    * access log) when the application is done with its body.
    */
+  @Override
+  public void retryDecided(boolean afterAttempt, RetryDecision decision) {
+    telemetry.listener.retryDecided(this, afterAttempt ? lastAttempt : null, decision);
+  }
+
+  @Override
+  public void overflow(String cluster, String limit) {
+    telemetry.listener.overflow(this, cluster, limit);
+  }
+
+  @Override
+  public void localReply(LocalReply reply) {
+    telemetry.listener.localReply(this, reply);
+  }
+
   @Override
   public R end(R response) {
     ResponseInfo info = exchange.describe(response);

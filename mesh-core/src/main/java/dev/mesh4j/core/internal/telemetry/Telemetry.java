@@ -91,6 +91,14 @@ public final class Telemetry {
     return enabled ? new RequestTelemetry<>(this, request, exchange) : RequestObserver.none();
   }
 
+  /**
+   * Where the mesh's own events go (ejections, config and endpoint changes): every listener,
+   * guarded, or none when telemetry is off.
+   */
+  public MeshListener events() {
+    return enabled ? listener : MeshListener.NONE;
+  }
+
   /** The sampling decision for a trace mesh4j starts itself (no parent, no SDK). */
   TraceFlags sampleNewTrace() {
     return samplePerMillion > 0 && (samplePerMillion >= 1_000_000 || random.nextInt(1_000_000) < samplePerMillion)
