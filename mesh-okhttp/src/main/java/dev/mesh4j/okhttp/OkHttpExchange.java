@@ -7,21 +7,12 @@ import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.ProtocolException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.net.UnknownServiceException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import okhttp3.Authenticator;
 import okhttp3.Call;
@@ -55,6 +46,8 @@ final class OkHttpExchange implements Exchange<Response> {
   /** Whether the engine's time budget, rather than the client's own timeout, set the last attempt's limits. */
   private boolean connectLimitedByBudget;
   private boolean readLimitedByBudget;
+  /** The last attempt sent, for classifying how it failed. */
+  private @Nullable Attempt lastAttempt;
 
   OkHttpExchange(Interceptor.Chain chain, OkHttpRequestView view, OkHttpClient mirrorClient, TlsContexts tls,
       ConnectionReuse reuse) {
@@ -71,6 +64,7 @@ final class OkHttpExchange implements Exchange<Response> {
     // The attempt's limits are wall-clock deadlines counted from now, whatever the peer sends.
     long start = upstream.timeout() != null || upstream.responseTimeout() != null ? System.nanoTime() : 0;
     Attempt attempt = new Attempt(upstream.endpoint() != null, upstream.connection().maxRequestsPerConnection());
+    lastAttempt = attempt;
     CookieJar jar = chain.getCookieJar();
     Request request = toOkHttp(upstream, jar, attempt);
     Interceptor.Chain c = wire(timeouts(chain, upstream), upstream, request.url(), tls, reuse, attempt);
@@ -249,48 +243,11 @@ final class OkHttpExchange implements Exchange<Response> {
 
   @Override
   public UpstreamFailure classify(IOException e) {
-    if (chain.call().isCanceled()) {
-      return UpstreamFailure.RETHROW;
-    }
-    if (e instanceof Attempt.AttemptTimeoutException) {
-      return UpstreamFailure.TIMEOUT;
-    }
-    if (e instanceof UnknownHostException || e instanceof EgressRefusedException
-        || e instanceof UnknownServiceException) {
-      // Nothing was sent: a name that does not resolve, a connection the mesh refused, or a
-      // request the client cannot send with the TLS it asked for.
-      return UpstreamFailure.RETHROW;
-    }
-    if (e instanceof SocketTimeoutException) {
-      String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-      if (m.contains("connect")) {
-        return connectLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.CONNECT_TIMEOUT;
-      }
-      return readLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.RETHROW;
-    }
-    if (e instanceof InterruptedIOException) {
-      return UpstreamFailure.RETHROW;
-    }
-    if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof SSLException) {
-      return UpstreamFailure.CONNECT_FAILURE;
-    }
-    if (e.getClass().getSimpleName().equals("StreamResetException")) {
-      return UpstreamFailure.REMOTE_RESET;
-    }
-    if (e instanceof ProtocolException) {
-      return UpstreamFailure.PROTOCOL_ERROR;
-    }
-    if (e instanceof EOFException || e instanceof SocketException) {
-      return UpstreamFailure.CONNECTION_TERMINATION;
-    }
-    String m = String.valueOf(e.getMessage());
-    if (m.contains("unexpected end of stream")) {
-      return UpstreamFailure.CONNECTION_TERMINATION;
-    }
-    if (m.startsWith("Failed to connect")) {
-      return UpstreamFailure.CONNECT_FAILURE;
-    }
-    return UpstreamFailure.CONNECTION_TERMINATION;
+    Attempt a = lastAttempt;
+    Protocol p = a == null ? null : a.protocol();
+    return FailureClassifier.classify(e, p == null ? FailureClassifier.Phase.CONNECTING : FailureClassifier.Phase.SENT,
+        p == Protocol.HTTP_2 || p == Protocol.H2_PRIOR_KNOWLEDGE, chain.call().isCanceled(), connectLimitedByBudget,
+        readLimitedByBudget);
   }
 
   @Override
