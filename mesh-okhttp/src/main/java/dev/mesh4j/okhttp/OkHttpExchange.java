@@ -251,13 +251,9 @@ final class OkHttpExchange implements Exchange<Response> {
   }
 
   @Override
-  public int status(Response response) {
-    return response.code();
-  }
-
-  @Override
-  public @Nullable String header(Response response, String name) {
-    return response.header(name);
+  public ResponseInfo view(Response response) {
+    return new ResponseInfo(response.code(), response.header("grpc-status"), response.body().contentLength(),
+        protocol(response.protocol()));
   }
 
   @Override
@@ -265,30 +261,23 @@ final class OkHttpExchange implements Exchange<Response> {
     response.close();
   }
 
+  /**
+   * One copy of the response: the route's header changes, and a body that tells {@code done}
+   * when the application has read it to the end or closed it — or {@code done} told at once when
+   * the response has no body.
+   */
   @Override
-  public boolean canResend() {
-    return original.body() == null || !original.body().isOneShot();
-  }
-
-  @Override
-  public Response whenComplete(Response response, Runnable onComplete) {
-    return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
-  }
-
-  @Override
-  public Response whenBodyComplete(Response response, LongConsumer onComplete) {
-    // Usually the body is already ours (the attempt's completion): one wrapper serves both.
-    if (response.body() instanceof CompletionBody body && body.alsoOnComplete(onComplete)) {
-      return response;
+  public Response complete(Response response, HeaderMutation headers, LongConsumer done) {
+    Response.Builder b = response.newBuilder();
+    if (response.body().contentLength() == 0) {
+      done.accept(0);
+    } else {
+      b.body(new CompletionBody(response.body(), done));
     }
-    return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
-  }
-
-  @Override
-  public ResponseInfo describe(Response response) {
-    String flags = response.header(LocalReply.FLAGS_HEADER);
-    return new ResponseInfo(response.code(), flags == null ? "" : flags, response.header("grpc-status"),
-        response.body().contentLength(), protocol(response.protocol()));
+    if (!headers.isEmpty()) {
+      headers.applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
+    }
+    return b.build();
   }
 
   /** The protocol as Envoy's access log writes it. */
@@ -300,18 +289,6 @@ final class OkHttpExchange implements Exchange<Response> {
       case QUIC, HTTP_3 -> "HTTP/3";
       default -> p.toString().toUpperCase(Locale.ROOT);
     };
-  }
-
-  @Override
-  public long requestBodySize() {
-    if (original.body() == null) {
-      return 0;
-    }
-    try {
-      return original.body().contentLength();
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
   }
 
   @Override
@@ -336,12 +313,6 @@ final class OkHttpExchange implements Exchange<Response> {
     return b.build();
   }
 
-  @Override
-  public Response mutateResponse(Response response, HeaderMutation mutation) {
-    Response.Builder b = response.newBuilder();
-    mutation.applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
-    return b.build();
-  }
 
   @Override
   public void mirror(UpstreamRequest upstream) {

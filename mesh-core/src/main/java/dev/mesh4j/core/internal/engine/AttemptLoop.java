@@ -6,6 +6,7 @@ import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
@@ -79,7 +80,7 @@ final class AttemptLoop {
         }
         if (permit.outcome() == ConnectionLimiter.Outcome.DEADLINE_EXCEEDED) {
           AttemptDecision d = RetryRules.decide(new RetryRules.PendingTimeout(), attempt, policy, perTryBinds,
-              exchange.canResend(), retryPermit);
+              a.replayable, retryPermit);
           t.retryDecided(false, d.toEvent());  // telemetry: retry decided
           if (d.retries()) {
             backoff(attempt, policy, a.deadline, exchange);
@@ -122,7 +123,7 @@ final class AttemptLoop {
           }
           a.tried(host);
           AttemptDecision d = RetryRules.decide(new RetryRules.Failure(failure), attempt, policy, perTryBinds,
-              exchange.canResend(), retryPermit);
+              a.replayable, retryPermit);
           t.retryDecided(true, d.toEvent());  // telemetry: retry decided
           if (d.overflow()) {
             t.overflow(cluster.name(), "maxRetries");
@@ -137,15 +138,16 @@ final class AttemptLoop {
           throw e;
         }
 
-        t.attemptEnded(request, response);  // telemetry: attempt end (response headers)
-        int status = exchange.status(response);
-        String grpc = exchange.header(response, "grpc-status");
+        ResponseInfo info = exchange.view(response);
+        t.attemptEnded(request, info);  // telemetry: attempt end (response headers)
+        int status = info.status();
+        String grpc = info.grpcStatus();
         if (outliers != null && host != null) {
           outliers.onLocalOriginSuccess(host);
           outliers.onResponse(host, outlierStatus(status, grpc));
         }
         AttemptDecision d = RetryRules.decide(new RetryRules.Response(status, grpcStatus(grpc)), attempt, policy,
-            perTryBinds, exchange.canResend(), retryPermit);
+            perTryBinds, a.replayable, retryPermit);
         t.retryDecided(true, d.toEvent());  // telemetry: retry decided
         if (d.overflow()) {
           t.overflow(cluster.name(), "maxRetries");
@@ -157,11 +159,14 @@ final class AttemptLoop {
           backoff(attempt, policy, a.deadline, exchange);
           continue;
         }
+        t.responded(info, "");  // telemetry: the response the application gets
         UpstreamHost done = host;
         ConnectionLimiter.Permit held = permit;
-        response = exchange.whenComplete(response, () -> end(done, held));
-        HeaderMutation headers = a.responseHeaders;
-        return headers.isEmpty() ? response : exchange.mutateResponse(response, headers);
+        // The request holds its endpoint and connection slot until the application is done with the body.
+        return exchange.complete(response, a.responseHeaders, bytes -> {
+          end(done, held);
+          t.accept(bytes);  // telemetry: request end
+        });
       }
     } finally {
       a.releaseRetryPermit(limiter);
@@ -170,8 +175,15 @@ final class AttemptLoop {
 
   /** Answers locally, telling telemetry. */
   static <R> R reply(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply) {
+    return reply(exchange, t, reply, HeaderMutation.NONE);
+  }
+
+  /** Answers locally with response-header changes (a redirect's or direct response's route headers). */
+  static <R> R reply(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply, HeaderMutation headers) {
     t.localReply(reply);  // telemetry: local reply
-    return exchange.reply(reply);
+    R r = exchange.reply(reply);
+    t.responded(exchange.view(r), reply.flags());
+    return exchange.complete(r, headers, t);  // telemetry: request end, when the body is done
   }
 
   private static ConnectionLimiter.Permit acquire(ConnectionLimiter limiter, long deadline) throws IOException {

@@ -26,6 +26,8 @@ final class Attempts implements PickContext {
   final HeaderMutation responseHeaders;
   /** The route deadline in ticker nanos, or {@link Long#MAX_VALUE} for none. */
   final long deadline;
+  /** Whether the request's body can be sent again (else its first failure is final). */
+  final boolean replayable;
   private final RandomSource random;
   private final boolean hasHash;
   private final long hash;
@@ -41,13 +43,14 @@ final class Attempts implements PickContext {
   /** Whether this request holds a retry permit of the cluster (from its first retry to its end). */
   private boolean holdingRetry;
 
-  Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline,
+  Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline, boolean replayable,
       RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
       @Nullable String rawQuery, String authority, HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
     this.responseHeaders = responseHeaders;
     this.deadline = deadline;
+    this.replayable = replayable;
     this.random = random;
     this.hasHash = hasHash;
     this.hash = hash;
