@@ -79,7 +79,8 @@ final class HeaderRules {
    * {@code headers: {request: …, response: …}} at route or destination level. Request
    * {@code set}/{@code add} may name {@code host} or {@code :authority} (an authority rewrite);
    * request {@code remove} and all response operations may not touch {@code Host} or a
-   * pseudo-header. Names are lower-cased in the model.
+   * pseudo-header. Names are lower-cased in the model. Invalid operations are kept after their
+   * error, an invalid name as written (so that the manifest of the model reads the same).
    */
   static Headers headers(Node n) {
     if (!n.expectObject()) {
@@ -97,8 +98,8 @@ final class HeaderRules {
     List<String> remove = new ArrayList<>();
     for (Node r : n.get("remove").elements()) {
       String name = r.asString();
-      if (name != null && checkOperationName(r, name)) {
-        remove.add(name.toLowerCase(Locale.ROOT));
+      if (name != null) {
+        remove.add(checkOperationName(r, name) ? name.toLowerCase(Locale.ROOT) : name);
       }
     }
     return new HeaderOperations(set, add, remove);
@@ -117,10 +118,8 @@ final class HeaderRules {
         continue;
       }
       boolean nameOk = request ? checkSetName(at, name) : checkOperationName(at, name);
-      boolean valueOk = checkValue(at, v);
-      if (nameOk && valueOk) {
-        out.put(name.toLowerCase(Locale.ROOT), v);
-      }
+      checkValue(at, v);
+      out.put(nameOk ? name.toLowerCase(Locale.ROOT) : name, v);
     }
     return out;
   }

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes {@code LoadBalancerSettings}, checked as Istio's {@code validateLoadBalancer};
- * locality settings are checked by {@link LocalityRules}. Stateless.
+ * locality settings are checked by {@link LocalityRules}. Invalid values are kept as written,
+ * after their error. Stateless.
  */
 final class LoadBalancerDecoder {
   private LoadBalancerDecoder() {}
@@ -63,17 +64,14 @@ final class LoadBalancerDecoder {
       Double min = mp.asDouble();
       if (min != null && min > 100) {
         mp.error("minimumPercent value should be less than or equal to 100 (" + CommonDecoders.format(min) + ")");
-        min = null;
       } else if (min != null && min < 0) {
         // The CRD's schema has minimum: 0.
         mp.error("minimumPercent value should be greater than or equal to 0 (" + CommonDecoders.format(min) + ")");
-        min = null;
       }
       Node ag = w.get("aggression");
       Double aggression = ag.asDouble();
       if (aggression != null && aggression <= 0) {
         ag.error("aggression should be greater than 0 (" + CommonDecoders.format(aggression) + ")");
-        aggression = null;
       }
       return d == null ? null : new LoadBalancerSettings.Warmup(d, min, aggression);
     }
@@ -171,11 +169,10 @@ final class LoadBalancerDecoder {
         a.get("name").error("cookie attribute name cannot be empty");
       } else if (!seen.add(an)) {
         a.get("name").error("duplicate cookie attribute name: " + an);
-      } else {
-        attributes.add(new ConsistentHashLb.Attribute(an, av));
       }
+      attributes.add(new ConsistentHashLb.Attribute(an, av));
     }
-    return name.isEmpty() ? null : new ConsistentHashLb.HttpCookie(name, path, ttl, attributes);
+    return new ConsistentHashLb.HttpCookie(name, path, ttl, attributes);
   }
 
   /** Envoy's primality test (Istio copies it): 1, 2 and 3 count as prime, 0 does not. */
