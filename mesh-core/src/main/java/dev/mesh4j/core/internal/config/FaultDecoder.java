@@ -72,8 +72,10 @@ final class FaultDecoder {
         + (http2Node.isMissing() ? 0 : 1);
     if (types > 1) {
       n.error("only one of httpStatus, grpcStatus and http2Error may be set");
-      Integer status = statusNode.asInt32();
-      String grpc = grpcNode.asString();
+      // Kept as written where they read without a problem of their own (Istio stops here).
+      Integer status = statusNode.json().canConvertToInt() && statusNode.json().isIntegralNumber()
+          ? statusNode.asInt32() : null;
+      String grpc = grpcNode.json().isTextual() ? grpcNode.asString() : null;
       return status == null && grpc == null ? null
           : new HttpFaultInjection.Abort(status, grpc, percentage);
     }
