@@ -2,6 +2,7 @@ package dev.mesh4j.core;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mesh4j.api.config.ConfigOrigin;
 import dev.mesh4j.api.config.ConfigProblem;
 import dev.mesh4j.api.config.MeshConfig;
 import dev.mesh4j.api.config.MeshConfigException;
@@ -12,6 +13,10 @@ import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Sleeper;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.api.spi.MeshSource;
+import dev.mesh4j.api.spi.SourceContext;
+import dev.mesh4j.api.spi.SourceStatus;
+import dev.mesh4j.api.spi.SourceUpdate;
 import dev.mesh4j.core.context.MeshContext;
 import dev.mesh4j.core.context.TraceFormat;
 import dev.mesh4j.core.explain.Explanation;
@@ -19,9 +24,10 @@ import dev.mesh4j.core.explain.MeshSummary;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.internal.cluster.ClusterStates;
-import dev.mesh4j.core.internal.config.ConfigLoader;
 import dev.mesh4j.core.internal.config.ConfigSource;
+import dev.mesh4j.core.internal.discovery.CatalogBuilder;
 import dev.mesh4j.core.internal.discovery.DnsCache;
+import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.engine.Explainer;
 import dev.mesh4j.core.internal.engine.RequestPipeline;
 import dev.mesh4j.core.internal.engine.Summarizer;
@@ -29,6 +35,11 @@ import dev.mesh4j.core.internal.runtime.Periodic;
 import dev.mesh4j.core.internal.runtime.SystemScheduler;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
 import dev.mesh4j.core.internal.snapshot.SnapshotCompiler;
+import dev.mesh4j.core.internal.source.CodeSource;
+import dev.mesh4j.core.internal.source.SourceHub;
+import dev.mesh4j.core.internal.source.SourceState;
+import dev.mesh4j.core.internal.source.Staged;
+import dev.mesh4j.core.internal.source.TextSource;
 import dev.mesh4j.core.internal.telemetry.Telemetry;
 import dev.mesh4j.core.observe.MeshListener;
 import io.opentelemetry.api.OpenTelemetry;
@@ -39,10 +50,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,21 +74,28 @@ import org.slf4j.LoggerFactory;
  * OkHttpClient client = MeshOkHttp.newClient(mesh);
  * }</pre>
  *
- * <p>Thread-safe. Each request reads the current compiled snapshot once and finishes on it;
- * {@link #reload()}, registry changes and DNS refreshes build a new snapshot off the request
- * path and swap it atomically. A configuration that fails validation never replaces a good one.
- * Reloads run one at a time, so the configuration read last is the one that serves.
+ * <p>Configuration and endpoints come from {@linkplain MeshSource sources}: manifest files and
+ * folders, classpath resources, strings, configuration built in code, the {@link ServiceRegistry},
+ * and any {@link Builder#source source} such as the Kubernetes API. Each update a source delivers
+ * is validated and compiled off the request path into a new snapshot, swapped atomically; a
+ * rejected update never replaces what serves. An update that changes only the endpoints of a
+ * service updates that service's clusters without compiling routes again.
+ *
+ * <p>Thread-safe. Each request reads the current compiled snapshot once and finishes on it.
+ * Updates apply one at a time; reloads run one at a time, so the configuration read last is the
+ * one that serves.
  *
  * <p>{@link #close()} stops the background work (DNS refresh, outlier-detection sweeps, change
- * checks). Requests in flight finish; requests started afterwards fail with an
- * {@link IOException} saying the mesh is closed, since without its background work ejected
+ * checks) and closes the sources. Requests in flight finish; requests started afterwards fail with
+ * an {@link IOException} saying the mesh is closed, since without its background work ejected
  * endpoints would never return and DNS answers would age forever.
  */
 public final class Mesh implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mesh.class);
   private static final String CLOSED = "mesh4j: this Mesh is closed (Mesh.close() stopped its background work)";
 
-  private final List<ConfigSource> sources;
+  private final SourceHub hub;
+  private final @Nullable CodeSource codeSource;
   private final Workload workload;
   private final ServiceRegistry registry;
   private final DnsCache dns;
@@ -83,22 +105,22 @@ public final class Mesh implements AutoCloseable {
   private final Ticker ticker;
   private final Clock clock;
   private final List<String> propagatedHeaders;
-  private final Runnable registryListener = this::rebuildQuietly;
   private final Scheduler scheduler;
   private final @Nullable SystemScheduler ownedScheduler;
   private final List<Periodic> background = new ArrayList<>();
-  private volatile long sourcesFingerprint;
-  /** Guards the snapshot, config and version: held briefly to compile and swap. */
+  /** Guards the sources' state, the snapshot swap and the version: held to apply one update. */
   private final Object lock = new Object();
   /** Serializes reloads, so that the configuration read last is the one applied. */
   private final Object reloadLock = new Object();
   private volatile boolean closed;
   private volatile MeshSnapshot snapshot;
-  private MeshConfig config;
+  /** Until the first snapshot is compiled, updates only fill the sources' state. Guarded by lock. */
+  private boolean initialized;
+  /** The reload in progress on its thread: its sources' updates wait to be applied together. */
+  private @Nullable Reload reload;
   private long version;
 
   private Mesh(Builder b) {
-    this.sources = List.copyOf(b.sources);
     this.ownedScheduler = b.scheduler == null ? new SystemScheduler("mesh4j-background") : null;
     this.scheduler = b.scheduler != null ? b.scheduler : ownedScheduler;
     this.workload = b.workload();
@@ -123,26 +145,75 @@ public final class Mesh implements AutoCloseable {
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
     this.clock = b.clock;
-    // Read before loading: a change made while loading is then seen by the next check.
-    this.sourcesFingerprint = ConfigLoader.fingerprint(sources);
-    this.config = initialConfig(sources, workload.namespace(), b.lenientStart);
-    this.snapshot = compiler.compile(++version, config, registry.snapshot());
-    logWarnings(snapshot.warnings());
-    registry.addListener(registryListener);
+    this.hub = new SourceHub(workload);
+    this.codeSource = b.config == null ? null : new CodeSource(b.config);
+    List<MeshSource> sources = new ArrayList<>(b.sources);
+    if (codeSource != null) {
+      sources.add(codeSource);
+    }
+    // Services declared in code take precedence over those of other sources.
+    sources.add(registry.source());
+    for (MeshSource source : sources) {
+      hub.add(source, clock.instant());
+    }
+    try {
+      start(b.lenientStart);
+    } catch (RuntimeException | Error e) {
+      closeSources();
+      if (ownedScheduler != null) {
+        ownedScheduler.close();
+      }
+      throw e;
+    }
     schedule(b.dnsRefreshInterval, this::refreshDns, "dns-refresh");
     schedule(b.reloadInterval, this::reloadPeriodically, "config-reload");
   }
 
-  private static MeshConfig initialConfig(List<ConfigSource> sources, String namespace, boolean lenient) {
-    try {
-      return ConfigLoader.load(sources, namespace);
-    } catch (MeshConfigException e) {
-      if (!lenient) {
-        throw e;
+  /**
+   * Starts every source, waits for the initial state of those that sync later, and compiles the
+   * first snapshot from all of them.
+   */
+  private void start(boolean lenient) {
+    for (SourceState state : hub.states()) {
+      try {
+        state.source().start(new Context(state));
+      } catch (MeshConfigException e) {
+        if (!lenient) {
+          throw e;
+        }
+        log.error("mesh4j: source {} delivered an invalid configuration; starting without it until it"
+            + " delivers a valid one. {}", state.name(), e.getMessage());
       }
-      log.error("mesh4j: the configuration is invalid; starting with none until a reload succeeds. {}",
-          e.getMessage());
-      return MeshConfig.EMPTY;
+    }
+    long start = ticker.nanos();
+    for (SourceState state : hub.states()) {
+      Duration timeout = state.source().initialSyncTimeout();
+      if (timeout.isZero() || timeout.isNegative()) {
+        continue;
+      }
+      long left = timeout.toNanos() - (ticker.nanos() - start);
+      if (!awaitSync(state, left)) {
+        String why = "mesh4j: source " + state.name() + " did not deliver its initial state within " + timeout
+            + " (" + state.status().state() + (state.status().message().isEmpty() ? "" : ": " + state.status().message())
+            + ")";
+        if (!lenient) {
+          throw new IllegalStateException(why);
+        }
+        log.error("{}; starting without it until it does", why);
+      }
+    }
+    synchronized (lock) {
+      initialized = true;
+      recompile();
+    }
+  }
+
+  private static boolean awaitSync(SourceState state, long nanos) {
+    try {
+      return state.syncedLatch().await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("mesh4j: interrupted while waiting for source " + state.name(), e);
     }
   }
 
@@ -196,20 +267,33 @@ public final class Mesh implements AutoCloseable {
 
   /**
    * A picture of what this mesh holds now — services with their routes, clusters with their
-   * endpoints and which of those are ejected — for tools and health pages. Cheap enough to call
-   * on demand, not meant for the request path.
+   * endpoints and which of those are ejected, its sources and what they could not apply — for
+   * tools and health pages. Cheap enough to call on demand, not meant for the request path.
    */
   public MeshSummary describe() {
-    return Summarizer.summarize(snapshot);
+    List<String> rejected;
+    synchronized (lock) {
+      rejected = hub.rejections().stream().map(ConfigProblem::toString).toList();
+    }
+    return Summarizer.summarize(snapshot, sources(), rejected);
+  }
+
+  /** The state of each source, in the order they were added (the registry last). */
+  public List<SourceStatus> sources() {
+    List<SourceStatus> out = new ArrayList<>();
+    for (SourceState s : hub.states()) {
+      out.add(s.status());
+    }
+    return out;
   }
 
   /**
-   * Re-reads every configuration source, validates it and, if it is valid, makes it the
-   * configuration of every request that starts after this returns.
+   * Re-reads the sources that are read rather than watched (files, folders, classpath resources)
+   * and, if what they hold is valid, makes it the configuration of every request that starts
+   * after this returns. All of them apply together, or none does.
    *
-   * <p>Reloads run one at a time: of two concurrent calls, the one that reads the sources
-   * later applies last. Reading and validating happen outside the lock that endpoint changes
-   * take, so a slow reload never holds up registry updates.
+   * <p>Reloads run one at a time: of two concurrent calls, the one that reads the sources later
+   * applies last. Reading and validating happen outside the lock other sources' updates take.
    *
    * @throws MeshConfigException when the new configuration is invalid; the current one keeps
    *     serving
@@ -218,31 +302,73 @@ public final class Mesh implements AutoCloseable {
   public void reload() {
     synchronized (reloadLock) {
       ensureOpen();
-      long fingerprint = ConfigLoader.fingerprint(sources);
-      MeshConfig next;
+      Reload r = new Reload(Thread.currentThread());
+      synchronized (lock) {
+        reload = r;
+      }
+      Set<ConfigProblem> problems = new LinkedHashSet<>();
       try {
-        next = ConfigLoader.load(sources, workload.namespace());
-      } catch (MeshConfigException e) {
-        sourcesFingerprint = fingerprint;
-        log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
-        throw e;
+        for (SourceState state : hub.states()) {
+          try {
+            state.source().reload();
+          } catch (MeshConfigException e) {
+            problems.addAll(e.problems());
+          } catch (RuntimeException e) {
+            problems.add(new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigOrigin(state.name(), 1), "",
+                "reading the source failed: " + e));
+          }
+        }
+      } finally {
+        synchronized (lock) {
+          reload = null;
+        }
       }
       synchronized (lock) {
-        sourcesFingerprint = fingerprint;
-        MeshSnapshot s = compiler.compile(version + 1, next, registry.snapshot());
-        version++;
-        config = next;
-        snapshot = s;
-        logWarnings(s.warnings());
+        for (Staged s : r.staged.values()) {
+          if (!s.accepted()) {
+            problems.addAll(s.problems());
+          }
+        }
+        if (problems.stream().anyMatch(ConfigProblem::isError)) {
+          for (Staged s : r.staged.values()) {
+            hub.commit(new Staged(s.state(), s.full(), false, Map.of(), Map.of(), Map.of(), s.problems(), Set.of()));
+          }
+          MeshConfigException e = new MeshConfigException(List.copyOf(problems));
+          log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
+          throw e;
+        }
+        for (Staged s : r.staged.values()) {
+          hub.commit(s);
+        }
+        recompile();
       }
     }
   }
 
-  /** The configuration in force. */
-  public MeshConfig config() {
-    synchronized (lock) {
-      return config;
+  /**
+   * Replaces the configuration given in code ({@link Builder#config}) atomically, as
+   * {@link #reload()} replaces files: requests in flight finish on the configuration they started
+   * with, every request that starts after this returns uses the new one, and an invalid
+   * configuration never replaces a good one. Other sources are not affected.
+   *
+   * @throws MeshConfigException when {@code config} is invalid; the configuration in force keeps
+   *     serving
+   * @throws IllegalStateException when this mesh is closed, or was built without
+   *     {@link Builder#config}
+   */
+  public void apply(MeshConfig config) {
+    requireNonNull(config, "config");
+    ensureOpen();
+    if (codeSource == null) {
+      throw new IllegalStateException("mesh4j: this Mesh was built without Mesh.builder().config(...);"
+          + " there is no configuration in code to replace");
     }
+    codeSource.replace(config);
+  }
+
+  /** The configuration in force: every source's resources, as the snapshot that serves uses them. */
+  public MeshConfig config() {
+    return snapshot.config();
   }
 
   /** Warnings of the configuration in force: unknown fields, undefined subsets, conflicts. */
@@ -250,7 +376,7 @@ public final class Mesh implements AutoCloseable {
     return snapshot.warnings();
   }
 
-  /** The version of the compiled configuration in force; increases with every rebuild. */
+  /** The version of the compiled configuration in force; increases with every update. */
   public long version() {
     return snapshot.version();
   }
@@ -280,9 +406,9 @@ public final class Mesh implements AutoCloseable {
   }
 
   /**
-   * Reloads if any configuration source changed since the last load, as the periodic check of
-   * {@code reloadInterval} does. A rejected change is remembered: the same contents are not
-   * tried again until they change once more.
+   * Reloads if any source that is read rather than watched changed since it was last read, as
+   * the periodic check of {@code reloadInterval} does. A rejected change is remembered: the same
+   * contents are not tried again until they change once more.
    *
    * @return whether the sources had changed (and the new configuration now serves)
    * @throws MeshConfigException when they changed and the new configuration is invalid; the
@@ -291,7 +417,11 @@ public final class Mesh implements AutoCloseable {
   public boolean reloadIfChanged() {
     synchronized (reloadLock) {
       ensureOpen();
-      if (ConfigLoader.fingerprint(sources) == sourcesFingerprint) {
+      boolean changed = false;
+      for (SourceState state : hub.states()) {
+        changed |= state.source().hasChanged();
+      }
+      if (!changed) {
         return false;
       }
       reload();
@@ -304,7 +434,7 @@ public final class Mesh implements AutoCloseable {
     try {
       reloadIfChanged();
     } catch (MeshConfigException e) {
-      // Logged by reload(); the fingerprint is remembered so the same bad file is not retried.
+      // Logged by reload(); what was read is remembered so the same bad file is not retried.
     } catch (RuntimeException e) {
       log.warn("mesh4j: checking configuration sources failed", e);
     }
@@ -313,7 +443,11 @@ public final class Mesh implements AutoCloseable {
   /** Resolves DNS-based services again now and applies changed addresses. */
   void refreshDns() {
     if (dns.refresh()) {
-      rebuildQuietly();
+      synchronized (lock) {
+        if (!closed) {
+          recompile();
+        }
+      }
     }
   }
 
@@ -323,9 +457,9 @@ public final class Mesh implements AutoCloseable {
   }
 
   /**
-   * Stops this mesh's background work. Requests in flight finish; later requests fail with an
-   * {@link IOException}, and {@link #reload()} and {@link #explain} with an
-   * {@link IllegalStateException}. Idempotent.
+   * Stops this mesh's background work and closes its sources. Requests in flight finish; later
+   * requests fail with an {@link IOException}, and {@link #reload()} and {@link #explain} with an
+   * {@link IllegalStateException}; {@link #describe()} still shows the last state. Idempotent.
    */
   @Override
   public void close() {
@@ -335,11 +469,22 @@ public final class Mesh implements AutoCloseable {
       }
       closed = true;
     }
-    registry.removeListener(registryListener);
+    closeSources();
     background.forEach(Periodic::close);
     compiler.close();
     if (ownedScheduler != null) {
       ownedScheduler.close();
+    }
+  }
+
+  private void closeSources() {
+    for (SourceState state : hub.states()) {
+      try {
+        state.source().close();
+      } catch (RuntimeException e) {
+        log.warn("mesh4j: closing source {} failed", state.name(), e);
+      }
+      state.status(SourceStatus.State.CLOSED, "", clock.instant());
     }
   }
 
@@ -349,31 +494,155 @@ public final class Mesh implements AutoCloseable {
     }
   }
 
-  private void rebuildQuietly() {
+  /** Applies one source's update: stage, commit, then compile what it changed. Holds the lock. */
+  private SourceUpdate.Result apply(SourceState state, SourceUpdate update) {
+    requireNonNull(update, "update");
     synchronized (lock) {
       if (closed) {
-        return;
+        return new SourceUpdate.Result(false, version, List.of(), Set.of());
       }
-      try {
-        snapshot = compiler.compile(++version, config, registry.snapshot());
-      } catch (RuntimeException e) {
-        log.error("mesh4j: could not apply an endpoint change; the previous endpoints stay in force", e);
+      Staged staged = hub.stage(state, update);
+      if (reload != null && reload.thread == Thread.currentThread()) {
+        reload.staged.put(state, staged);
+        return result(staged);
+      }
+      SourceHub.Effect effect = hub.commit(staged);
+      report(state, staged);
+      if (initialized) {
+        if (effect.recompile()) {
+          recompile();
+        } else if (!effect.endpointsOnly().isEmpty()) {
+          updateEndpoints(effect.endpointsOnly());
+        }
+      }
+      return result(staged);
+    }
+  }
+
+  private SourceUpdate.Result result(Staged s) {
+    return new SourceUpdate.Result(s.accepted(), version, s.problems(), s.rejectedKeys());
+  }
+
+  /** Logs what a source's update could not apply; the reload path logs its own rejection. */
+  private static void report(SourceState state, Staged s) {
+    if (!s.accepted()) {
+      log.error("mesh4j: source {} delivered an invalid update; what it delivered before keeps serving. {}",
+          state.name(), new MeshConfigException(s.problems()).getMessage());
+      return;
+    }
+    for (ConfigProblem p : s.problems()) {
+      if (p.isError()) {
+        log.warn("mesh4j: source {}: {} (skipped; its last valid version keeps serving)", state.name(), p);
       }
     }
   }
 
-  private static void logWarnings(List<ConfigProblem> warnings) {
-    for (ConfigProblem w : warnings) {
-      log.warn("mesh4j config: {}", w);
+  /** Compiles a snapshot from every source. Holds the lock. */
+  private void recompile() {
+    SourceHub.Assembly assembly = hub.assemble();
+    MeshSnapshot previous = snapshot;
+    MeshSnapshot next;
+    try {
+      next = compiler.compile(version + 1, assembly.config(), assembly.services());
+    } catch (RuntimeException e) {
+      if (previous == null) {
+        throw e;
+      }
+      log.error("mesh4j: could not compile the new configuration; the previous one stays in force", e);
+      return;
+    }
+    version++;
+    snapshot = next;
+    logNewWarnings(previous == null ? List.of() : previous.warnings(), next.warnings());
+  }
+
+  /** Applies new endpoints of services to the snapshot in force, without compiling routes. Holds the lock. */
+  private void updateEndpoints(List<String> hosts) {
+    boolean changed = false;
+    for (String host : hosts) {
+      CatalogBuilder.Registered r = hub.effectiveService(host);
+      Service s = r == null ? null : CatalogBuilder.registryService(r.service(), r.source(), workload);
+      if (s != null) {
+        changed |= compiler.updateEndpoints(snapshot, s);
+      }
+    }
+    if (changed) {
+      snapshot = snapshot.withVersion(++version);
+    }
+  }
+
+  /** Logs the warnings a compile found that the configuration in force did not have. */
+  private static void logNewWarnings(List<ConfigProblem> before, List<ConfigProblem> after) {
+    Set<ConfigProblem> known = new HashSet<>(before);
+    for (ConfigProblem w : after) {
+      if (!known.contains(w)) {
+        log.warn("mesh4j config: {}", w);
+      }
+    }
+  }
+
+  /** A reload in progress: the updates its thread's sources deliver, applied together at its end. */
+  private static final class Reload {
+    final Thread thread;
+    final Map<SourceState, Staged> staged = new LinkedHashMap<>();
+
+    Reload(Thread thread) {
+      this.thread = thread;
+    }
+  }
+
+  /** What each source is given: delivery into this mesh, and the mesh's workload and time. */
+  private final class Context implements SourceContext {
+    private final SourceState state;
+
+    Context(SourceState state) {
+      this.state = state;
+    }
+
+    @Override
+    public SourceUpdate.Result apply(SourceUpdate update) {
+      return Mesh.this.apply(state, update);
+    }
+
+    @Override
+    public void synced() {
+      state.status(SourceStatus.State.SYNCED, "", clock.instant());
+    }
+
+    @Override
+    public void status(SourceStatus.State s, String message) {
+      state.status(requireNonNull(s, "state"), requireNonNull(message, "message"), clock.instant());
+    }
+
+    @Override
+    public Workload workload() {
+      return workload;
+    }
+
+    @Override
+    public Scheduler scheduler() {
+      return scheduler;
+    }
+
+    @Override
+    public Ticker ticker() {
+      return ticker;
+    }
+
+    @Override
+    public Clock clock() {
+      return clock;
     }
   }
 
   /**
-   * Builds a {@link Mesh}. Configuration sources accumulate and are read in the order given.
-   * Not thread-safe.
+   * Builds a {@link Mesh}. Sources accumulate and take precedence in the order given: when two
+   * deliver a resource of the same kind, namespace and name, the later one's wins. Not
+   * thread-safe.
    */
   public static final class Builder {
-    private final List<ConfigSource> sources = new ArrayList<>();
+    private final List<MeshSource> sources = new ArrayList<>();
+    private @Nullable MeshConfig config;
     private Workload.Builder workload = Workload.builder();
     private @Nullable Workload fixedWorkload;
     private ServiceRegistry registry = new ServiceRegistry();
@@ -398,35 +667,70 @@ public final class Mesh implements AutoCloseable {
 
     private Builder() {}
 
-    /** Reads a manifest file (YAML, multi-document, or JSON). */
+    /**
+     * Reads a manifest file (YAML, multi-document, or JSON), as {@code kubectl apply -f file}
+     * would: documents in order, a later one replacing an earlier one of the same kind,
+     * namespace and name.
+     */
     public Builder configFile(Path file) {
-      sources.add(ConfigSource.file(requireNonNull(file, "file")));
+      requireNonNull(file, "file");
+      sources.add(new TextSource(ConfigSource.file(file), "file:" + file));
       return this;
     }
 
-    /** Reads every {@code *.yaml}, {@code *.yml} and {@code *.json} under a folder, by path. */
+    /**
+     * Reads every {@code *.yaml}, {@code *.yml} and {@code *.json} under a folder, by path, as
+     * {@code kubectl apply -f folder/} would.
+     */
     public Builder configDirectory(Path directory) {
-      sources.add(ConfigSource.directory(requireNonNull(directory, "directory")));
+      requireNonNull(directory, "directory");
+      sources.add(new TextSource(ConfigSource.directory(directory), "directory:" + directory));
       return this;
     }
 
     /** Reads a classpath resource, e.g. {@code istio/reviews.yaml}. */
     public Builder configResource(String resource) {
+      requireNonNull(resource, "resource");
       ClassLoader loader = Thread.currentThread().getContextClassLoader();
-      sources.add(ConfigSource.resource(requireNonNull(resource, "resource"),
-          loader != null ? loader : Mesh.class.getClassLoader()));
+      sources.add(new TextSource(ConfigSource.resource(resource, loader != null ? loader : Mesh.class.getClassLoader()),
+          "classpath:" + resource));
       return this;
     }
 
     /** Reads manifests from a string; problems are reported under {@code <yaml-N>}. */
     public Builder configYaml(String yaml) {
-      sources.add(ConfigSource.yaml("<yaml-" + (++yamlCount) + ">", requireNonNull(yaml, "yaml")));
-      return this;
+      return configYaml("<yaml-" + (++yamlCount) + ">", yaml);
     }
 
     /** Reads manifests from a string, reporting problems under {@code name}. */
     public Builder configYaml(String name, String yaml) {
-      sources.add(ConfigSource.yaml(requireNonNull(name, "name"), requireNonNull(yaml, "yaml")));
+      requireNonNull(name, "name");
+      requireNonNull(yaml, "yaml");
+      sources.add(new TextSource(ConfigSource.yaml(name, yaml), name));
+      return this;
+    }
+
+    /**
+     * Configuration built in code ({@code VirtualService.builder(…)}, …, or
+     * {@link MeshConfig#fromYaml}), validated as YAML is; {@link Mesh#apply} replaces it later.
+     * Set once.
+     */
+    public Builder config(MeshConfig config) {
+      requireNonNull(config, "config");
+      if (this.config != null) {
+        throw new IllegalStateException("config was already set");
+      }
+      this.config = config;
+      return this;
+    }
+
+    /**
+     * Adds a source of configuration and endpoints, such as the Kubernetes API
+     * ({@code KubernetesSource.of(client)}). The mesh starts it when built, waits for its
+     * initial state as long as the source asks, and closes it when closed.
+     */
+    public Builder source(MeshSource source) {
+      sources.add(requireNonNull(source, "source"));
       return this;
     }
 
@@ -534,9 +838,10 @@ public final class Mesh implements AutoCloseable {
     }
 
     /**
-     * Checks the configuration files for changes this often and reloads when they change
-     * (default zero: only {@link Mesh#reload()} reloads). A change that fails validation is
-     * logged and the configuration in force keeps serving.
+     * Checks the sources that are read rather than watched (files, folders, classpath resources)
+     * for changes this often and reloads when they change (default zero: only
+     * {@link Mesh#reload()} reloads). A change that fails validation is logged and the
+     * configuration in force keeps serving.
      */
     public Builder reloadInterval(Duration interval) {
       requireNonNull(interval, "interval");
@@ -625,11 +930,13 @@ public final class Mesh implements AutoCloseable {
     }
 
     /**
-     * Whether {@link #build()} succeeds when the configuration is invalid (default false: it
-     * throws). When true, the mesh starts with no configuration at all — every host unknown, so
-     * handled by the outbound traffic policy — logs the problems, and the first
-     * {@link Mesh#reload()} (or periodic reload) that reads a valid configuration applies it.
-     * For applications that would rather run and report unhealthy than not start.
+     * Whether {@link #build()} succeeds when a source's initial configuration is invalid or a
+     * source does not sync in time (default false: it throws). When true, the mesh starts
+     * without what that source would have delivered — with nothing from an invalid set of files,
+     * so their hosts are unknown and handled by the outbound traffic policy — logs the problems,
+     * and the first {@link Mesh#reload()} (or periodic reload, or update of a watched source)
+     * that delivers a valid configuration applies it. For applications that would rather run and
+     * report unhealthy than not start.
      */
     public Builder lenientStart(boolean enabled) {
       this.lenientStart = enabled;
@@ -641,9 +948,10 @@ public final class Mesh implements AutoCloseable {
     }
 
     /**
-     * Loads, validates and compiles the configuration.
+     * Starts the sources, validates and compiles what they deliver.
      *
      * @throws MeshConfigException listing every problem, if the configuration is invalid
+     * @throws IllegalStateException when a source does not deliver its initial state in time
      */
     public Mesh build() {
       return new Mesh(this);

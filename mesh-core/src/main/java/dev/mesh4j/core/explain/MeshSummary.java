@@ -2,6 +2,7 @@ package dev.mesh4j.core.explain;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mesh4j.api.spi.SourceStatus;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -16,13 +17,19 @@ import org.jspecify.annotations.Nullable;
  * @param services the services, exact hosts by name, then wildcards
  * @param clusters the clusters, by Envoy name
  * @param warnings the warnings of the configuration in force
+ * @param sources the mesh's sources and their states, in order of precedence
+ * @param rejected what sources delivered but the mesh could not apply (each a problem naming the
+ *     resource's origin and field path); for each, what the source delivered before keeps serving
  */
-public record MeshSummary(long version, List<Service> services, List<Cluster> clusters, List<String> warnings) {
+public record MeshSummary(long version, List<Service> services, List<Cluster> clusters, List<String> warnings,
+    List<SourceStatus> sources, List<String> rejected) {
 
   public MeshSummary {
     services = List.copyOf(services);
     clusters = List.copyOf(clusters);
     warnings = List.copyOf(warnings);
+    sources = List.copyOf(sources);
+    rejected = List.copyOf(rejected);
   }
 
   /**

@@ -4,9 +4,7 @@ import dev.mesh4j.api.config.IstioResource;
 import dev.mesh4j.api.config.MeshConfig;
 import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.core.internal.config.ConfigSource.SourceText;
-import dev.mesh4j.core.internal.config.ManifestParser.Document;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,26 +16,41 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * Reads and validates every source.
+   * Reads and validates every source, as {@code kubectl apply -f} reads files: documents in order,
+   * and a later document with the same kind, namespace and name replaces the earlier one (a
+   * warning says so).
    *
    * @param defaultNamespace the namespace of documents that name none (the workload's)
    * @throws MeshConfigException listing every problem, if any is an error
    */
   public static MeshConfig load(List<ConfigSource> sources, String defaultNamespace) {
     Problems problems = new Problems();
-    List<IstioResource> resources = new ArrayList<>();
+    Map<String, IstioResource> resources = new LinkedHashMap<>();
     for (ConfigSource source : sources) {
       for (SourceText text : source.read(problems)) {
-        for (Document d : ManifestParser.parse(text, problems)) {
-          Node root = Node.root(d.json(), d.origin(), problems);
-          ResourceDecoder.decode(root, defaultNamespace, resources::add);
-          root.reportUnknownFields();
+        for (ManifestReader.Decoded d : ManifestReader.read(text, defaultNamespace)) {
+          d.problems().forEach(problems::add);
+          for (IstioResource r : d.resources()) {
+            put(resources, r, problems);
+          }
         }
       }
     }
-    checkDuplicates(resources, problems);
     problems.throwIfErrors();
-    return new MeshConfig(resources, problems.warnings());
+    return new MeshConfig(List.copyOf(resources.values()), problems.warnings());
+  }
+
+  /**
+   * Adds a resource; one of the same kind, namespace and name read before is replaced, keeping
+   * its place in load order, with a warning naming both.
+   */
+  public static void put(Map<String, IstioResource> resources, IstioResource r, Problems problems) {
+    String key = r.kind() + " " + r.metadata().qualifiedName();
+    IstioResource earlier = resources.put(key, r);
+    if (earlier != null) {
+      problems.warn(r.metadata().origin(), "metadata.name", key + " replaces the one defined in "
+          + earlier.metadata().origin() + ", as a later kubectl apply would");
+    }
   }
 
   /**
@@ -56,16 +69,4 @@ public final class ConfigLoader {
     return 31 * h + ignored.all().toString().hashCode();
   }
 
-  /** Two resources of one kind with one namespace/name: one would silently replace the other. */
-  private static void checkDuplicates(List<IstioResource> resources, Problems problems) {
-    Map<String, IstioResource> seen = new HashMap<>();
-    for (IstioResource r : resources) {
-      String key = r.kind() + " " + r.metadata().qualifiedName();
-      IstioResource first = seen.putIfAbsent(key, r);
-      if (first != null) {
-        problems.error(r.metadata().origin(), "metadata.name", "duplicate " + key
-            + " (also defined in " + first.metadata().origin() + ")");
-      }
-    }
-  }
 }

@@ -7,6 +7,7 @@ import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.config.WorkloadEndpoint;
 import dev.mesh4j.api.config.WorkloadEntry;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.endpoint.ServiceEndpoints;
 import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.internal.config.Hosts;
 import dev.mesh4j.core.internal.config.Problems;
@@ -37,18 +38,20 @@ public final class CatalogBuilder {
     this.problems = problems;
   }
 
+  /** A service a source delivered, and a label of where it came from (for explain). */
+  public record Registered(ServiceEndpoints service, String source) {}
+
   /**
    * Registry services first (they play the role of Kubernetes Services, which win over
    * ServiceEntries for the same host), then ServiceEntries visible to the workload, oldest
    * first.
    *
-   * @param registry host as registered → service port → endpoints
+   * @param registry the services sources delivered, one per host (conflicts already resolved)
    * @param entries ServiceEntries in precedence order
    */
-  public ServiceCatalog build(Map<String, Map<Integer, List<Endpoint>>> registry,
-      List<ServiceEntry> entries, MeshConfig config) {
-    for (Map.Entry<String, Map<Integer, List<Endpoint>>> e : registry.entrySet()) {
-      addRegistryService(e.getKey(), e.getValue());
+  public ServiceCatalog build(List<Registered> registry, List<ServiceEntry> entries, MeshConfig config) {
+    for (Registered r : registry) {
+      addRegistryService(r.service(), r.source());
     }
     List<WorkloadEntry> workloadEntries = config.all(WorkloadEntry.class);
     for (ServiceEntry se : entries) {
@@ -61,15 +64,36 @@ public final class CatalogBuilder {
     return new ServiceCatalog(byName, wildcards, workload.namespace(), workload.domainSuffix());
   }
 
-  private void addRegistryService(String host, Map<Integer, List<Endpoint>> ports) {
-    String name = Hosts.resolve(host, workload.namespace(), workload.domainSuffix());
-    List<ServicePort> servicePorts = new ArrayList<>();
-    for (Integer p : ports.keySet()) {
-      servicePorts.add(new ServicePort(p, "HTTP", "http-" + p, null));
+  private void addRegistryService(ServiceEndpoints registered, String source) {
+    Service s = registryService(registered, source, workload);
+    if (s != null) {
+      byName.put(s.hostname(), s);
     }
-    Service s = new Service(name, namespaceOf(name), servicePorts, Resolution.STATIC,
-        ServiceEntry.Location.MESH_INTERNAL, ports, "registry");
-    byName.put(name, s);
+  }
+
+  /**
+   * A service delivered by a source, as the catalog holds it: its canonical name, its namespace
+   * (given, else the one its name implies, else the workload's), its ports (given, else an HTTP
+   * port per port with endpoints); null when it is not exported to the workload's namespace.
+   */
+  public static @Nullable Service registryService(ServiceEndpoints registered, String source, Workload workload) {
+    String given = registered.namespace();
+    String name = Hosts.resolve(registered.host(), given.isEmpty() ? workload.namespace() : given,
+        workload.domainSuffix());
+    String ns = given.isEmpty() ? namespaceOf(name, workload) : given;
+    if (!Visibility.exported(registered.exportTo(), ns, workload.namespace())) {
+      return null;
+    }
+    List<ServicePort> ports = registered.ports();
+    if (ports.isEmpty()) {
+      List<ServicePort> derived = new ArrayList<>();
+      for (Integer p : registered.endpoints().keySet()) {
+        derived.add(new ServicePort(p, "HTTP", "http-" + p, null));
+      }
+      ports = derived;
+    }
+    return new Service(name, ns, ports, Resolution.STATIC, ServiceEntry.Location.MESH_INTERNAL,
+        registered.endpoints(), source);
   }
 
   private void addServiceEntry(ServiceEntry se, List<WorkloadEntry> workloadEntries) {
@@ -159,7 +183,7 @@ public final class CatalogBuilder {
     return new Endpoint(address, target, we.labels(), we.weight() == null ? 1 : we.weight(), we.locality());
   }
 
-  private String namespaceOf(String fqdn) {
+  private static String namespaceOf(String fqdn, Workload workload) {
     String suffix = ".svc." + workload.domainSuffix();
     if (fqdn.endsWith(suffix)) {
       String rest = fqdn.substring(0, fqdn.length() - suffix.length());

@@ -2,6 +2,7 @@ package dev.mesh4j.core.internal.engine;
 
 import dev.mesh4j.api.config.ConfigProblem;
 import dev.mesh4j.api.config.ServicePort;
+import dev.mesh4j.api.spi.SourceStatus;
 import dev.mesh4j.core.explain.MeshSummary;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.discovery.Service;
@@ -20,7 +21,7 @@ import java.util.List;
 public final class Summarizer {
   private Summarizer() {}
 
-  public static MeshSummary summarize(MeshSnapshot snapshot) {
+  public static MeshSummary summarize(MeshSnapshot snapshot, List<SourceStatus> sources, List<String> rejected) {
     List<MeshSummary.Service> services = new ArrayList<>();
     for (Service s : snapshot.catalog().all()) {
       CompiledVirtualService vs = snapshot.virtualService(s.hostname());
@@ -52,7 +53,7 @@ public final class Summarizer {
           c.loadBalancer() == null ? "PASSTHROUGH" : c.loadBalancer().name(), endpoints));
     }
     return new MeshSummary(snapshot.version(), services, clusters,
-        snapshot.warnings().stream().map(ConfigProblem::toString).toList());
+        snapshot.warnings().stream().map(ConfigProblem::toString).toList(), sources, rejected);
   }
 
   private static MeshSummary.Route route(CompiledRoute r) {

@@ -2,6 +2,7 @@ package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -17,15 +18,15 @@ public final class CompiledDestination {
   private final @Nullable String subset;
   private final @Nullable Integer port;
   private final int weight;
-  private final @Nullable Cluster fixed;
-  private final Map<Integer, Cluster> byPort;
+  private final @Nullable ClusterSlot fixed;
+  private final Map<Integer, ClusterSlot> byPort;
   private final @Nullable String missing;
   private final HeaderMutation requestHeaders;
   private final HeaderMutation responseHeaders;
   private final @Nullable String authority;
 
   CompiledDestination(String host, @Nullable String subset, @Nullable Integer port, int weight,
-      @Nullable Cluster fixed, Map<Integer, Cluster> byPort, @Nullable String missing,
+      @Nullable ClusterSlot fixed, Map<Integer, ClusterSlot> byPort, @Nullable String missing,
       HeaderMutation requestHeaders, HeaderMutation responseHeaders, @Nullable String authority) {
     this.host = host;
     this.subset = subset;
@@ -41,15 +42,16 @@ public final class CompiledDestination {
 
   /** The cluster for a request on this service port, or null when it does not exist (NC). */
   public @Nullable Cluster cluster(int requestPort) {
-    if (fixed != null || byPort.isEmpty()) {
-      return fixed;
+    if (fixed != null) {
+      return fixed.get();
     }
-    return byPort.get(requestPort);
+    ClusterSlot slot = byPort.isEmpty() ? null : byPort.get(requestPort);
+    return slot == null ? null : slot.get();
   }
 
   /** The fixed cluster, or any of the per-port ones (for policies that do not depend on the port). */
   public @Nullable Cluster anyCluster() {
-    return fixed != null ? fixed : byPort.isEmpty() ? null : byPort.values().iterator().next();
+    return fixed != null ? fixed.get() : byPort.isEmpty() ? null : byPort.values().iterator().next().get();
   }
 
   /** Why there is no cluster (for explain and warnings), or null when there is one. */

@@ -13,6 +13,7 @@ import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
+import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import dev.mesh4j.core.internal.config.Hosts;
 import dev.mesh4j.core.internal.config.Problems;
 import dev.mesh4j.core.internal.discovery.Service;
@@ -35,7 +36,7 @@ import org.jspecify.annotations.Nullable;
 public final class RouteCompiler {
   private final Workload workload;
   private final ServiceCatalog catalog;
-  private final Function<ClusterKey, @Nullable Cluster> clusters;
+  private final Function<ClusterKey, @Nullable ClusterSlot> clusters;
   private final Function<String, @Nullable VirtualService> delegates;
   private final Problems problems;
   private final String sourceIp;
@@ -45,7 +46,7 @@ public final class RouteCompiler {
    * @param delegates delegate VirtualServices by {@code namespace/name}
    */
   public RouteCompiler(Workload workload, ServiceCatalog catalog,
-      Function<ClusterKey, @Nullable Cluster> clusters,
+      Function<ClusterKey, @Nullable ClusterSlot> clusters,
       Function<String, @Nullable VirtualService> delegates, Problems problems) {
     this.workload = workload;
     this.catalog = catalog;
@@ -263,15 +264,15 @@ public final class RouteCompiler {
         return missing(host, subset, port, weight, req, resp, authority,
             "service " + service.hostname() + " has no port " + port, origin, path + ".port", true);
       }
-      Cluster c = clusters.apply(new ClusterKey(service.hostname(), subset, port));
+      ClusterSlot c = clusters.apply(new ClusterKey(service.hostname(), subset, port));
       return c == null
           ? missing(host, subset, port, weight, req, resp, authority, undefinedSubset(service, subset), origin,
               path + ".subset", true)
           : new CompiledDestination(host, subset, port, weight, c, Map.of(), null, req, resp, authority);
     }
-    Map<Integer, Cluster> byPort = new HashMap<>();
+    Map<Integer, ClusterSlot> byPort = new HashMap<>();
     for (ServicePort p : service.ports()) {
-      Cluster c = clusters.apply(new ClusterKey(service.hostname(), subset, p.number()));
+      ClusterSlot c = clusters.apply(new ClusterKey(service.hostname(), subset, p.number()));
       if (c != null) {
         byPort.put(p.number(), c);
       }

@@ -8,19 +8,25 @@ import dev.mesh4j.api.config.OutboundTrafficPolicy;
 import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
+import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import dev.mesh4j.core.internal.cluster.DestinationRuleIndex;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.discovery.ServiceCatalog;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
 import dev.mesh4j.core.internal.routing.CompiledVirtualService;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One compiled configuration and endpoint set: everything a request needs, immutable. A request
- * reads the current snapshot once and uses it to the end, so a reload never changes a request
- * in flight. Thread-safe (the host cache is a concurrent cache of pure lookups).
+ * One compiled configuration and endpoint set: everything a request needs. A request reads the
+ * current snapshot once and uses it to the end, so a reload never changes a request in flight.
+ *
+ * <p>Immutable but for one thing: the clusters sit in {@link ClusterSlot}s, which an
+ * endpoint-only change swaps ({@link SnapshotCompiler#updateEndpoints}); it then publishes a
+ * {@link #withVersion copy} of this snapshot with a new version that shares everything, the host
+ * cache included. Thread-safe (the host cache is a concurrent cache of pure lookups).
  */
 public final class MeshSnapshot {
   /** Bounds the per-host cache: unknown hosts (passthrough) must not grow it without limit. */
@@ -30,17 +36,18 @@ public final class MeshSnapshot {
   private final MeshConfig config;
   private final Workload workload;
   private final ServiceCatalog catalog;
-  private final Map<ClusterKey, Cluster> clusters;
+  private final Map<ClusterKey, ClusterSlot> clusters;
+  /** The slots of each service's clusters, by canonical host name (for endpoint updates). */
+  private final Map<String, List<ClusterSlot>> slotsByService;
   private final VirtualHostIndex virtualHosts;
   private final Map<String, CompiledRoute> defaultRoutes;
   private final DestinationRuleIndex rules;
   private final OutboundTrafficPolicy outboundPolicy;
   private final List<ConfigProblem> warnings;
-  private final Cache<String, HostEntry> hosts =
-      Caffeine.newBuilder().maximumSize(HOST_CACHE_SIZE).build();
+  private final Cache<String, HostEntry> hosts;
 
   MeshSnapshot(long version, MeshConfig config, Workload workload, ServiceCatalog catalog,
-      Map<ClusterKey, Cluster> clusters, VirtualHostIndex virtualHosts,
+      Map<ClusterKey, ClusterSlot> clusters, VirtualHostIndex virtualHosts,
       Map<String, CompiledRoute> defaultRoutes, DestinationRuleIndex rules,
       OutboundTrafficPolicy outboundPolicy, List<ConfigProblem> warnings) {
     this.version = version;
@@ -48,11 +55,36 @@ public final class MeshSnapshot {
     this.workload = workload;
     this.catalog = catalog;
     this.clusters = Map.copyOf(clusters);
+    Map<String, List<ClusterSlot>> byService = new LinkedHashMap<>();
+    clusters.forEach((key, slot) -> byService.computeIfAbsent(key.host(), h -> new java.util.ArrayList<>()).add(slot));
+    byService.replaceAll((h, slots) -> List.copyOf(slots));
+    this.slotsByService = Map.copyOf(byService);
     this.virtualHosts = virtualHosts;
     this.defaultRoutes = Map.copyOf(defaultRoutes);
     this.rules = rules;
     this.outboundPolicy = outboundPolicy;
     this.warnings = List.copyOf(warnings);
+    this.hosts = Caffeine.newBuilder().maximumSize(HOST_CACHE_SIZE).build();
+  }
+
+  private MeshSnapshot(MeshSnapshot base, long version) {
+    this.version = version;
+    this.config = base.config;
+    this.workload = base.workload;
+    this.catalog = base.catalog;
+    this.clusters = base.clusters;
+    this.slotsByService = base.slotsByService;
+    this.virtualHosts = base.virtualHosts;
+    this.defaultRoutes = base.defaultRoutes;
+    this.rules = base.rules;
+    this.outboundPolicy = base.outboundPolicy;
+    this.warnings = base.warnings;
+    this.hosts = base.hosts;
+  }
+
+  /** This snapshot under another version: everything shared (after an endpoint-only change). */
+  public MeshSnapshot withVersion(long version) {
+    return new MeshSnapshot(this, version);
   }
 
   /** What a request host (lower case, no port) resolves to. Cached. */
@@ -104,12 +136,22 @@ public final class MeshSnapshot {
     return catalog;
   }
 
+  /** The cluster in force for a key, or null. */
   public @Nullable Cluster cluster(ClusterKey key) {
-    return clusters.get(key);
+    ClusterSlot slot = clusters.get(key);
+    return slot == null ? null : slot.get();
   }
 
+  /** Every cluster in force, by key. A copy, for tools. */
   public Map<ClusterKey, Cluster> clusters() {
-    return clusters;
+    Map<ClusterKey, Cluster> out = new LinkedHashMap<>();
+    clusters.forEach((k, slot) -> out.put(k, slot.get()));
+    return out;
+  }
+
+  /** The slots of a service's clusters (empty when the service has none in this snapshot). */
+  List<ClusterSlot> slots(String hostname) {
+    return slotsByService.getOrDefault(hostname, List.of());
   }
 
   public @Nullable CompiledVirtualService virtualService(String hostname) {

@@ -13,11 +13,13 @@ import dev.mesh4j.api.config.Subset;
 import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.endpoint.ServiceEndpoints;
 import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
+import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import dev.mesh4j.core.internal.cluster.ClusterStates;
 import dev.mesh4j.core.internal.cluster.DestinationRuleIndex;
 import dev.mesh4j.core.internal.cluster.PolicyMerge;
@@ -78,10 +80,9 @@ public final class SnapshotCompiler implements AutoCloseable {
    * Compiles a snapshot. Problems found here are warnings (the config was already validated):
    * undefined subsets, unknown hosts, conflicts.
    *
-   * @param registry the programmatic registry: host → service port → endpoints
+   * @param registry the services sources delivered, one per host
    */
-  public MeshSnapshot compile(long version, MeshConfig config,
-      Map<String, Map<Integer, List<Endpoint>>> registry) {
+  public MeshSnapshot compile(long version, MeshConfig config, List<CatalogBuilder.Registered> registry) {
     Problems problems = new Problems();
     config.warnings().forEach(problems::add);
 
@@ -93,7 +94,7 @@ public final class SnapshotCompiler implements AutoCloseable {
     }
     DestinationRuleIndex rules = new DestinationRuleIndex(
         Precedence.sort(config.all(DestinationRule.class)), workload, problems);
-    Map<ClusterKey, Cluster> clusters = clusters(catalog, rules, problems);
+    Map<ClusterKey, ClusterSlot> clusters = clusters(catalog, rules, problems);
 
     Map<String, VirtualService> delegates = new HashMap<>();
     List<VirtualService> roots = new ArrayList<>();
@@ -152,9 +153,49 @@ public final class SnapshotCompiler implements AutoCloseable {
         policy, problems.warnings());
   }
 
-  private Map<ClusterKey, Cluster> clusters(ServiceCatalog catalog, DestinationRuleIndex rules,
+  /**
+   * Applies new endpoints of one service to a snapshot's clusters, without compiling routes: each
+   * of the service's clusters (every port and subset) is rebuilt with the same policy over the new
+   * endpoints and swapped into its slot. Costs time in proportion to the service's endpoints and
+   * clusters, whatever the size of the mesh. Per-endpoint state (in-flight counts, ejections)
+   * carries over for endpoints that remain.
+   *
+   * @param service the service's canonical name as the catalog holds it, with its new endpoints
+   * @return whether the snapshot has clusters for the service (else nothing changed)
+   */
+  public boolean updateEndpoints(MeshSnapshot snapshot, Service service) {
+    List<ClusterSlot> slots = snapshot.slots(service.hostname());
+    for (ClusterSlot slot : slots) {
+      Cluster old = slot.get();
+      ClusterKey key = old.key();
+      ClusterState state = states.state(key);
+      List<UpstreamHost> hosts = hosts(service, old.port(), slot.subset(), state);
+      LoadBalancer balancer = old.loadBalancer() == null ? null
+          : LoadBalancers.create(old.policy().loadBalancer(),
+              LoadBalancers.panicThreshold(old.policy().outlierDetection()), hosts, state);
+      slot.set(new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state, old.tls(),
+          old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts)));
+    }
+    return !slots.isEmpty();
+  }
+
+  /** The hosts of a cluster: the service's endpoints on the port that the subset selects. */
+  private static List<UpstreamHost> hosts(Service s, ServicePort port, @Nullable Subset subset, ClusterState state) {
+    List<UpstreamHost> hosts = new ArrayList<>();
+    Set<String> hostPorts = new HashSet<>();
+    for (Endpoint e : s.endpoints(port.number())) {
+      if (subset == null || e.hasLabels(subset.labels())) {
+        hosts.add(UpstreamHost.of(e, state));
+        hostPorts.add(e.hostPort());
+      }
+    }
+    state.retain(hostPorts);
+    return hosts;
+  }
+
+  private Map<ClusterKey, ClusterSlot> clusters(ServiceCatalog catalog, DestinationRuleIndex rules,
       Problems problems) {
-    Map<ClusterKey, Cluster> out = new LinkedHashMap<>();
+    Map<ClusterKey, ClusterSlot> out = new LinkedHashMap<>();
     Set<DestinationRule> warnedIdentity = new HashSet<>();
     for (Service s : catalog.all()) {
       DestinationRuleIndex.Rule rule = rules.forService(s.hostname(), s.namespace());
@@ -166,7 +207,7 @@ public final class SnapshotCompiler implements AutoCloseable {
         for (Subset subset : all) {
           ClusterKey key = new ClusterKey(s.hostname(), subset == null ? null : subset.name(), port.number());
           TrafficPolicy policy = PolicyMerge.merge(rule == null ? null : rule.policy(), subset, port.number());
-          out.put(key, cluster(key, s, port, subset, policy, rule, warnedIdentity, problems));
+          out.put(key, new ClusterSlot(cluster(key, s, port, subset, policy, rule, warnedIdentity, problems), subset));
         }
       }
     }
@@ -177,15 +218,7 @@ public final class SnapshotCompiler implements AutoCloseable {
       TrafficPolicy policy, DestinationRuleIndex.@Nullable Rule rule, Set<DestinationRule> warned,
       Problems problems) {
     ClusterState state = states.state(key);
-    List<UpstreamHost> hosts = new ArrayList<>();
-    Set<String> hostPorts = new HashSet<>();
-    for (Endpoint e : s.endpoints(port.number())) {
-      if (subset == null || e.hasLabels(subset.labels())) {
-        hosts.add(UpstreamHost.of(e, state));
-        hostPorts.add(e.hostPort());
-      }
-    }
-    state.retain(hostPorts);
+    List<UpstreamHost> hosts = hosts(s, port, subset, state);
     LoadBalancerSettings lb = policy.loadBalancer();
     boolean passthrough = s.isPassthrough() || LoadBalancers.isPassthrough(lb);
     LoadBalancer balancer = passthrough ? null
