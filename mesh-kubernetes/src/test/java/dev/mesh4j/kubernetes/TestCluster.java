@@ -207,11 +207,16 @@ final class TestCluster implements AutoCloseable {
     return dispatcher.expired.size();
   }
 
+  /**
+   * Stops the server, then closes the clients: the JDK's HTTP client cannot answer a WebSocket's
+   * close once closed itself (before JDK 21 it has no close), and the server waits for every
+   * watch to close.
+   */
   @Override
   public void close() {
+    server.destroy();
     clients.forEach(KubernetesClient::close);
     kubectl.close();
-    server.destroy();
   }
 
   /** The CRUD storage, with watches that can be made to expire. */

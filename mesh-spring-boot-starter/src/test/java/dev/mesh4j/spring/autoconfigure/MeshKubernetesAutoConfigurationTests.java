@@ -41,8 +41,18 @@ class MeshKubernetesAutoConfigurationTests {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(MeshKubernetesAutoConfiguration.class, MeshAutoConfiguration.class))
-      .withBean(KubernetesClient.class, () -> server.createClient())
+      // Closed after the server (which waits for their watches to close; the JDK's HTTP client
+      // cannot answer once closed), not by the context.
+      .withBean(KubernetesClient.class, MeshKubernetesAutoConfigurationTests::client, bd -> bd.setDestroyMethodName(""))
       .withPropertyValues("POD_NAMESPACE=default", "POD_NAME=productpage-7d9", "mesh.reload.enabled=false");
+
+  private static final List<KubernetesClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private static KubernetesClient client() {
+    KubernetesClient c = server.createClient();
+    clients.add(c);
+    return c;
+  }
 
   @BeforeAll
   static void cluster() throws Exception {
@@ -76,6 +86,7 @@ class MeshKubernetesAutoConfigurationTests {
   @AfterAll
   static void stop() {
     server.destroy();
+    clients.forEach(KubernetesClient::close);
     v1.close();
     v2.close();
   }

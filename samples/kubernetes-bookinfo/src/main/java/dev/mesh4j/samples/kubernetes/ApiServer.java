@@ -107,10 +107,11 @@ final class ApiServer implements AutoCloseable {
     server = start(port);
   }
 
+  /** Stops the server first: it waits for every watch to close, which needs the clients still open. */
   @Override
   public void close() {
-    kubectl.close();
     server.destroy();
+    kubectl.close();
   }
 
   /** What the server stores; it outlives a restart, as etcd does. */

@@ -35,6 +35,7 @@ public final class KubernetesBookinfoDemo {
   private final Duration scene;
   private final ApiServer api = new ApiServer();
   private final List<Pod> pods = new ArrayList<>();
+  private final List<KubernetesClient> clients = new ArrayList<>();
   private int reviewsPort;
 
   private KubernetesBookinfoDemo(PrintStream out, Duration scene) {
@@ -151,7 +152,7 @@ public final class KubernetesBookinfoDemo {
       return traffic.failures();
     } finally {
       source.close();
-      client.close();
+      clients.add(client);
     }
   }
 
@@ -243,5 +244,6 @@ public final class KubernetesBookinfoDemo {
   private void close() {
     pods.forEach(Pod::close);
     api.close();
+    clients.forEach(KubernetesClient::close); // after the server, which waits for their watches to close
   }
 }
