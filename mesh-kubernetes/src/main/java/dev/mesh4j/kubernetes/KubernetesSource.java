@@ -112,6 +112,7 @@ public final class KubernetesSource implements MeshSource {
   private boolean stale;
   private @Nullable String lastStartingMessage;
   private Duration retry = RETRY_MIN;
+  private long startedNanos;
 
   private KubernetesSource(Builder b) {
     this.client = b.client;
@@ -197,6 +198,7 @@ public final class KubernetesSource implements MeshSource {
       this.debouncer = new Debouncer(context.scheduler(), context.ticker(), executor, debounceQuiet,
           debounceMax, this::flush);
     }
+    startedNanos = context.ticker().nanos();
     context.status(SourceStatus.State.STARTING, "listing from " + client.getMasterUrl());
     execute(this::connect);
     context.scheduler().schedule(MONITOR_INTERVAL, this::monitor);
@@ -328,11 +330,14 @@ public final class KubernetesSource implements MeshSource {
     if (closed) {
       return;
     }
+    long listed = ctx.ticker().nanos();
     SourceUpdate update = requireNonNull(v.drain(true));
     SourceUpdate.Result result = ctx.apply(update);
+    long applied = ctx.ticker().nanos();
     synced = true;
     ctx.synced();
-    log.info("Initial state from Kubernetes: {} (configuration version {}{})", v.summary(), result.version(),
+    log.info("Initial state from Kubernetes: {} (listed in {} ms, applied in {} ms; configuration version {}{})",
+        v.summary(), (listed - startedNanos) / 1_000_000, (applied - listed) / 1_000_000, result.version(),
         result.rejected().isEmpty() ? "" : ", " + result.rejected().size() + " resources rejected");
     // Changes seen while the initial state was being applied.
     requireNonNull(debouncer).changed();
