@@ -246,14 +246,11 @@ class KubernetesSourceTest {
 
     cluster.stop();
     await().atMost(Duration.ofSeconds(10)).until(() -> context.state() == SourceStatus.State.STALE);
-    // While this client is cut off, the cluster changes (through another API server on the same
-    // storage); its watches then come back with a resource version the server no longer serves.
-    cluster.elsewhere(kubectl -> {
-      kubectl.resource(VS_V1.replace("subset: v1", "subset: v2").replace("name: reviews", "name: reviews\n  namespace: default"))
-          .update();
-      kubectl.discovery().v1().endpointSlices().inNamespace("default").resource(TestCluster.slice("default", "reviews-abc",
-          "reviews", "http", 9080, List.of(ready("reviews-v1", "10.0.0.1")))).update();
-    });
+    // While this client is cut off, the cluster changes; its watches then come back with a
+    // resource version the server no longer serves.
+    cluster.apply(VS_V1.replace("subset: v1", "subset: v2"));
+    cluster.put(TestCluster.slice("default", "reviews-abc", "reviews", "http", 9080,
+        List.of(ready("reviews-v1", "10.0.0.1"))));
     cluster.expireWatches();
     cluster.start();
 

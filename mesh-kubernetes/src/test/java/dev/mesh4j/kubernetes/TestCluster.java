@@ -40,21 +40,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * create Services, Pods and EndpointSlices as a cluster's controllers would. {@link #kubectl()} is
  * the client tests write through, as a user would with kubectl.
  *
- * <p>Faults: {@link #stop()}/{@link #start()} take the server away and bring it back on the same
- * port with the same storage (an API server restart); {@link #expireWatches()} makes the next watch
- * of each resource answer 410 Gone, as an API server does for a resource version it no longer has.
+ * <p>Clients from {@link #newClient()} reach the server through a TCP relay. Faults:
+ * {@link #stop()}/{@link #start()} cut them off and reconnect them — every connection and watch
+ * drops and new ones are refused, then the server answers again with what it stored, as across an
+ * API server restart; {@link #expireWatches()} makes the next watch of each resource answer 410
+ * Gone, as an API server does for a resource version it no longer has. {@link #kubectl()} talks
+ * to the server directly, so the cluster can change while the clients are cut off.
  */
 final class TestCluster implements AutoCloseable {
   private final KubernetesCrudDispatcher storage = new KubernetesCrudDispatcher(List.of());
   private final FaultDispatcher dispatcher = new FaultDispatcher(storage);
-  private KubernetesMockServer server;
-  private final int port;
+  private final KubernetesMockServer server;
+  private final TcpProxy network;
   private final NamespacedKubernetesClient kubectl;
   private final List<KubernetesClient> clients = new ArrayList<>();
 
   private TestCluster() {
     server = newServer(0);
-    port = server.getPort();
+    network = new TcpProxy(server.getPort());
     kubectl = server.createClient();
   }
 
@@ -80,9 +83,10 @@ final class TestCluster implements AutoCloseable {
     return kubectl;
   }
 
-  /** A new client for the code under test (closed with the cluster). */
+  /** A new client for the code under test, through the relay (closed with the cluster). */
   KubernetesClient newClient() {
-    KubernetesClient c = server.createClient();
+    KubernetesClient c = server.createClient(b -> b.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+        .withMasterUrl("http://127.0.0.1:" + network.port()).withNamespace("test").build()));
     clients.add(c);
     return c;
   }
@@ -174,27 +178,14 @@ final class TestCluster implements AutoCloseable {
     }
   }
 
-  /** Stops the server: connections and watches drop; what it stores is kept. */
+  /** The API server goes away for the clients: their connections and watches drop. */
   void stop() {
-    server.destroy();
+    network.stop();
   }
 
-  /** Starts the server again on the same port with the same storage. */
+  /** The API server is back, on the same address, with what it stored. */
   void start() {
-    server = newServer(port);
-  }
-
-  /**
-   * Runs {@code writes} against another API server on the same storage (this one may be stopped):
-   * the cluster changing while a client is cut off from its server.
-   */
-  void elsewhere(java.util.function.Consumer<KubernetesClient> writes) {
-    KubernetesMockServer other = newServer(0);
-    try (KubernetesClient c = other.createClient()) {
-      writes.accept(c);
-    } finally {
-      other.destroy();
-    }
+    network.start();
   }
 
   /** The next watch request of each resource path answers 410 Gone. */
@@ -208,18 +199,18 @@ final class TestCluster implements AutoCloseable {
   }
 
   /**
-   * Stops the server, then closes the clients: the JDK's HTTP client cannot answer a WebSocket's
-   * close once closed itself (before JDK 21 it has no close), and the server waits for every
-   * watch to close.
+   * Cuts the relay first, so no watch is left open when the server shuts down (it waits for each
+   * to close, and the JDK's HTTP client cannot answer once closed itself), then the rest.
    */
   @Override
   public void close() {
-    server.destroy();
+    network.close();
     clients.forEach(KubernetesClient::close);
+    server.destroy();
     kubectl.close();
   }
 
-  /** The CRUD storage, with watches that can be made to expire. */
+  /** The CRUD server, with watches that can be made to expire. */
   private static final class FaultDispatcher extends Dispatcher {
     private final KubernetesCrudDispatcher delegate;
     private volatile boolean expire;
@@ -247,9 +238,5 @@ final class TestCluster implements AutoCloseable {
       return delegate.dispatch(request);
     }
 
-    @Override
-    public void shutdown() {
-      // The storage outlives a server restart, as etcd does.
-    }
   }
 }

@@ -8,9 +8,6 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
-import io.fabric8.mockwebserver.http.Dispatcher;
-import io.fabric8.mockwebserver.http.MockResponse;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,8 +19,9 @@ import java.util.Map;
 /**
  * A Kubernetes API server in the demo's process: fabric8's server in CRUD mode (it stores what
  * clients write and sends watch events over WebSockets) on 127.0.0.1, with Istio's networking CRDs
- * installed. It can be stopped and started again on the same port with what it stored, as an API
- * server restarts with etcd.
+ * installed. The application reaches it through a {@link Network} that the demo can cut and
+ * restore: for the application, the API server goes away and comes back on the same address with
+ * what it stored, as across a restart.
  */
 final class ApiServer implements AutoCloseable {
   /** The server logs every request; the demo shows what matters itself. Held: JUL keeps loggers weakly. */
@@ -34,14 +32,13 @@ final class ApiServer implements AutoCloseable {
     return logger;
   }
 
-  private final Storage storage = new Storage(new KubernetesCrudDispatcher(List.of()));
-  private KubernetesMockServer server;
-  private final int port;
+  private final KubernetesMockServer server;
+  private final Network network;
   private final KubernetesClient kubectl;
 
   ApiServer() {
     server = start(0);
-    port = server.getPort();
+    network = new Network(server.getPort());
     kubectl = server.createClient();
     for (Map.Entry<String, String> kind : Map.of("VirtualService", "virtualservices", "DestinationRule",
         "destinationrules", "ServiceEntry", "serviceentries", "WorkloadEntry", "workloadentries", "Sidecar", "sidecars",
@@ -57,7 +54,8 @@ final class ApiServer implements AutoCloseable {
   }
 
   private KubernetesMockServer start(int port) {
-    KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), storage, false);
+    KubernetesMockServer s = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
+        new KubernetesCrudDispatcher(List.of()), false);
     try {
       s.init(InetAddress.getByName("127.0.0.1"), port);
     } catch (IOException e) {
@@ -67,7 +65,7 @@ final class ApiServer implements AutoCloseable {
   }
 
   String url() {
-    return "http://127.0.0.1:" + port;
+    return "http://127.0.0.1:" + network.port();
   }
 
   /** The demo's kubectl. */
@@ -75,9 +73,10 @@ final class ApiServer implements AutoCloseable {
     return kubectl;
   }
 
-  /** A client for the application's mesh. */
+  /** A client for the application's mesh, through the network. */
   KubernetesClient newClient() {
-    return server.createClient();
+    return server.createClient(b -> b.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
+        .withMasterUrl(url()).withNamespace("default").build()));
   }
 
   /** {@code kubectl apply -f} a manifest of the demo's resources. */
@@ -99,37 +98,21 @@ final class ApiServer implements AutoCloseable {
     return kubectl.resource(item).createOr(NonDeletingOperation::update);
   }
 
+  /** The API server goes away for the application: its connections and watches drop. */
   void stop() {
-    server.destroy();
+    network.stop();
   }
 
+  /** The API server is back, with what it stored. */
   void restart() {
-    server = start(port);
+    network.start();
   }
 
-  /** Stops the server first: it waits for every watch to close, which needs the clients still open. */
+  /** Cuts the network first: the server waits for every watch to close when it shuts down. */
   @Override
   public void close() {
+    network.close();
     server.destroy();
     kubectl.close();
-  }
-
-  /** What the server stores; it outlives a restart, as etcd does. */
-  private static final class Storage extends Dispatcher {
-    private final KubernetesCrudDispatcher crud;
-
-    Storage(KubernetesCrudDispatcher crud) {
-      this.crud = crud;
-    }
-
-    @Override
-    public MockResponse dispatch(RecordedRequest request) {
-      return crud.dispatch(request);
-    }
-
-    @Override
-    public void shutdown() {
-      // kept across restarts
-    }
   }
 }

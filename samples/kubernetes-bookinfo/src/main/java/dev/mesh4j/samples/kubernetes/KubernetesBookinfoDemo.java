@@ -35,7 +35,6 @@ public final class KubernetesBookinfoDemo {
   private final Duration scene;
   private final ApiServer api = new ApiServer();
   private final List<Pod> pods = new ArrayList<>();
-  private final List<KubernetesClient> clients = new ArrayList<>();
   private int reviewsPort;
 
   private KubernetesBookinfoDemo(PrintStream out, Duration scene) {
@@ -136,12 +135,12 @@ public final class KubernetesBookinfoDemo {
       scene("9. The API server restarts under traffic");
       long before = traffic.total();
       api.stop();
-      out.println("   API server stopped");
+      out.println("   API server gone: connections and watches drop");
       await(() -> state(mesh) == SourceStatus.State.STALE);
       out.println("   source " + state(mesh) + ": the last state keeps serving");
       show(traffic, false);
       api.restart();
-      out.println("   API server started again");
+      out.println("   API server back");
       await(() -> state(mesh) == SourceStatus.State.SYNCED);
       out.printf("   source %s; requests during the outage: %d, failed: %d%n", state(mesh), traffic.total() - before,
           traffic.failures().size());
@@ -152,7 +151,7 @@ public final class KubernetesBookinfoDemo {
       return traffic.failures();
     } finally {
       source.close();
-      clients.add(client);
+      client.close();
     }
   }
 
@@ -244,6 +243,5 @@ public final class KubernetesBookinfoDemo {
   private void close() {
     pods.forEach(Pod::close);
     api.close();
-    clients.forEach(KubernetesClient::close); // after the server, which waits for their watches to close
   }
 }
