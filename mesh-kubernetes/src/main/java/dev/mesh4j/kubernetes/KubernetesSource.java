@@ -298,7 +298,8 @@ public final class KubernetesSource implements MeshSource {
       return !closed;
     });
     informer.addEventHandler(handler);
-    informer.start();
+    // Completes once the first list is in and the watch is open.
+    informer.start().thenRun(() -> w.established = true);
     return w;
   }
 
@@ -377,7 +378,11 @@ public final class KubernetesSource implements MeshSource {
       String problem = null;
       synchronized (lock) {
         for (Watched w : watched) {
-          if (!w.informer.isWatching()) {
+          if (w.informer.isWatching()) {
+            w.lastError = null;
+          } else if (w.established || w.lastError != null) {
+            // Lost, or failing to start. An informer whose list is in but whose watch is still
+            // being opened is neither: it reports onList before it starts watching.
             problem = w.name + ": " + (w.lastError == null ? "not watching" : w.lastError);
             break;
           }
@@ -441,6 +446,8 @@ public final class KubernetesSource implements MeshSource {
     /** Completes once its handler has seen the initial list. */
     final CompletableFuture<Void> listed;
     volatile @Nullable String lastError;
+    /** Whether its first watch was opened: from then on, not watching means the watch was lost. */
+    volatile boolean established;
 
     Watched(String name, SharedIndexInformer<?> informer, CompletableFuture<Void> listed) {
       this.name = name;
