@@ -245,6 +245,31 @@ class ConfigLoaderBadInputTest {
     assertThat(p.path()).isEqualTo("items[0].spec.host");
   }
 
+  @Test
+  void aRingLargerThanEnvoysMaximumIsRefusedAtLoad() {
+    String dr = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews}
+        spec:
+          host: reviews
+          trafficPolicy:
+            loadBalancer:
+              consistentHash:
+                httpHeaderName: x-user
+                ringHash: {minimumRingSize: %d}
+        """;
+    // Envoy's largest ring loads; one entry more fails at load, not when the ring is built.
+    assertThat(load("dr.yaml", dr.formatted(8_388_608)).resources()).hasSize(1);
+    ConfigProblem p = singleError(() -> load("dr.yaml", dr.formatted(8_388_609)));
+    assertThat(p.toString()).startsWith("dr.yaml#1 spec.trafficPolicy.loadBalancer.consistentHash.ringHash.minimumRingSize: ");
+    assertThat(p.message()).isEqualTo("ring hash: minimum_ring_size (8388609) > maximum_ring_size (8388608)");
+
+    ConfigProblem legacy = singleError(() -> load("dr.yaml", dr.formatted(1)
+        .replace("ringHash: {minimumRingSize: 1}", "minimumRingSize: 100000000")));
+    assertThat(legacy.path()).isEqualTo("spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize");
+  }
+
   private static MeshConfig load(String name, String yaml) {
     return ConfigLoader.load(List.of(ConfigSource.yaml(name, yaml)), "default");
   }
