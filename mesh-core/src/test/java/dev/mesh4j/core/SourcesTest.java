@@ -9,7 +9,9 @@ import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.endpoint.ServiceEndpoints;
+import dev.mesh4j.api.spi.MeshSource;
 import dev.mesh4j.api.spi.ResourceKey;
+import dev.mesh4j.api.spi.SourceContext;
 import dev.mesh4j.api.spi.SourceStatus;
 import dev.mesh4j.api.spi.SourceUpdate;
 import dev.mesh4j.core.http.MeshRequest;
@@ -218,6 +220,35 @@ class SourcesTest {
       assertThat(mesh.sources().get(0).isHealthy()).isTrue();
     }
     assertThat(lenient.isClosed()).isTrue();
+  }
+
+  @Test
+  void aSourcesNameAndStatusMessageCannotForgeALogLine() {
+    // An API server's error text becomes a status message: it is peer data.
+    MeshSource forging = new MeshSource() {
+      @Override
+      public String name() {
+        return "kubernetes\n[main] INFO FORGED";
+      }
+
+      @Override
+      public Duration initialSyncTimeout() {
+        return Duration.ofMillis(50);
+      }
+
+      @Override
+      public void start(SourceContext context) {
+        context.status(SourceStatus.State.STALE, "pods is forbidden\r\n[main] INFO FORGED all good");
+      }
+
+      @Override
+      public void close() {}
+    };
+    assertThatThrownBy(() -> Mesh.builder().source(forging).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("source kubernetes\\n[main] INFO FORGED did not deliver")
+        .hasMessageContaining("STALE: pods is forbidden\\r\\n[main] INFO FORGED all good")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n", "\r"));
   }
 
   @Test

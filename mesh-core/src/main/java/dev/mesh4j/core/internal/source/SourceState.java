@@ -4,6 +4,7 @@ import dev.mesh4j.api.config.ConfigProblem;
 import dev.mesh4j.api.config.IstioResource;
 import dev.mesh4j.api.endpoint.ServiceEndpoints;
 import dev.mesh4j.api.spi.MeshSource;
+import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.spi.ResourceKey;
 import dev.mesh4j.api.spi.SourceStatus;
 import java.time.Instant;
@@ -37,7 +38,9 @@ public final class SourceState {
 
   SourceState(MeshSource source, Instant now) {
     this.source = source;
-    this.name = source.name();
+    // Names and status messages reach logs, exceptions and /actuator/mesh, and come from peers
+    // (an API server's error text): escaped once, here, so none can forge a line.
+    this.name = Quoting.escape(source.name());
     this.validation = source.validation();
     this.status = new SourceStatus(name, SourceStatus.State.STARTING, "", now);
   }
@@ -57,7 +60,8 @@ public final class SourceState {
   /** Records a new state; the time it started is kept when the state does not change. */
   public void status(SourceStatus.State state, String message, Instant now) {
     SourceStatus current = status;
-    status = new SourceStatus(name, state, message, current.state() == state ? current.since() : now);
+    status = new SourceStatus(name, state, Quoting.escape(message),
+        current.state() == state ? current.since() : now);
     if (state == SourceStatus.State.SYNCED) {
       synced.countDown();
     }
