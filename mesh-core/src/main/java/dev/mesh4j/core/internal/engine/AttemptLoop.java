@@ -1,14 +1,17 @@
 package dev.mesh4j.core.internal.engine;
 
+import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Sleeper;
 import dev.mesh4j.api.runtime.Ticker;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.identity.IdentityState;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
@@ -40,11 +43,13 @@ final class AttemptLoop {
   private final RandomSource random;
   private final Sleeper sleeper;
   private final Ticker ticker;
+  private final IdentityState identities;
 
-  AttemptLoop(RandomSource random, Sleeper sleeper, Ticker ticker) {
+  AttemptLoop(RandomSource random, Sleeper sleeper, Ticker ticker, IdentityState identities) {
     this.random = random;
     this.sleeper = sleeper;
     this.ticker = ticker;
+    this.identities = identities;
   }
 
   /**
@@ -98,10 +103,20 @@ final class AttemptLoop {
             return exchange.reply(LocalReplies.NO_HEALTHY_UPSTREAM);
           }
         }
+        // Mutual TLS (the cluster's, or auto mTLS for this endpoint) needs the identity in force now.
+        ClientTlsSettings tls = a.tls(host);
+        WorkloadIdentity identity = null;
+        if (Origination.needsIdentity(tls)) {
+          identity = identities.identity();
+          if (identity == null) {
+            permit.release();
+            return exchange.reply(LocalReplies.noIdentity(cluster.name(), identities.whyNone()));
+          }
+        }
         Duration budget = perTryBinds ? perTry : remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
         Duration responseTimeout = remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
         UpstreamRequest request = t.attemptStarted(  // telemetry: attempt start (adds context + trace headers)
-            a.request(attempt, host == null ? null : host.endpoint(), budget, responseTimeout));
+            a.request(attempt, host, tls, identity, budget, responseTimeout));
         if (attempt == 1 && firstSent != null) {
           firstSent.accept(request);
         }

@@ -51,6 +51,15 @@ final class LocalReplies {
     return LocalReply.of(503, "UF", RESET_PREFIX + "reset reason: connection failure, transport failure reason: " + why);
   }
 
+  /**
+   * A request that needs the workload identity (for {@code ISTIO_MUTUAL} or auto mTLS) while the
+   * mesh has none: 503 {@code UF} saying why, nothing sent — never plain text instead.
+   */
+  static LocalReply noIdentity(String cluster, String why) {
+    return clusterFailure("mutual TLS to " + cluster + " needs the workload identity, and " + why
+        + "; nothing was sent");
+  }
+
   /** A connection-pool overflow: Envoy's body and {@code x-envoy-overloaded}. */
   static final LocalReply OVERFLOW = new LocalReply(503, "UO",
       RESET_PREFIX + "reset reason: overflow", Map.of("x-envoy-overloaded", "true"));

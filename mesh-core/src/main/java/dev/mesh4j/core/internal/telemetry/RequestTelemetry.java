@@ -52,6 +52,8 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
   private String flags = "";
   private @Nullable String grpcStatus;
   private @Nullable String protocol;
+  private @Nullable String peerPrincipal;
+  private @Nullable String localPrincipal;
   private long responseBytes = -1;
   private long durationNanos = -1;
   private @Nullable Throwable failure;
@@ -246,6 +248,8 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     flags = delayInjected ? (info.flags().isEmpty() ? "DI" : "DI," + info.flags()) : info.flags();
     grpcStatus = grpc ? info.grpcStatus() : null;
     protocol = info.protocol();
+    peerPrincipal = info.peerPrincipal();
+    localPrincipal = info.localPrincipal();
     return exchange.whenBodyComplete(response, this);
   }
 
@@ -377,6 +381,16 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
   @Override
   public @Nullable String protocol() {
     return protocol;
+  }
+
+  @Override
+  public @Nullable String peerPrincipal() {
+    return peerPrincipal;
+  }
+
+  @Override
+  public @Nullable String localPrincipal() {
+    return localPrincipal;
   }
 
   @Override
