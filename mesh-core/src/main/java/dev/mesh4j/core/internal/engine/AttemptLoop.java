@@ -11,6 +11,7 @@ import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.core.internal.identity.IdentityState;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -148,10 +150,12 @@ final class AttemptLoop {
               continue;
             }
             // Envoy: a retry the cluster's maxRetries does not allow is an overflow (UO).
-            return exchange.reply(LocalReplies.withFlag(LocalReplies.failure(failure, attempt > 1, false), "UO"));
+            return exchange.reply(LocalReplies.withFlag(
+                LocalReplies.failure(failure, attempt > 1, false, tlsError(e)), "UO"));
           }
           // Envoy adds URX when it wanted to retry but the retry limit was reached.
-          return exchange.reply(LocalReplies.failure(failure, attempt > 1, wanted && policy.attempts() > 0));
+          return exchange.reply(LocalReplies.failure(failure, attempt > 1, wanted && policy.attempts() > 0,
+              tlsError(e)));
         } catch (RuntimeException | Error e) {
           end(host, permit);
           throw e;
@@ -184,6 +188,17 @@ final class AttemptLoop {
         limiter.releaseRetry();
       }
     }
+  }
+
+  /** Why a TLS handshake failed, for the local reply; null when {@code e} is no TLS failure. */
+  static @Nullable String tlsError(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        String m = t.getMessage();
+        return m == null || m.isEmpty() ? t.getClass().getSimpleName() : Quoting.escapeControls(m);
+      }
+    }
+    return null;
   }
 
   private static ConnectionLimiter.Permit acquire(ConnectionLimiter limiter, long deadline) throws IOException {

@@ -52,6 +52,7 @@ final class IstioLabels {
   static final AttributeKey<String> REQUEST_PROTOCOL = key("request_protocol");
   static final AttributeKey<String> RESPONSE_FLAGS = key("response_flags");
   static final AttributeKey<String> CONNECTION_SECURITY_POLICY = key("connection_security_policy");
+  static final String MUTUAL_TLS = "mutual_tls";
   static final AttributeKey<String> RESPONSE_CODE = key("response_code");
   static final AttributeKey<String> GRPC_RESPONSE_STATUS = key("grpc_response_status");
 
@@ -86,9 +87,6 @@ final class IstioLabels {
         .put(SOURCE_CANONICAL_SERVICE, orUnknown(canonicalService(labels, name)))
         .put(SOURCE_CANONICAL_REVISION, canonicalRevision(labels))
         .put(SOURCE_CLUSTER, workload.clusterId())
-        // Istio's client-side reporter leaves it "unknown" even over mutual TLS (istio_stats.cc
-        // sets mutual_tls only as the server); the server's sidecar reports "mutual_tls".
-        .put(CONNECTION_SECURITY_POLICY, UNKNOWN)
         .build();
     this.domainSuffix = workload.domainSuffix();
   }
@@ -149,6 +147,11 @@ final class IstioLabels {
         .put(DESTINATION_WORKLOAD, UNKNOWN)
         .put(DESTINATION_WORKLOAD_NAMESPACE, d.workloadNamespace())
         .put(DESTINATION_PRINCIPAL, d.principal())
+        // Envoy's client-side reporter always says "unknown" (istio_stats.cc computes the policy
+        // only as the server). mesh4j verified the server's workload certificate itself, so it
+        // reports what it knows: "mutual_tls" over Istio's mutual TLS, as the server's sidecar
+        // would; "unknown" otherwise, as Envoy's client does.
+        .put(CONNECTION_SECURITY_POLICY, UNKNOWN.equals(d.principal()) ? UNKNOWN : MUTUAL_TLS)
         .put(DESTINATION_APP, d.app())
         .put(DESTINATION_VERSION, d.version())
         .put(DESTINATION_SERVICE, d.service())
