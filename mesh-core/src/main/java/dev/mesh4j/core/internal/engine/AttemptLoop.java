@@ -21,6 +21,7 @@ import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.telemetry.RequestObserver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLException;
@@ -206,16 +207,28 @@ final class AttemptLoop {
     return exchange.complete(r, headers, t);  // telemetry: request end, when the body is done
   }
 
-  /** Why a TLS handshake failed, for the local reply; null when {@code e} is no TLS failure. */
+  /**
+   * Why a TLS handshake failed, for the local reply; null when {@code e} is no TLS failure. The
+   * certificate check's own reason when there is one (an untrusted chain, a peer that is not the
+   * identity expected): JDKs differ in how they word the handshake exception around it.
+   */
   static @Nullable String tlsError(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SSLException) {
-        String m = t.getMessage();
+        Throwable reason = t;
+        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+          if (c instanceof CertificateException && c.getMessage() != null && !c.getMessage().isEmpty()) {
+            reason = c;
+            break;
+          }
+        }
+        String m = reason.getMessage();
         return m == null || m.isEmpty() ? t.getClass().getSimpleName() : Quoting.escapeControls(m);
       }
     }
     return null;
   }
+
 
   private static ConnectionLimiter.Permit acquire(ConnectionLimiter limiter, long deadline) throws IOException {
     try {
