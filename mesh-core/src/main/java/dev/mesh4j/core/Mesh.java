@@ -14,6 +14,8 @@ import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Sleeper;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
+import dev.mesh4j.api.spi.IdentitySource;
 import dev.mesh4j.api.spi.MeshSource;
 import dev.mesh4j.api.spi.SourceContext;
 import dev.mesh4j.api.spi.SourceStatus;
@@ -32,6 +34,8 @@ import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.engine.Explainer;
 import dev.mesh4j.core.internal.engine.RequestPipeline;
 import dev.mesh4j.core.internal.engine.Summarizer;
+import dev.mesh4j.core.internal.identity.FixedIdentity;
+import dev.mesh4j.core.internal.identity.IdentityState;
 import dev.mesh4j.core.internal.runtime.Periodic;
 import dev.mesh4j.core.internal.runtime.SystemScheduler;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
@@ -63,6 +67,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,6 +119,7 @@ public final class Mesh implements AutoCloseable {
   private final List<String> propagatedHeaders;
   private final Scheduler scheduler;
   private final @Nullable SystemScheduler ownedScheduler;
+  private final IdentityState identity;
   private final List<Periodic> background = new ArrayList<>();
   /** Guards the sources' state, the snapshot swap and the version: held to apply one update. */
   private final Object lock = new Object();
@@ -133,6 +139,7 @@ public final class Mesh implements AutoCloseable {
     this.workload = b.workload();
     this.registry = b.registry;
     this.dns = new DnsCache(b.dnsResolver);
+    this.identity = new IdentityState(b.identitySource, workload, scheduler, b.ticker, b.clock);
     this.propagatedHeaders = List.copyOf(b.propagatedHeaders);
     Telemetry.Builder telemetry = Telemetry.builder()
         .openTelemetry(b.openTelemetry)
@@ -147,13 +154,13 @@ public final class Mesh implements AutoCloseable {
     b.listeners.forEach(telemetry::listener);  // each guarded on its own
     Telemetry t = telemetry.build();
     this.events = t.events();
-    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix, t);
+    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix, t, identity);
     Scheduler background = scheduler;
     Clock eventClock = b.clock;
     MeshListener ejections = events;
     this.compiler = new SnapshotCompiler(workload, dns,
         new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)), scheduler, b.ticker,
-        new EjectionListener() {
+        identity.configured(), new EjectionListener() {
           @Override
           public void ejected(String cluster, Endpoint endpoint, String reason, int n, Duration duration) {
             ejections.endpointEjected(new EndpointEjection(cluster, endpoint, reason, n, duration, eventClock.instant()));
@@ -164,7 +171,7 @@ public final class Mesh implements AutoCloseable {
             ejections.endpointReturned(new EndpointEjection(cluster, endpoint, reason, n, out, eventClock.instant()));
           }
         });
-    this.explainer = new Explainer(b.random);
+    this.explainer = new Explainer(b.random, identity);
     this.ticker = b.ticker;
     this.clock = b.clock;
     this.hub = new SourceHub(workload);
@@ -179,8 +186,11 @@ public final class Mesh implements AutoCloseable {
       hub.add(source, clock.instant());
     }
     try {
+      // The identity first: it may be read from files at once, before the first request.
+      identity.start();
       start(b.lenientStart);
     } catch (RuntimeException | Error e) {
+      identity.close();
       closeSources();
       if (ownedScheduler != null) {
         ownedScheduler.close();
@@ -423,6 +433,24 @@ public final class Mesh implements AutoCloseable {
     return workload;
   }
 
+  /**
+   * The workload identity mutual TLS presents now ({@code ISTIO_MUTUAL}, auto mTLS), or null when
+   * there is none: none configured, none delivered yet, or the last one expired.
+   */
+  public @Nullable WorkloadIdentity identity() {
+    return identity.identity();
+  }
+
+  /**
+   * Calls {@code onChange} with the identity in force now, if any, and with each one that replaces
+   * it (a rotation), on the thread that delivers it — for what serves with the same identity, such
+   * as the Spring Boot starter's server SSL bundle. Must be quick and must not throw; kept until the
+   * mesh is closed.
+   */
+  public void watchIdentity(Consumer<WorkloadIdentity> onChange) {
+    identity.watch(onChange);
+  }
+
   /** The monotonic time source of this mesh. */
   public Ticker ticker() {
     return ticker;
@@ -503,6 +531,7 @@ public final class Mesh implements AutoCloseable {
       closed = true;
     }
     closeSources();
+    identity.close();
     background.forEach(Periodic::close);
     compiler.close();
     if (ownedScheduler != null) {
@@ -740,6 +769,7 @@ public final class Mesh implements AutoCloseable {
     private boolean accessLog;
     private double tracingSamplingPercent = 1.0;
     private boolean lenientStart;
+    private @Nullable IdentitySource identitySource;
     private final List<MeshListener> listeners = new ArrayList<>();
     private int yamlCount;
 
@@ -1019,6 +1049,30 @@ public final class Mesh implements AutoCloseable {
     public Builder lenientStart(boolean enabled) {
       this.lenientStart = enabled;
       return this;
+    }
+
+    /**
+     * The workload identity to present under mutual TLS, read from where Istio's agent writes it:
+     * {@code identity(IdentityFiles.istioDefaults())}, or {@code IdentityFiles.directory(path)}.
+     * With an identity, {@code ISTIO_MUTUAL} DestinationRules present it, and auto mTLS applies as
+     * in Istio: to a service without a DestinationRule {@code tls} setting, endpoints labelled
+     * {@code security.istio.io/tlsMode: istio} are sent mutual TLS, the others plain text. Without
+     * one (the default), {@code ISTIO_MUTUAL} fails closed and every endpoint gets plain text.
+     * While the source has no usable identity, requests that need one fail with 503 {@code UF}
+     * saying why. Set once.
+     */
+    public Builder identity(IdentitySource source) {
+      requireNonNull(source, "source");
+      if (this.identitySource != null) {
+        throw new IllegalStateException("identity was already set (to " + identitySource.name() + ")");
+      }
+      this.identitySource = source;
+      return this;
+    }
+
+    /** A fixed workload identity (tests, identities from elsewhere): as {@link #identity(IdentitySource)}. */
+    public Builder identity(WorkloadIdentity identity) {
+      return identity(new FixedIdentity(requireNonNull(identity, "identity")));
     }
 
     private Workload workload() {

@@ -36,6 +36,9 @@ final class Attempt extends AsyncTimeout {
   private @Nullable Connection connection;
   private @Nullable List<Socket> opened;
   private boolean fired;
+  /** The SPIFFE IDs of the connection, when it is Istio's mutual TLS; set before the request is written. */
+  volatile @Nullable String peerPrincipal;
+  volatile @Nullable String localPrincipal;
 
   Attempt(boolean toEndpoint, int maxRequestsPerConnection) {
     this.toEndpoint = toEndpoint;
@@ -62,6 +65,10 @@ final class Attempt extends AsyncTimeout {
    * any byte of the request is written); fails if the deadline has already passed.
    */
   void connected(Connection c) throws IOException {
+    if (c.socket() instanceof IstioAlpnSocket istio) {
+      peerPrincipal = istio.peerPrincipal();
+      localPrincipal = istio.localPrincipal();
+    }
     synchronized (this) {
       if (!fired) {
         connection = c;

@@ -1,5 +1,6 @@
 package dev.mesh4j.okhttp;
 
+import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
@@ -126,7 +127,9 @@ final class OkHttpExchange implements Exchange<Response> {
     }
     Endpoint endpoint = upstream.endpoint();
     if (upstream.tls() != null) {
-      TlsContexts.Context context = tls.context(upstream.tls(), upstream.sni());
+      TlsContexts.Context context = upstream.tls().mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL
+          ? tls.istio(upstream.tls(), upstream.sni(), upstream.identity())
+          : tls.context(upstream.tls(), upstream.sni());
       c = c.withSslSocketFactory(context.socketFactory(), context.trustManager())
           .withHostnameVerifier(context.hostnameVerifier());
     } else if (url.isHttps()) {
@@ -252,8 +255,11 @@ final class OkHttpExchange implements Exchange<Response> {
 
   @Override
   public ResponseInfo view(Response response) {
+    // The attempt's connection knows the principals when it was Istio's mutual TLS.
+    Attempt attempt = response.request().tag(Attempt.class);
     return new ResponseInfo(response.code(), response.header("grpc-status"), response.body().contentLength(),
-        protocol(response.protocol()));
+        protocol(response.protocol()), attempt == null ? null : attempt.peerPrincipal,
+        attempt == null ? null : attempt.localPrincipal);
   }
 
   @Override

@@ -13,16 +13,23 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Sets the SNI on every socket, since the URL names the endpoint's address rather than the host
- * the server's certificate is for. Equal when it wraps the same factory for the same name, so
+ * the server's certificate is for; for Istio's mutual TLS, also offers Istio's ALPN values
+ * ({@link IstioAlpnSocket}). Equal when it wraps the same factory for the same name and ALPN, so
  * pooled connections are shared exactly between requests that would make the same handshake.
  */
 final class SniSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory delegate;
   private final @Nullable String sni;
+  private final boolean istioAlpn;
 
   SniSocketFactory(SSLSocketFactory delegate, @Nullable String sni) {
+    this(delegate, sni, false);
+  }
+
+  SniSocketFactory(SSLSocketFactory delegate, @Nullable String sni, boolean istioAlpn) {
     this.delegate = delegate;
     this.sni = sni;
+    this.istioAlpn = istioAlpn;
   }
 
   private Socket configure(Socket socket) {
@@ -31,6 +38,9 @@ final class SniSocketFactory extends SSLSocketFactory {
       SSLParameters p = ssl.getSSLParameters();
       p.setServerNames(List.of(name));
       ssl.setSSLParameters(p);
+    }
+    if (istioAlpn && socket instanceof SSLSocket ssl) {
+      return new IstioAlpnSocket(ssl);
     }
     return socket;
   }
@@ -93,11 +103,12 @@ final class SniSocketFactory extends SSLSocketFactory {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SniSocketFactory other && other.delegate == delegate && Objects.equals(other.sni, sni);
+    return o instanceof SniSocketFactory other && other.delegate == delegate && Objects.equals(other.sni, sni)
+        && other.istioAlpn == istioAlpn;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(System.identityHashCode(delegate), sni);
+    return Objects.hash(System.identityHashCode(delegate), sni, istioAlpn);
   }
 }

@@ -2,16 +2,21 @@ package dev.mesh4j.okhttp;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.runtime.Ticker;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
+import dev.mesh4j.core.tls.MeshTls;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.HostnameVerifier;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -21,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * TLS origination towards endpoints ({@code DestinationRule} {@code tls} SIMPLE and MUTUAL):
  * trust from {@code caCertificates} (PEM) or the JVM's store, a client certificate for MUTUAL,
  * the SNI sent, and verification of the server against the SNI (or {@code subjectAltNames}).
+ * And Istio's mutual TLS ({@code ISTIO_MUTUAL}, auto mTLS) with the workload identity
+ * ({@link #istio}).
  *
  * <p>One context per setting and SNI, built when a request first needs it from the files the
  * setting names ({@link TlsMaterial}), and rebuilt when they change: a request finding the last
@@ -44,9 +51,26 @@ final class TlsContexts {
 
   private record Key(ClientTlsSettings settings, @Nullable String sni) {}
 
+  /** An identity (by reference: a rotation is a new object), the names expected of the server, the SNI. */
+  private record IstioKey(WorkloadIdentity identity, List<String> subjectAltNames, @Nullable String sni) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof IstioKey k && k.identity == identity && k.subjectAltNames.equals(subjectAltNames)
+          && Objects.equals(k.sni, sni);
+    }
+
+    @Override
+    public int hashCode() {
+      return (System.identityHashCode(identity) * 31 + subjectAltNames.hashCode()) * 31 + Objects.hashCode(sni);
+    }
+  }
+
   private final Ticker ticker;
   private final long intervalNanos;
   private final ConcurrentHashMap<Key, Reloading> contexts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<IstioKey, Context> istio = new ConcurrentHashMap<>();
+  /** The identity the contexts in {@code istio} were last built for; older ones are dropped. */
+  private volatile @Nullable WorkloadIdentity newest;
 
   TlsContexts(Ticker ticker) {
     this(ticker, CHECK_INTERVAL);
@@ -71,6 +95,53 @@ final class TlsContexts {
     }
     return r.current(ticker.nanos());
   }
+
+  /**
+   * The context for Istio's mutual TLS with {@code identity}: it presents the identity, trusts only
+   * its roots, requires one of {@code settings.subjectAltNames()} as the server's URI SAN (none:
+   * any identity of the mesh) and offers Istio's ALPN values. One per identity, names and SNI, so
+   * connections are pooled per identity: after a rotation new connections present the new
+   * certificate, and the old identity's contexts are dropped (its pooled connections idle out).
+   *
+   * @throws SSLException when the JDK cannot build a context from the identity
+   */
+  Context istio(ClientTlsSettings settings, @Nullable String sni, @Nullable WorkloadIdentity identity)
+      throws SSLException {
+    if (identity == null) {
+      // The engine never sends ISTIO_MUTUAL without an identity; never fall back to plain text.
+      throw new SSLException("mesh4j: ISTIO_MUTUAL without a workload identity");
+    }
+    IstioKey key = new IstioKey(identity, settings.subjectAltNames(), sni);
+    Context c = istio.get(key);
+    if (c != null) {
+      return c;
+    }
+    if (newest != identity) {
+      newest = identity;
+      istio.keySet().removeIf(k -> k.identity != identity);
+    }
+    try {
+      return istio.computeIfAbsent(key, k -> {
+        try {
+          X509TrustManager trust = MeshTls.trustManager(k.identity, k.subjectAltNames);
+          SSLContext ssl = SSLContext.getInstance("TLS");
+          ssl.init(MeshTls.keyManagers(k.identity).getKeyManagers(), new TrustManager[] {trust}, null);
+          return new Context(new SniSocketFactory(ssl.getSocketFactory(), k.sni, true), trust, ISTIO_PEER);
+        } catch (java.security.GeneralSecurityException e) {
+          throw new IllegalStateException(e);
+        }
+      });
+    } catch (IllegalStateException e) {
+      throw new SSLException("mesh4j: cannot set up mutual TLS with " + identity + ": " + e.getCause().getMessage(),
+          e.getCause());
+    }
+  }
+
+  /**
+   * The server was verified in the handshake (its chain against the mesh roots, its URI SAN
+   * against the expected identities): a workload certificate names no host to check here.
+   */
+  private static final HostnameVerifier ISTIO_PEER = (host, session) -> true;
 
   /** One setting's context, rebuilt from its files when they change. */
   private final class Reloading {

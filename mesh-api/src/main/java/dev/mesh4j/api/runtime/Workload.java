@@ -26,6 +26,10 @@ import org.jspecify.annotations.Nullable;
  * @param gateways the gateways this workload acts as (default only {@code mesh})
  * @param outboundTrafficPolicy the mesh-wide outbound policy, or null for Istio's default
  *     ({@code ALLOW_ANY}); a {@code Sidecar} selecting this workload overrides it
+ * @param trustDomain the mesh's trust domain (default {@code cluster.local}, Istio's
+ *     {@code meshConfig.trustDomain}): the SPIFFE IDs {@code spiffe://<trustDomain>/ns/<ns>/sa/<sa>}
+ *     that mesh4j expects of workloads known by their service account (a {@code WorkloadEntry}'s
+ *     {@code serviceAccount})
  */
 public record Workload(
     String namespace,
@@ -36,7 +40,8 @@ public record Workload(
     @Nullable String ip,
     String domainSuffix,
     Set<String> gateways,
-    @Nullable OutboundTrafficPolicy outboundTrafficPolicy) {
+    @Nullable OutboundTrafficPolicy outboundTrafficPolicy,
+    String trustDomain) {
 
   /** The namespace of a workload that does not say. */
   public static final String DEFAULT_NAMESPACE = "default";
@@ -44,6 +49,8 @@ public record Workload(
   public static final String DEFAULT_DOMAIN_SUFFIX = "cluster.local";
   /** The gateway name meaning "the sidecar of an ordinary workload". */
   public static final String MESH_GATEWAY = "mesh";
+  /** The trust domain of a mesh that does not say (Istio's default). */
+  public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
 
   public Workload {
     requireNonNull(namespace, "namespace");
@@ -56,6 +63,23 @@ public record Workload(
     gateways = gateways == null || gateways.isEmpty()
         ? Set.of(MESH_GATEWAY)
         : Collections.unmodifiableSet(new LinkedHashSet<>(gateways));
+    requireNonNull(trustDomain, "trustDomain");
+  }
+
+  /** A workload in the default trust domain ({@code cluster.local}). */
+  public Workload(String namespace, @Nullable String name, Map<String, String> labels, String serviceAccount,
+      String clusterId, @Nullable String ip, String domainSuffix, Set<String> gateways,
+      @Nullable OutboundTrafficPolicy outboundTrafficPolicy) {
+    this(namespace, name, labels, serviceAccount, clusterId, ip, domainSuffix, gateways, outboundTrafficPolicy,
+        DEFAULT_TRUST_DOMAIN);
+  }
+
+  /**
+   * The SPIFFE ID istiod gives a workload of service account {@code serviceAccount} in
+   * {@code namespace}: {@code spiffe://<trustDomain>/ns/<namespace>/sa/<serviceAccount>}.
+   */
+  public String spiffeId(String namespace, String serviceAccount) {
+    return "spiffe://" + trustDomain + "/ns/" + namespace + "/sa/" + serviceAccount;
   }
 
   /** A workload in namespace {@code default}, with no labels, acting as {@code mesh}. */
@@ -79,6 +103,7 @@ public record Workload(
     b.domainSuffix = domainSuffix;
     b.gateways.addAll(gateways);
     b.outboundTrafficPolicy = outboundTrafficPolicy;
+    b.trustDomain = trustDomain;
     return b;
   }
 
@@ -98,6 +123,7 @@ public record Workload(
     private String domainSuffix = DEFAULT_DOMAIN_SUFFIX;
     private final Set<String> gateways = new LinkedHashSet<>();
     private @Nullable OutboundTrafficPolicy outboundTrafficPolicy;
+    private String trustDomain = DEFAULT_TRUST_DOMAIN;
 
     private Builder() {}
 
@@ -159,9 +185,19 @@ public record Workload(
       return this;
     }
 
+    /** The mesh's trust domain (default {@code cluster.local}, Istio's). */
+    public Builder trustDomain(String trustDomain) {
+      requireNonNull(trustDomain, "trustDomain");
+      if (trustDomain.isEmpty() || trustDomain.contains("/")) {
+        throw new IllegalArgumentException("trustDomain: \"" + trustDomain + "\" (expected: a name such as cluster.local)");
+      }
+      this.trustDomain = trustDomain;
+      return this;
+    }
+
     public Workload build() {
       return new Workload(namespace, name, labels, serviceAccount, clusterId, ip, domainSuffix,
-          gateways, outboundTrafficPolicy);
+          gateways, outboundTrafficPolicy, trustDomain);
     }
   }
 }

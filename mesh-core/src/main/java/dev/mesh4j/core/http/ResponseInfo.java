@@ -14,9 +14,19 @@ import org.jspecify.annotations.Nullable;
  * @param contentLength the declared body length, or -1 when unknown
  * @param protocol the protocol as Envoy's access log names it ({@code HTTP/1.1}, {@code HTTP/2}),
  *     or null when unknown
+ * @param peerPrincipal the SPIFFE ID the upstream presented, when the response came over mutual TLS
+ *     mesh4j originated with the workload identity; else null (Istio's {@code destination_principal})
+ * @param localPrincipal the SPIFFE ID mesh4j presented on that connection; else null (Istio's
+ *     {@code source_principal})
  */
-public record ResponseInfo(int status, @Nullable String grpcStatus, long contentLength, @Nullable String protocol) {
+public record ResponseInfo(int status, @Nullable String grpcStatus, long contentLength, @Nullable String protocol,
+    @Nullable String peerPrincipal, @Nullable String localPrincipal) {
 
   /** Nothing known. */
   public static final ResponseInfo UNKNOWN = new ResponseInfo(0, null, -1, null);
+
+  /** A response that did not come over mutual TLS with the workload identity. */
+  public ResponseInfo(int status, @Nullable String grpcStatus, long contentLength, @Nullable String protocol) {
+    this(status, grpcStatus, contentLength, protocol, null, null);
+  }
 }

@@ -2,6 +2,7 @@ package dev.mesh4j.core.http;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
@@ -19,6 +20,14 @@ import org.jspecify.annotations.Nullable;
  * {@link #sni()} as the server name and verifying the endpoint's certificate against it — as a
  * sidecar passes the application's TLS through. A transport that cannot must fail the attempt.
  *
+ * <p>For {@code ISTIO_MUTUAL} (a DestinationRule's, or auto mTLS for an endpoint labelled
+ * {@code security.istio.io/tlsMode: istio}), {@link #identity()} is the workload identity to
+ * present, whose roots verify the server, and {@code tls.subjectAltNames()} the SPIFFE IDs one of
+ * which the server's certificate must carry as a URI SAN (none: any certificate of the mesh);
+ * {@code dev.mesh4j.core.tls.MeshTls} builds such a context, and the transport offers Istio's ALPN
+ * values ({@code MeshTls.ISTIO_ALPN}) so that a sidecar in {@code PERMISSIVE} mode takes the
+ * connection as mutual TLS. Connections made with one identity must not be reused with another.
+ *
  * @param endpoint the endpoint to connect to, or null to send to the address the application
  *     named (passthrough)
  * @param scheme {@code https} when the request goes to the endpoint over TLS (originated by mesh4j
@@ -28,10 +37,12 @@ import org.jspecify.annotations.Nullable;
  * @param authority the {@code Host} header to send
  * @param headers header changes to make before sending
  * @param attempt 1 for the first try, 2 for the first retry, …
- * @param tls TLS mesh4j originates ({@code SIMPLE} or {@code MUTUAL}), or null: plain text for
- *     {@code http}, the application's own TLS for {@code https}
+ * @param tls TLS mesh4j originates ({@code SIMPLE}, {@code MUTUAL} or {@code ISTIO_MUTUAL}), or
+ *     null: plain text for {@code http}, the application's own TLS for {@code https}
  * @param sni the server name to send and verify over TLS to an endpoint (the DestinationRule's
  *     {@code sni}, else the logical host the application used); null for plain text and passthrough
+ * @param identity the workload identity to present for {@code ISTIO_MUTUAL}; null otherwise (the
+ *     engine never sends an {@code ISTIO_MUTUAL} attempt without one)
  * @param connection how the cluster's connections are made and reused
  * @param timeout how long this attempt may take until response headers (the per-try timeout or
  *     what is left of the route timeout, whichever is shorter), or null for no limit: a
@@ -52,6 +63,7 @@ public record UpstreamRequest(
     int attempt,
     @Nullable ClientTlsSettings tls,
     @Nullable String sni,
+    @Nullable WorkloadIdentity identity,
     ConnectionSettings connection,
     @Nullable Duration timeout,
     @Nullable Duration responseTimeout) {
@@ -60,12 +72,20 @@ public record UpstreamRequest(
     connection = connection == null ? ConnectionSettings.DEFAULT : connection;
   }
 
+  /** A request without a workload identity (no {@code ISTIO_MUTUAL}). */
+  public UpstreamRequest(@Nullable Endpoint endpoint, String scheme, String path, @Nullable String rawQuery,
+      String authority, HeaderMutation headers, int attempt, @Nullable ClientTlsSettings tls, @Nullable String sni,
+      ConnectionSettings connection, @Nullable Duration timeout, @Nullable Duration responseTimeout) {
+    this(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni, null, connection, timeout,
+        responseTimeout);
+  }
+
   /** The header carrying the attempt number, sent upstream on every attempt (as Istio does). */
   public static final String ATTEMPT_COUNT_HEADER = "x-envoy-attempt-count";
 
   /** This request with other header changes (the rest unchanged). */
   public UpstreamRequest withHeaders(HeaderMutation headers) {
-    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni,
+    return new UpstreamRequest(endpoint, scheme, path, rawQuery, authority, headers, attempt, tls, sni, identity,
         connection, timeout, responseTimeout);
   }
 

@@ -71,6 +71,19 @@ public interface MeshCall {
   /** The response protocol ({@code HTTP/1.1}, {@code HTTP/2}), or null when unknown. */
   @Nullable String protocol();
 
+  /**
+   * The SPIFFE ID the upstream presented, when the response came over mutual TLS mesh4j
+   * originated ({@code ISTIO_MUTUAL}, auto mTLS); else null.
+   */
+  default @Nullable String peerPrincipal() {
+    return null;
+  }
+
+  /** The SPIFFE ID mesh4j presented on that connection; else null. */
+  default @Nullable String localPrincipal() {
+    return null;
+  }
+
   /** From start to end, in nanoseconds (after {@code requestEnded}), else -1. */
   long durationNanos();
 

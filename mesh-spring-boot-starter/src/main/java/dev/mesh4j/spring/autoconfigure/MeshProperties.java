@@ -2,6 +2,7 @@ package dev.mesh4j.spring.autoconfigure;
 
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
 import dev.mesh4j.core.context.TraceFormat;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,6 +48,8 @@ public class MeshProperties {
   private final Reload reload = new Reload();
 
   private final Metrics metrics = new Metrics();
+
+  private final Identity identity = new Identity();
 
   /**
    * Services and their endpoints declared here, for applications without ServiceEntry YAML: what
@@ -105,6 +108,10 @@ public class MeshProperties {
 
   public Metrics getMetrics() {
     return metrics;
+  }
+
+  public Identity getIdentity() {
+    return identity;
   }
 
   public Map<String, Service> getServices() {
@@ -259,6 +266,85 @@ public class MeshProperties {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /**
+   * The workload identity (an Istio workload certificate) presented under Istio's mutual TLS and
+   * served as the SSL bundle "mesh", read from the files Istio's agent writes.
+   */
+  public static class Identity {
+    /**
+     * Whether the application has a workload identity. Without one, ISTIO_MUTUAL fails closed
+     * and endpoints labelled "security.istio.io/tlsMode: istio" get plain text.
+     */
+    private boolean enabled;
+
+    /**
+     * The folder holding cert-chain.pem, key.pem and root-cert.pem. Default: the first of
+     * Istio's folders that has them, /var/lib/istio/data (OUTPUT_CERTS) and
+     * /var/run/secrets/workload-spiffe-credentials.
+     */
+    private @Nullable Path directory;
+
+    /** The certificate chain file, when not cert-chain.pem in the directory (set all three files). */
+    private @Nullable Path certChain;
+
+    /** The private key file (PKCS#1, SEC1 or PKCS#8 PEM), when not key.pem in the directory. */
+    private @Nullable Path privateKey;
+
+    /** The mesh's root certificates, when not root-cert.pem in the directory. */
+    private @Nullable Path rootCert;
+
+    /** How often the files are checked for a rotated certificate. */
+    private Duration checkInterval = Duration.ofSeconds(10);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public @Nullable Path getDirectory() {
+      return directory;
+    }
+
+    public void setDirectory(@Nullable Path directory) {
+      this.directory = directory;
+    }
+
+    public @Nullable Path getCertChain() {
+      return certChain;
+    }
+
+    public void setCertChain(@Nullable Path certChain) {
+      this.certChain = certChain;
+    }
+
+    public @Nullable Path getPrivateKey() {
+      return privateKey;
+    }
+
+    public void setPrivateKey(@Nullable Path privateKey) {
+      this.privateKey = privateKey;
+    }
+
+    public @Nullable Path getRootCert() {
+      return rootCert;
+    }
+
+    public void setRootCert(@Nullable Path rootCert) {
+      this.rootCert = rootCert;
+    }
+
+    public Duration getCheckInterval() {
+      return checkInterval;
+    }
+
+    public void setCheckInterval(Duration checkInterval) {
+      this.checkInterval = checkInterval;
     }
   }
 

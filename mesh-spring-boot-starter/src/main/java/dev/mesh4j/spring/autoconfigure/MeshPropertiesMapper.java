@@ -5,6 +5,8 @@ import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.ServiceRegistry;
 import dev.mesh4j.core.context.TraceFormat;
+import dev.mesh4j.core.tls.IdentityFiles;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,7 +89,43 @@ final class MeshPropertiesMapper {
     builder.propagation(p.getFormats().toArray(TraceFormat[]::new));
     builder.propagatedHeaders(p.getHeaders().toArray(String[]::new));
     builder.accessLog(properties.getAccessLog().isEnabled());
+    IdentityFiles identity = identity();
+    if (identity != null) {
+      builder.identity(identity);
+    }
     return builder;
+  }
+
+  /** The identity files {@code mesh.identity.*} name, or null when the identity is not enabled. */
+  @Nullable IdentityFiles identity() {
+    MeshProperties.Identity i = properties.getIdentity();
+    if (!i.isEnabled()) {
+      return null;
+    }
+    IdentityFiles files;
+    List<Path> named = new ArrayList<>();
+    for (Path p : new Path[] {i.getCertChain(), i.getPrivateKey(), i.getRootCert()}) {
+      if (p != null) {
+        named.add(p);
+      }
+    }
+    if (named.size() == 3) {
+      if (i.getDirectory() != null) {
+        throw new IllegalArgumentException("mesh.identity.directory: set either the directory or the three files"
+            + " (cert-chain, private-key, root-cert), not both");
+      }
+      files = IdentityFiles.of(i.getCertChain(), i.getPrivateKey(), i.getRootCert());
+    } else if (!named.isEmpty()) {
+      throw new IllegalArgumentException("mesh.identity: cert-chain, private-key and root-cert go together;"
+          + " set all three (or mesh.identity.directory)");
+    } else {
+      files = i.getDirectory() != null ? IdentityFiles.directory(i.getDirectory()) : IdentityFiles.istioDefaults();
+    }
+    if (i.getCheckInterval() == null || i.getCheckInterval().isNegative() || i.getCheckInterval().isZero()) {
+      throw new IllegalArgumentException("mesh.identity.check-interval: " + i.getCheckInterval()
+          + " (expected: > 0)");
+    }
+    return files.checkInterval(i.getCheckInterval());
   }
 
   /** Registers the services of {@code mesh.services} in a registry. */

@@ -30,6 +30,6 @@ class BoundaryTest {
     ApiSurface.check(Path.of("../mesh-spring-boot-starter/api/mesh-spring-boot-starter.api"),
         ApiSurface.of(starterClasses(), "dev.mesh4j.spring.autoconfigure", "dev.mesh4j.spring.autoconfigure.actuate",
             "dev.mesh4j.spring.autoconfigure.client", "dev.mesh4j.spring.autoconfigure.metrics",
-            "dev.mesh4j.spring.autoconfigure.web"));
+            "dev.mesh4j.spring.autoconfigure.web", "dev.mesh4j.spring.autoconfigure.ssl"));
   }
 }

@@ -27,7 +27,11 @@ import org.jspecify.annotations.Nullable;
  * @param rule the DestinationRule the policy came from, or null
  * @param loadBalancer picks endpoints; null for passthrough clusters
  * @param state the state shared across snapshots
- * @param tls TLS to originate towards endpoints, or null for plain text
+ * @param tls TLS to originate towards every endpoint, or null; for {@code ISTIO_MUTUAL} with its
+ *     {@code subjectAltNames} and {@code sni} resolved ({@link #istioMutual})
+ * @param autoMtls Istio's auto mTLS: the {@code ISTIO_MUTUAL} settings for endpoints labelled
+ *     {@code security.istio.io/tlsMode: istio}, the others getting plain text; null when the
+ *     DestinationRule sets {@code tls}, the service is outside the mesh, or the mesh has no identity
  * @param connection connect timeout, idle timeout and requests per connection, from the
  *     policy's {@code connectionPool} ({@link #connectionSettings})
  * @param failure why every request to this cluster fails locally with 503 UF (e.g. a missing
@@ -43,6 +47,7 @@ public record Cluster(
     @Nullable LoadBalancer loadBalancer,
     ClusterState state,
     @Nullable ClientTlsSettings tls,
+    @Nullable ClientTlsSettings autoMtls,
     ConnectionSettings connection,
     @Nullable String failure,
     ClusterResilience resilience) {
@@ -73,6 +78,23 @@ public record Cluster(
     Duration idle = pool.http() == null ? null : pool.http().idleTimeout();
     Integer perConnection = pool.http() == null ? null : pool.http().maxRequestsPerConnection();
     return new ConnectionSettings(connect, idle, perConnection == null || perConnection < 0 ? 0 : perConnection);
+  }
+
+  /**
+   * Istio's {@code ISTIO_MUTUAL} settings for a cluster of {@code service}: the server must carry
+   * one of the DestinationRule's {@code subjectAltNames} or, when it names none, one of the
+   * service's {@linkplain Service#identities() identities} (as a URI SAN); the SNI is the
+   * DestinationRule's {@code sni}, else the service's host name. (Istio sends the cluster name,
+   * {@code outbound_.9080_.v1_.reviews…}, which the JDK refuses as a server name for its
+   * underscores; a sidecar's inbound listener does not match on it.)
+   *
+   * @param given the DestinationRule's {@code ISTIO_MUTUAL} settings, or null for auto mTLS
+   */
+  public static ClientTlsSettings istioMutual(@Nullable ClientTlsSettings given, Service service) {
+    ClientTlsSettings.Builder b = ClientTlsSettings.builder().mode(ClientTlsSettings.TlsMode.ISTIO_MUTUAL)
+        .sni(given != null && given.sni() != null ? given.sni() : service.hostname());
+    b.subjectAltNames(given != null && !given.subjectAltNames().isEmpty() ? given.subjectAltNames() : service.identities());
+    return b.build();
   }
 
   /** Whether requests go to the address the application named rather than an endpoint. */

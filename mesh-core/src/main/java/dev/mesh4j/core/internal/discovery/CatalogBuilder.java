@@ -113,7 +113,7 @@ public final class CatalogBuilder {
         endpoints.put(port.number(), endpointsFor(se, rawHost, port, workloadEntries));
       }
       Service s = new Service(host, ns, se.ports(), se.resolution(), se.location(), endpoints,
-          "ServiceEntry " + se.metadata().qualifiedName());
+          "ServiceEntry " + se.metadata().qualifiedName(), se.subjectAltNames());
       if (s.isWildcard()) {
         wildcards.add(s);
       } else {
@@ -137,14 +137,15 @@ public final class CatalogBuilder {
     switch (se.resolution()) {
       case NONE, DYNAMIC_DNS -> { }
       case STATIC -> {
+        String ns = se.metadata().namespace();
         for (WorkloadEndpoint we : se.endpoints()) {
-          out.add(endpoint(we.address(), we, port));
+          out.add(endpoint(we.address(), we, port, ns));
         }
         if (!se.workloadSelector().isEmpty()) {
           for (WorkloadEntry entry : workloadEntries) {
-            if (entry.metadata().namespace().equals(se.metadata().namespace())
+            if (entry.metadata().namespace().equals(ns)
                 && Visibility.selects(se.workloadSelector(), entry.spec().labels())) {
-              out.add(endpoint(entry.spec().address(), entry.spec(), port));
+              out.add(endpoint(entry.spec().address(), entry.spec(), port, ns));
             }
           }
         }
@@ -159,7 +160,7 @@ public final class CatalogBuilder {
             addresses = List.of(addresses.get(0));
           }
           for (String a : addresses) {
-            out.add(endpoint(a, we, port));
+            out.add(endpoint(a, we, port, se.metadata().namespace()));
           }
         }
       }
@@ -177,10 +178,16 @@ public final class CatalogBuilder {
     return addresses;
   }
 
-  private static Endpoint endpoint(String address, WorkloadEndpoint we, ServicePort port) {
+  /**
+   * An endpoint of a ServiceEntry or WorkloadEntry in {@code namespace}; a workload's service
+   * account makes its principal, as istiod derives it ({@code spiffe://<trust domain>/ns/…/sa/…}).
+   */
+  private Endpoint endpoint(String address, WorkloadEndpoint we, ServicePort port, String namespace) {
     Integer mapped = we.ports().get(port.name());
     int target = mapped != null ? mapped : port.targetPort() != null ? port.targetPort() : port.number();
-    return new Endpoint(address, target, we.labels(), we.weight() == null ? 1 : we.weight(), we.locality());
+    String sa = we.serviceAccount();
+    return new Endpoint(address, target, we.labels(), we.weight() == null ? 1 : we.weight(), we.locality(),
+        sa == null || sa.isEmpty() ? null : workload.spiffeId(namespace, sa));
   }
 
   private static String namespaceOf(String fqdn, Workload workload) {

@@ -6,8 +6,10 @@ import dev.mesh4j.api.config.ServiceEntry.Location;
 import dev.mesh4j.api.config.ServiceEntry.Resolution;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.endpoint.Endpoint;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,6 +26,8 @@ import org.jspecify.annotations.Nullable;
  * @param endpoints service port number to the endpoints serving it (endpoint ports resolved)
  * @param source what declared it, for explain and warnings ({@code ServiceEntry ns/name},
  *     {@code registry})
+ * @param subjectAltNames the identities its endpoints' certificates carry, as a ServiceEntry's
+ *     {@code subjectAltNames} declares them (empty for other services)
  */
 public record Service(
     String hostname,
@@ -32,7 +36,8 @@ public record Service(
     Resolution resolution,
     Location location,
     Map<Integer, List<Endpoint>> endpoints,
-    String source) {
+    String source,
+    List<String> subjectAltNames) {
 
   public Service {
     requireNonNull(hostname, "hostname");
@@ -42,6 +47,30 @@ public record Service(
     requireNonNull(location, "location");
     endpoints = Map.copyOf(endpoints);
     requireNonNull(source, "source");
+    subjectAltNames = List.copyOf(subjectAltNames);
+  }
+
+  /** A service whose endpoints' identities are not declared. */
+  public Service(String hostname, String namespace, List<ServicePort> ports, Resolution resolution, Location location,
+      Map<Integer, List<Endpoint>> endpoints, String source) {
+    this(hostname, namespace, ports, resolution, location, endpoints, source, List.of());
+  }
+
+  /**
+   * The identities mutual TLS expects of this service's endpoints when a DestinationRule names
+   * none, as istiod derives them: the declared {@link #subjectAltNames}, then the principal of
+   * every endpoint (on any port), each once, in that order.
+   */
+  public List<String> identities() {
+    Set<String> out = new LinkedHashSet<>(subjectAltNames);
+    for (List<Endpoint> port : endpoints.values()) {
+      for (Endpoint e : port) {
+        if (e.principal() != null) {
+          out.add(e.principal());
+        }
+      }
+    }
+    return List.copyOf(out);
   }
 
   public boolean isWildcard() {

@@ -1,8 +1,10 @@
 package dev.mesh4j.core.internal.engine;
 
+import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Sleeper;
 import dev.mesh4j.api.runtime.Ticker;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
@@ -10,6 +12,8 @@ import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.common.Quoting;
+import dev.mesh4j.core.internal.identity.IdentityState;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
@@ -17,8 +21,10 @@ import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.telemetry.RequestObserver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -40,11 +46,13 @@ final class AttemptLoop {
   private final RandomSource random;
   private final Sleeper sleeper;
   private final Ticker ticker;
+  private final IdentityState identities;
 
-  AttemptLoop(RandomSource random, Sleeper sleeper, Ticker ticker) {
+  AttemptLoop(RandomSource random, Sleeper sleeper, Ticker ticker, IdentityState identities) {
     this.random = random;
     this.sleeper = sleeper;
     this.ticker = ticker;
+    this.identities = identities;
   }
 
   /**
@@ -96,10 +104,20 @@ final class AttemptLoop {
             return reply(exchange, t, LocalReplies.NO_HEALTHY_UPSTREAM);
           }
         }
+        // Mutual TLS (the cluster's, or auto mTLS for this endpoint) needs the identity in force now.
+        ClientTlsSettings tls = a.tls(host);
+        WorkloadIdentity identity = null;
+        if (Origination.needsIdentity(tls)) {
+          identity = identities.identity();
+          if (identity == null) {
+            permit.release();
+            return reply(exchange, t, LocalReplies.noIdentity(cluster.name(), identities.whyNone()));
+          }
+        }
         Duration budget = perTryBinds ? perTry : remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
         Duration responseTimeout = remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
         UpstreamRequest request = t.attemptStarted(  // telemetry: attempt start (adds context + trace headers)
-            a.request(attempt, host == null ? null : host.endpoint(), budget, responseTimeout));
+            a.request(attempt, host, tls, identity, budget, responseTimeout));
         if (attempt == 1 && firstSent != null) {
           firstSent.accept(request);
         }
@@ -121,7 +139,8 @@ final class AttemptLoop {
             outliers.onLocalOriginFailure(host, localOrigin(failure));
           }
           a.tried(host);
-          AttemptDecision d = RetryRules.afterFailure(failure, attempt, policy, perTryBinds, a.replayable, a);
+          AttemptDecision d = RetryRules.afterFailure(failure, tlsError(e), attempt, policy, perTryBinds,
+              a.replayable, a);
           if (t.active()) {
             t.retryDecided(true, d.toEvent(new RetryRules.Failure(failure), policy));  // telemetry: retry decided
           }
@@ -187,6 +206,29 @@ final class AttemptLoop {
     t.responded(exchange.view(r), reply.flags());
     return exchange.complete(r, headers, t);  // telemetry: request end, when the body is done
   }
+
+  /**
+   * Why a TLS handshake failed, for the local reply; null when {@code e} is no TLS failure. The
+   * certificate check's own reason when there is one (an untrusted chain, a peer that is not the
+   * identity expected): JDKs differ in how they word the handshake exception around it.
+   */
+  static @Nullable String tlsError(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException) {
+        Throwable reason = t;
+        for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+          if (c instanceof CertificateException && c.getMessage() != null && !c.getMessage().isEmpty()) {
+            reason = c;
+            break;
+          }
+        }
+        String m = reason.getMessage();
+        return m == null || m.isEmpty() ? t.getClass().getSimpleName() : Quoting.escapeControls(m);
+      }
+    }
+    return null;
+  }
+
 
   private static ConnectionLimiter.Permit acquire(ConnectionLimiter limiter, long deadline) throws IOException {
     try {

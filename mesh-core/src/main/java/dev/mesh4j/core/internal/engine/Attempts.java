@@ -1,6 +1,8 @@
 package dev.mesh4j.core.internal.engine;
 
+import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.UpstreamRequest;
@@ -62,21 +64,29 @@ final class Attempts implements PickContext, BooleanSupplier {
     this.requestHeaders = requestHeaders;
   }
 
-  /** The request attempt {@code n} sends to {@code endpoint} (null: the address the app named). */
-  UpstreamRequest request(int attempt, @Nullable Endpoint endpoint, @Nullable Duration timeout,
-      @Nullable Duration responseTimeout) {
+  /** The TLS mesh4j originates towards {@code host} (null: the address the app named). */
+  @Nullable ClientTlsSettings tls(@Nullable UpstreamHost host) {
+    return Origination.tls(cluster, host, requestScheme);
+  }
+
+  /**
+   * The request attempt {@code n} sends to {@code host} (null: the address the app named), with
+   * {@code tls} as {@link #tls} gave it and the identity it needs.
+   */
+  UpstreamRequest request(int attempt, @Nullable UpstreamHost host, @Nullable ClientTlsSettings tls,
+      @Nullable WorkloadIdentity identity, @Nullable Duration timeout, @Nullable Duration responseTimeout) {
     // Origination's parts one by one: an Origination per request would be one more allocation.
-    return new UpstreamRequest(endpoint, Origination.scheme(cluster, requestScheme), path, rawQuery, authority,
-        requestHeaders, attempt, Origination.tls(cluster), Origination.sni(cluster, logicalHost, requestScheme),
-        Origination.connection(cluster), timeout, responseTimeout);
+    return new UpstreamRequest(host == null ? null : host.endpoint(), Origination.scheme(tls, requestScheme), path,
+        rawQuery, authority, requestHeaders, attempt, tls, Origination.sni(cluster, tls, logicalHost, requestScheme),
+        identity, Origination.connection(cluster), timeout, responseTimeout);
   }
 
   /** An upstream request going out as {@code o} says. */
-  static UpstreamRequest upstream(Origination o, @Nullable Endpoint endpoint, String path, @Nullable String rawQuery,
-      String authority, HeaderMutation headers, int attempt, @Nullable Duration timeout,
-      @Nullable Duration responseTimeout) {
+  static UpstreamRequest upstream(Origination o, @Nullable Endpoint endpoint, @Nullable WorkloadIdentity identity,
+      String path, @Nullable String rawQuery, String authority, HeaderMutation headers, int attempt,
+      @Nullable Duration timeout, @Nullable Duration responseTimeout) {
     return new UpstreamRequest(endpoint, o.scheme(), path, rawQuery, authority, headers, attempt, o.tls(), o.sni(),
-        o.connection(), timeout, responseTimeout);
+        identity, o.connection(), timeout, responseTimeout);
   }
 
   @Override

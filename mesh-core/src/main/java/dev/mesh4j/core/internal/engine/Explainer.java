@@ -1,9 +1,11 @@
 package dev.mesh4j.core.internal.engine;
 
+import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.config.HttpFaultInjection;
 import dev.mesh4j.api.config.LoadBalancerSettings;
 import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.core.explain.Explanation;
 import dev.mesh4j.core.explain.Explanation.Candidate;
 import dev.mesh4j.core.explain.Explanation.EndpointView;
@@ -15,6 +17,7 @@ import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.common.Durations;
 import dev.mesh4j.core.internal.common.Quoting;
+import dev.mesh4j.core.internal.identity.IdentityState;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
@@ -33,9 +36,11 @@ import org.jspecify.annotations.Nullable;
 /** Builds {@link Explanation}s by running routing with a record of every decision. */
 public final class Explainer {
   private final RandomSource random;
+  private final IdentityState identities;
 
-  public Explainer(RandomSource random) {
+  public Explainer(RandomSource random, IdentityState identities) {
     this.random = random;
+    this.identities = identities;
   }
 
   public Explanation explain(MeshSnapshot snapshot, MeshRequest request) {
@@ -104,6 +109,7 @@ public final class Explainer {
           candidates, null, policies, List.of(), local(LocalReplies.NO_CLUSTER, "cluster not found"), notes);
     }
     clusterPolicies(cluster, policies, notes);
+    tls(cluster, request.scheme(), policies, notes);
     if (request.scheme().equals("https") && cluster.tls() == null && cluster.failure() == null
         && !cluster.isPassthrough()) {
       notes.add("https request: the application's own TLS goes to the endpoint, verified as " + request.host());
@@ -121,6 +127,9 @@ public final class Explainer {
     Outcome outcome;
     if (cluster.failure() != null) {
       outcome = local(LocalReplies.clusterFailure(cluster.failure()), "every request to this cluster fails");
+    } else if (Origination.needsIdentity(cluster.tls()) && identities.identity() == null) {
+      outcome = local(LocalReplies.noIdentity(cluster.name(), identities.whyNone()),
+          "fails closed: ISTIO_MUTUAL without a workload identity");
     } else if (cluster.isPassthrough()) {
       outcome = new Outcome(Outcome.Kind.PASSTHROUGH, 0, "", "", "sent to the address the application named");
     } else if (!anyHealthy) {
@@ -249,8 +258,57 @@ public final class Explainer {
         }
       }
     }
-    out.add(new Policy("tls", cluster.failure() != null ? "ISTIO_MUTUAL (no workload identity)"
-        : cluster.tls() == null ? "DISABLE" : cluster.tls().mode().name()));
+  }
+
+  /** The TLS the cluster originates, per endpoint for auto mTLS, and whether the identity is there. */
+  private void tls(Cluster cluster, String scheme, List<Policy> out, List<String> notes) {
+    WorkloadIdentity identity = identities.identity();
+    String as = identity == null ? "" : " as " + (identity.spiffeId() != null ? identity.spiffeId() : identity)
+        + " (certificate valid until " + identity.notAfter() + ")";
+    ClientTlsSettings tls = cluster.tls();
+    ClientTlsSettings auto = cluster.autoMtls();
+    if (cluster.failure() != null) {
+      out.add(new Policy("tls", "ISTIO_MUTUAL (no workload identity)"));
+    } else if (tls != null && tls.mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL) {
+      out.add(new Policy("tls", "ISTIO_MUTUAL" + as + ", the server verified against the mesh roots"
+          + expected(tls)));
+      if (identity == null) {
+        notes.add("mutual TLS needs the workload identity, and " + identities.whyNone());
+      }
+    } else if (tls != null) {
+      out.add(new Policy("tls", tls.mode().name()));
+    } else if (auto != null && cluster.loadBalancer() != null) {
+      int istio = 0;
+      int all = 0;
+      for (UpstreamHost h : cluster.loadBalancer().hosts()) {
+        all++;
+        if (h.istioTlsMode()) {
+          istio++;
+        }
+      }
+      out.add(new Policy("tls", "auto mTLS: " + istio + " of " + all + " endpoints labelled "
+          + UpstreamHost.TLS_MODE_LABEL + ": istio get ISTIO_MUTUAL" + as + expected(auto)
+          + ", the others plain text"));
+      if (!scheme.equals("http")) {
+        notes.add("auto mTLS applies to http requests; this " + Quoting.escape(scheme)
+            + " request keeps the application's own TLS");
+      } else if (istio > 0 && identity == null) {
+        notes.add("requests that pick an endpoint labelled " + UpstreamHost.TLS_MODE_LABEL
+            + ": istio fail closed (503 UF): mutual TLS needs the workload identity, and " + identities.whyNone());
+      }
+    } else {
+      out.add(new Policy("tls", "DISABLE"));
+      if (cluster.policy().tls() == null && !identities.configured() && cluster.loadBalancer() != null
+          && cluster.loadBalancer().hosts().stream().anyMatch(UpstreamHost::istioTlsMode)) {
+        notes.add("endpoints labelled " + UpstreamHost.TLS_MODE_LABEL + ": istio get plain text: auto mTLS needs a"
+            + " workload identity, and " + identities.whyNone());
+      }
+    }
+  }
+
+  private static String expected(ClientTlsSettings tls) {
+    return tls.subjectAltNames().isEmpty() ? " (any identity of the mesh)"
+        : " and its URI SAN against " + tls.subjectAltNames();
   }
 
   private static Outcome local(LocalReply reply, String detail) {

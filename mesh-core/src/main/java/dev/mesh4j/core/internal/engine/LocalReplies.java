@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** The responses mesh4j makes itself, shaped as Envoy's local replies (SPEC §11). */
 final class LocalReplies {
@@ -51,6 +52,15 @@ final class LocalReplies {
     return LocalReply.of(503, "UF", RESET_PREFIX + "reset reason: connection failure, transport failure reason: " + why);
   }
 
+  /**
+   * A request that needs the workload identity (for {@code ISTIO_MUTUAL} or auto mTLS) while the
+   * mesh has none: 503 {@code UF} saying why, nothing sent — never plain text instead.
+   */
+  static LocalReply noIdentity(String cluster, String why) {
+    return clusterFailure("mutual TLS to " + cluster + " needs the workload identity, and " + why
+        + "; nothing was sent");
+  }
+
   /** A connection-pool overflow: Envoy's body and {@code x-envoy-overloaded}. */
   static final LocalReply OVERFLOW = new LocalReply(503, "UO",
       RESET_PREFIX + "reset reason: overflow", Map.of("x-envoy-overloaded", "true"));
@@ -71,6 +81,20 @@ final class LocalReplies {
    * @param retryLimitReached whether a retry was wanted but the limit was reached (flag URX)
    */
   static LocalReply failure(UpstreamFailure failure, boolean retried, boolean retryLimitReached) {
+    return failure(failure, retried, retryLimitReached, null);
+  }
+
+  /**
+   * The same, for a connection whose TLS handshake failed ({@code tlsError} not null): Envoy's
+   * {@code connection failure, transport failure reason: TLS error: …}, with the JDK's reason (an
+   * untrusted chain, a peer that is not the identity expected) in place of BoringSSL's.
+   */
+  static LocalReply failure(UpstreamFailure failure, boolean retried, boolean retryLimitReached,
+      @Nullable String tlsError) {
+    if (tlsError != null && failure == UpstreamFailure.CONNECT_FAILURE) {
+      return LocalReply.of(503, retryLimitReached ? "UF,URX" : "UF", RESET_PREFIX + (retried ? "retried and the latest "
+          : "") + "reset reason: connection failure, transport failure reason: TLS error: " + tlsError);
+    }
     String flag;
     String reason;
     switch (failure) {

@@ -3,17 +3,20 @@ package dev.mesh4j.core.internal.engine;
 import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.core.http.ConnectionSettings;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.lb.UpstreamHost;
 import org.jspecify.annotations.Nullable;
 
 /**
  * How requests to a cluster's endpoints go out: plain or TLS (with the SNI to send and verify)
- * and the connection settings. Derived from the cluster's merged policy and the scheme the
+ * and the connection settings. Derived from the cluster's merged policy, the endpoint picked
+ * (auto mTLS decides per endpoint, as Envoy's transport-socket match does) and the scheme the
  * application used. The static methods give each part without allocating, for the per-request
  * path.
  *
  * <p>A request never loses TLS the application asked for: an {@code https} request to a cluster
  * that does not originate TLS itself keeps the application's own TLS to the endpoint, named by
- * the logical host, as a sidecar passes an application's TLS through untouched.
+ * the logical host, as a sidecar passes an application's TLS through untouched. Auto mTLS applies
+ * to plain {@code http} requests only, for the same reason.
  *
  * @param scheme {@code https} when mesh4j originates TLS or the application asked for it,
  *     {@code http} otherwise; the application's scheme for passthrough
@@ -32,26 +35,38 @@ record Origination(String scheme, @Nullable ClientTlsSettings tls, @Nullable Str
     return new Origination(requestScheme, null, null, Cluster.DEFAULT_CONNECTION);
   }
 
-  /** To an endpoint of the cluster, whose logical host is {@code logicalHost}. */
-  static Origination of(Cluster cluster, String logicalHost, String requestScheme) {
-    return new Origination(scheme(cluster, requestScheme), tls(cluster), sni(cluster, logicalHost, requestScheme),
+  /** To {@code host}, an endpoint of the cluster, whose logical host is {@code logicalHost}. */
+  static Origination of(Cluster cluster, @Nullable UpstreamHost host, String logicalHost, String requestScheme) {
+    ClientTlsSettings tls = tls(cluster, host, requestScheme);
+    return new Origination(scheme(tls, requestScheme), tls, sni(cluster, tls, logicalHost, requestScheme),
         connection(cluster));
   }
 
-  /** {@code https} when the cluster originates TLS; else the application's scheme, never downgraded. */
-  static String scheme(Cluster cluster, String requestScheme) {
-    return !cluster.isPassthrough() && cluster.tls() != null ? "https" : requestScheme;
-  }
-
-  static @Nullable ClientTlsSettings tls(Cluster cluster) {
-    return cluster.isPassthrough() ? null : cluster.tls();
-  }
-
-  static @Nullable String sni(Cluster cluster, String logicalHost, String requestScheme) {
+  /**
+   * The TLS mesh4j originates towards {@code host}: the cluster's, else auto mTLS for an endpoint
+   * labelled {@code security.istio.io/tlsMode: istio} of a plain {@code http} request, else none.
+   */
+  static @Nullable ClientTlsSettings tls(Cluster cluster, @Nullable UpstreamHost host, String requestScheme) {
     if (cluster.isPassthrough()) {
       return null;
     }
-    ClientTlsSettings tls = cluster.tls();
+    if (cluster.tls() != null) {
+      return cluster.tls();
+    }
+    ClientTlsSettings auto = cluster.autoMtls();
+    return auto != null && host != null && host.istioTlsMode() && requestScheme.equals("http") ? auto : null;
+  }
+
+  /** {@code https} when mesh4j originates TLS; else the application's scheme, never downgraded. */
+  static String scheme(@Nullable ClientTlsSettings tls, String requestScheme) {
+    return tls != null ? "https" : requestScheme;
+  }
+
+  static @Nullable String sni(Cluster cluster, @Nullable ClientTlsSettings tls, String logicalHost,
+      String requestScheme) {
+    if (cluster.isPassthrough()) {
+      return null;
+    }
     if (tls != null) {
       return tls.sni() != null ? tls.sni() : serverName(logicalHost);
     }
@@ -69,5 +84,10 @@ record Origination(String scheme, @Nullable ClientTlsSettings tls, @Nullable Str
 
   static ConnectionSettings connection(Cluster cluster) {
     return cluster.isPassthrough() ? Cluster.DEFAULT_CONNECTION : cluster.connection();
+  }
+
+  /** Whether going out with {@code tls} needs the workload identity. */
+  static boolean needsIdentity(@Nullable ClientTlsSettings tls) {
+    return tls != null && tls.mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL;
   }
 }

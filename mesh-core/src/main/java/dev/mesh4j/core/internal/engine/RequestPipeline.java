@@ -4,6 +4,7 @@ import dev.mesh4j.api.config.HttpFaultInjection;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Sleeper;
 import dev.mesh4j.api.runtime.Ticker;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
@@ -12,6 +13,7 @@ import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.identity.IdentityState;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.lb.hash.RequestHash;
@@ -44,18 +46,21 @@ public final class RequestPipeline {
   private final Telemetry telemetry;
   /** Shared: mirror picks need no per-request state. */
   private final PickContext pickContext;
+  private final IdentityState identities;
 
   /**
    * @param shadowHostSuffix whether mirrored requests get {@code -shadow} appended to their
    *     host (Istio before 1.28; off by default since)
+   * @param identities the workload identity mutual TLS presents
    */
   public RequestPipeline(RandomSource random, Sleeper sleeper, Ticker ticker, boolean shadowHostSuffix,
-      Telemetry telemetry) {
+      Telemetry telemetry, IdentityState identities) {
     this.telemetry = telemetry;
     this.random = random;
     this.sleeper = sleeper;
     this.ticker = ticker;
-    this.loop = new AttemptLoop(random, sleeper, ticker);
+    this.identities = identities;
+    this.loop = new AttemptLoop(random, sleeper, ticker, identities);
     this.shadowHostSuffix = shadowHostSuffix;
     this.pickContext = PickContext.of(random);
   }
@@ -83,7 +88,7 @@ public final class RequestPipeline {
       case NO_ROUTE:
         return AttemptLoop.reply(exchange, t, LocalReplies.NO_ROUTE);
       case PASSTHROUGH:
-        return send(Attempts.upstream(Origination.passthrough(request.scheme()), null, request.path(),
+        return send(Attempts.upstream(Origination.passthrough(request.scheme()), null, null, request.path(),
             request.rawQuery(), request.authority(), HeaderMutation.NONE, 1, null, null), exchange, t);
       default:
         return forward(result.match(), result.port(), request, exchange, t);
@@ -218,9 +223,14 @@ public final class RequestPipeline {
       if (h == null && !c.isPassthrough()) {
         continue;
       }
+      Origination o = Origination.of(c, h, c.key().host(), scheme);
+      WorkloadIdentity identity = Origination.needsIdentity(o.tls()) ? identities.identity() : null;
+      if (identity == null && Origination.needsIdentity(o.tls())) {
+        continue;  // never in plain text; the main request says why
+      }
       String authority = shadowHostSuffix ? shadowAuthority(main.authority()) : main.authority();
-      exchange.mirror(Attempts.upstream(Origination.of(c, c.key().host(), scheme),
-          h == null ? null : h.endpoint(), main.path(), main.rawQuery(), authority, main.headers(), 1, null, null));
+      exchange.mirror(Attempts.upstream(o, h == null ? null : h.endpoint(), identity, main.path(), main.rawQuery(),
+          authority, main.headers(), 1, null, null));
     }
   }
 

@@ -6,6 +6,7 @@ import dev.mesh4j.core.internal.engine.AttemptDecision.Why;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.resilience.RetryPolicy.FailureKind;
 import java.util.function.BooleanSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place where the end of an attempt is turned into a decision ({@link AttemptDecision}):
@@ -63,10 +64,11 @@ final class RetryRules {
   /**
    * After the attempt failed before response headers.
    *
+   * @param tlsError why the TLS handshake failed, when it did (said in the local reply), else null
    * @param perTryBinds whether the attempt's deadline was the per-try timeout (else the route's)
    */
-  static AttemptDecision afterFailure(UpstreamFailure failure, int attempt, RetryPolicy policy, boolean perTryBinds,
-      boolean canResend, BooleanSupplier retryPermit) {
+  static AttemptDecision afterFailure(UpstreamFailure failure, @Nullable String tlsError, int attempt,
+      RetryPolicy policy, boolean perTryBinds, boolean canResend, BooleanSupplier retryPermit) {
     if (failure == UpstreamFailure.TIMEOUT && !perTryBinds) {
       return new AttemptDecision(Kind.REPLY, LocalReplies.ROUTE_TIMEOUT, Why.ROUTE_TIMEOUT, null, false);
     }
@@ -78,13 +80,13 @@ final class RetryRules {
       }
       // Envoy: a retry the cluster's maxRetries does not allow is an overflow (UO).
       return new AttemptDecision(Kind.REPLY,
-          LocalReplies.withFlag(LocalReplies.failure(failure, attempt > 1, false), "UO"), Why.MAX_RETRIES, condition,
-          true);
+          LocalReplies.withFlag(LocalReplies.failure(failure, attempt > 1, false, tlsError), "UO"), Why.MAX_RETRIES,
+          condition, true);
     }
     Why why = condition == null ? Why.NOT_RETRIED : !canResend ? Why.ONE_SHOT : Why.EXHAUSTED;
     // Envoy adds URX when it wanted to retry but the retry limit was reached.
-    return new AttemptDecision(Kind.REPLY, LocalReplies.failure(failure, attempt > 1, wanted && policy.attempts() > 0),
-        why, condition, false);
+    return new AttemptDecision(Kind.REPLY, LocalReplies.failure(failure, attempt > 1,
+        wanted && policy.attempts() > 0, tlsError), why, condition, false);
   }
 
   /** After the wait for a connection slot outlived the attempt's deadline: the attempt never started. */

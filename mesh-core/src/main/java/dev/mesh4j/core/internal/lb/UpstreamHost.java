@@ -11,11 +11,22 @@ import dev.mesh4j.api.endpoint.Endpoint;
  * @param endpoint the address, labels and weight
  * @param state the in-flight counter and health, kept across snapshots; must come from the
  *     {@link ClusterState} of the balancer the host is given to
+ * @param istioTlsMode whether the endpoint is labelled {@code security.istio.io/tlsMode: istio}
+ *     (a workload with a sidecar, or an identity of its own): auto mTLS sends it mutual TLS, as
+ *     Envoy's transport-socket match does; read once here, not per request
  */
-public record UpstreamHost(Endpoint endpoint, EndpointState state) {
+public record UpstreamHost(Endpoint endpoint, EndpointState state, boolean istioTlsMode) {
+  /** The label istiod puts on endpoints of workloads that accept Istio's mutual TLS. */
+  public static final String TLS_MODE_LABEL = "security.istio.io/tlsMode";
+
   public UpstreamHost {
     requireNonNull(endpoint, "endpoint");
     requireNonNull(state, "state");
+  }
+
+  /** A host whose {@link #istioTlsMode} is read from its endpoint's labels. */
+  public UpstreamHost(Endpoint endpoint, EndpointState state) {
+    this(endpoint, state, "istio".equals(endpoint.labels().get(TLS_MODE_LABEL)));
   }
 
   /** This endpoint in a cluster, with the cluster's state for it. */

@@ -61,23 +61,27 @@ public final class SnapshotCompiler implements AutoCloseable {
   private final DnsCache dns;
   private final ClusterStates states;
   private final ResilienceStates resilience;
+  private final boolean hasIdentity;
 
   /**
    * @param scheduler runs outlier-detection sweeps
    * @param ticker measures ejection times and connection-pool waits
+   * @param hasIdentity whether the mesh has a workload identity source: {@code ISTIO_MUTUAL}
+   *     clusters then use it, and clusters without a {@code tls} setting get auto mTLS
    */
   public SnapshotCompiler(Workload workload, DnsCache dns, ClusterStates states, Scheduler scheduler,
-      Ticker ticker) {
-    this(workload, dns, states, scheduler, ticker, EjectionListener.NONE);
+      Ticker ticker, boolean hasIdentity) {
+    this(workload, dns, states, scheduler, ticker, hasIdentity, EjectionListener.NONE);
   }
 
   /** @param ejections told of outlier detection's ejections and returns in every cluster */
   public SnapshotCompiler(Workload workload, DnsCache dns, ClusterStates states, Scheduler scheduler,
-      Ticker ticker, EjectionListener ejections) {
+      Ticker ticker, boolean hasIdentity, EjectionListener ejections) {
     this.workload = workload;
     this.dns = dns;
     this.states = states;
     this.resilience = new ResilienceStates(scheduler, ticker, ejections);
+    this.hasIdentity = hasIdentity;
   }
 
   /** Stops the background work of cluster state (outlier-detection sweeps). */
@@ -286,8 +290,10 @@ public final class SnapshotCompiler implements AutoCloseable {
       LoadBalancer balancer = old.loadBalancer() == null ? null
           : LoadBalancers.create(old.policy().loadBalancer(),
               LoadBalancers.panicThreshold(old.policy().outlierDetection()), hosts, state);
-      slot.set(new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state, old.tls(),
-          old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts)));
+      // The identities mutual TLS expects come from the endpoints: derive them again.
+      Tls tls = tls(old.policy(), service, old.isPassthrough());
+      slot.set(new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state, tls.tls(),
+          tls.autoMtls(), old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts)));
     }
     return !slots.isEmpty();
   }
@@ -336,9 +342,9 @@ public final class SnapshotCompiler implements AutoCloseable {
     boolean passthrough = s.isPassthrough() || LoadBalancers.isPassthrough(lb);
     LoadBalancer balancer = passthrough ? null
         : LoadBalancers.create(lb, LoadBalancers.panicThreshold(policy.outlierDetection()), hosts, state);
-    ClientTlsSettings tls = policy.tls();
+    ClientTlsSettings given = policy.tls();
     String failure = null;
-    if (tls != null && tls.mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL) {
+    if (given != null && given.mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL && !hasIdentity) {
       failure = "ISTIO_MUTUAL requires a workload identity (certificate, key and trust bundle), and"
           + " none is configured; refusing to send plain text to " + key.envoyName();
       if (rule != null && warned.add(rule.first())) {
@@ -347,12 +353,37 @@ public final class SnapshotCompiler implements AutoCloseable {
                 + " requests to " + rule.host() + " will fail with 503 UF");
       }
     }
-    if (tls != null && tls.mode() == ClientTlsSettings.TlsMode.DISABLE) {
-      tls = null;
-    }
+    Tls tls = failure != null ? Tls.NONE : tls(policy, s, passthrough);
     return new Cluster(key, s, port, policy, rule == null ? null : rule.first(), balancer, state,
-        failure == null ? tls : null, Cluster.connectionSettings(policy.connectionPool()), failure,
+        tls.tls(), tls.autoMtls(), Cluster.connectionSettings(policy.connectionPool()), failure,
         resilience.cluster(key, policy, hosts));
+  }
+
+  /** What a cluster originates: TLS towards every endpoint, or auto mTLS per endpoint, or neither. */
+  private record Tls(@Nullable ClientTlsSettings tls, @Nullable ClientTlsSettings autoMtls) {
+    static final Tls NONE = new Tls(null, null);
+  }
+
+  /**
+   * Istio's choice ({@code buildAutoMtlsSettings}): a DestinationRule's {@code tls} as it is
+   * ({@code DISABLE}: plain text; {@code ISTIO_MUTUAL} with the service's identities when it names
+   * none); without one, auto mTLS for a service inside the mesh when this mesh has an identity —
+   * endpoints labelled {@code security.istio.io/tlsMode: istio} get {@code ISTIO_MUTUAL}, the
+   * others plain text.
+   */
+  private Tls tls(TrafficPolicy policy, Service s, boolean passthrough) {
+    ClientTlsSettings given = policy.tls();
+    if (given != null) {
+      return switch (given.mode()) {
+        case DISABLE -> Tls.NONE;
+        case ISTIO_MUTUAL -> hasIdentity ? new Tls(Cluster.istioMutual(given, s), null) : Tls.NONE;
+        default -> new Tls(given, null);
+      };
+    }
+    if (!hasIdentity || passthrough || s.location() == ServiceEntry.Location.MESH_EXTERNAL) {
+      return Tls.NONE;
+    }
+    return new Tls(null, Cluster.istioMutual(null, s));
   }
 
   /**

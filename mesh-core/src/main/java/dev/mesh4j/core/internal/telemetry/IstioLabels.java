@@ -52,6 +52,7 @@ final class IstioLabels {
   static final AttributeKey<String> REQUEST_PROTOCOL = key("request_protocol");
   static final AttributeKey<String> RESPONSE_FLAGS = key("response_flags");
   static final AttributeKey<String> CONNECTION_SECURITY_POLICY = key("connection_security_policy");
+  static final String MUTUAL_TLS = "mutual_tls";
   static final AttributeKey<String> RESPONSE_CODE = key("response_code");
   static final AttributeKey<String> GRPC_RESPONSE_STATUS = key("grpc_response_status");
 
@@ -59,9 +60,13 @@ final class IstioLabels {
     return AttributeKey.stringKey(name);
   }
 
-  /** The labels that depend on where the request went (not on how it ended). */
+  /**
+   * The labels that depend on where the request went (not on how it ended), including the
+   * principals of a mutual-TLS connection: the peer's and this workload's SPIFFE IDs.
+   */
   record Destination(String service, String serviceName, String serviceNamespace, String workloadNamespace,
-      String app, String version, String canonicalService, String canonicalRevision, String cluster) {}
+      String app, String version, String canonicalService, String canonicalRevision, String cluster,
+      String principal, String sourcePrincipal) {}
 
   /** The labels that never change for this workload. */
   private final Attributes source;
@@ -77,15 +82,11 @@ final class IstioLabels {
         .put(REPORTER, "source")
         .put(SOURCE_WORKLOAD, orUnknown(name))
         .put(SOURCE_WORKLOAD_NAMESPACE, workload.namespace())
-        // No workload certificate yet: the sidecar reports its own SAN only under mTLS.
-        .put(SOURCE_PRINCIPAL, UNKNOWN)
         .put(SOURCE_APP, orUnknown(labels.get("app")))
         .put(SOURCE_VERSION, orUnknown(labels.get("version")))
         .put(SOURCE_CANONICAL_SERVICE, orUnknown(canonicalService(labels, name)))
         .put(SOURCE_CANONICAL_REVISION, canonicalRevision(labels))
         .put(SOURCE_CLUSTER, workload.clusterId())
-        // A client sidecar cannot tell the server's policy; Istio reports "unknown" here.
-        .put(CONNECTION_SECURITY_POLICY, UNKNOWN)
         .build();
     this.domainSuffix = workload.domainSuffix();
   }
@@ -133,15 +134,24 @@ final class IstioLabels {
         orUnknown(labels.get("version")),
         endpoint == null ? UNKNOWN : orUnknown(canonicalService(labels, null)),
         endpoint == null ? "latest" : canonicalRevision(labels),
-        orUnknown(labels.get("topology.istio.io/cluster")));
+        orUnknown(labels.get("topology.istio.io/cluster")),
+        // As the sidecar reports them: the URI SANs of the mutual-TLS connection, else unknown.
+        orUnknown(call.peerPrincipal()),
+        orUnknown(call.localPrincipal()));
   }
 
   /** All 25 labels. */
   Attributes attributes(Destination d, MeshCall call) {
     AttributesBuilder b = source.toBuilder()
+        .put(SOURCE_PRINCIPAL, d.sourcePrincipal())
         .put(DESTINATION_WORKLOAD, UNKNOWN)
         .put(DESTINATION_WORKLOAD_NAMESPACE, d.workloadNamespace())
-        .put(DESTINATION_PRINCIPAL, UNKNOWN)
+        .put(DESTINATION_PRINCIPAL, d.principal())
+        // Envoy's client-side reporter always says "unknown" (istio_stats.cc computes the policy
+        // only as the server). mesh4j verified the server's workload certificate itself, so it
+        // reports what it knows: "mutual_tls" over Istio's mutual TLS, as the server's sidecar
+        // would; "unknown" otherwise, as Envoy's client does.
+        .put(CONNECTION_SECURITY_POLICY, UNKNOWN.equals(d.principal()) ? UNKNOWN : MUTUAL_TLS)
         .put(DESTINATION_APP, d.app())
         .put(DESTINATION_VERSION, d.version())
         .put(DESTINATION_SERVICE, d.service())

@@ -51,6 +51,8 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   private String flags = "";
   private @Nullable String grpcStatus;
   private @Nullable String protocol;
+  private @Nullable String peerPrincipal;
+  private @Nullable String localPrincipal;
   private long responseBytes = -1;
   private long durationNanos = -1;
   private @Nullable Throwable failure;
@@ -258,6 +260,8 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     flags = delayInjected ? (replyFlags.isEmpty() ? "DI" : "DI," + replyFlags) : replyFlags;
     grpcStatus = grpc ? info.grpcStatus() : null;
     protocol = info.protocol();
+    peerPrincipal = info.peerPrincipal();
+    localPrincipal = info.localPrincipal();
   }
 
   /** The response body is done: {@code bodyBytes} read by the application (-1 unknown). */
@@ -388,6 +392,16 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   @Override
   public @Nullable String protocol() {
     return protocol;
+  }
+
+  @Override
+  public @Nullable String peerPrincipal() {
+    return peerPrincipal;
+  }
+
+  @Override
+  public @Nullable String localPrincipal() {
+    return localPrincipal;
   }
 
   @Override

@@ -140,7 +140,7 @@ class RetryRulesTest {
     AttemptDecision d = outcome instanceof RetryRules.Response r
         ? RetryRules.afterResponse(r.status(), r.grpcStatus(), attempt, policy, canResend, take)
         : outcome instanceof RetryRules.Failure f
-            ? RetryRules.afterFailure(f.failure(), attempt, policy, perTryBinds, canResend, take)
+            ? RetryRules.afterFailure(f.failure(), null, attempt, policy, perTryBinds, canResend, take)
             : RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, canResend, take);
 
     assertThat(d.kind()).isEqualTo(kind);

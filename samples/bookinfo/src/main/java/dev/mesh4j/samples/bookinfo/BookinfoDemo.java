@@ -14,6 +14,9 @@ public final class BookinfoDemo {
       System.out.println("Pods: " + bookinfo.pods.values().stream().map(p -> p.name() + "@127.0.0.1:" + p.port()).toList());
       TrafficScenes.run(bookinfo);
       ResilienceScenes.run(bookinfo);
+      Bookinfo.scene("12. Istio's mutual TLS: reviews-v1 behind a STRICT sidecar; productpage without, then with,"
+          + " a workload identity");
+      MutualTlsScene.run(bookinfo.pod("reviews-v1"));
     }
   }
 }

@@ -44,6 +44,13 @@ class BookinfoDemoTest {
     assertThat(section(text, "9. Half of the calls")).contains("500 FI fault filter abort");
     assertThat(section(text, "10. reviews-v2 turns bad")).contains("reviews-v2 is ejected");
     assertThat(section(text, "11. A burst of 12 calls")).contains("503 UO (shed)").contains("ratings-v1");
+    assertThat(section(text, "12. Istio's mutual TLS"))
+        .contains("plain text to the sidecar:      refused")
+        .contains("productpage without identity:   503 UF (fails closed, nothing sent in plain text)")
+        .contains("ISTIO_MUTUAL requires a workload identity")
+        .contains("productpage with identity:      reviews-v1")
+        .containsPattern("istio_requests_total\\{[^}]*connection_security_policy=\"mutual_tls\"[^}]*"
+            + "destination_principal=\"" + MutualTlsScene.REVIEWS_ID + "\"[^}]*\\} 1");
     String telemetry = section(text, "7. Telemetry");
     assertThat(telemetry).contains("productpage answered:   200 productpage-v1 <- reviews-v2")
         .contains("end-user:          jason")
