@@ -11,6 +11,7 @@ import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.observe.MeshAttempt;
 import dev.mesh4j.core.observe.MeshCall;
+import dev.mesh4j.core.observe.MeshListener;
 import dev.mesh4j.core.observe.RetryDecision;
 import dev.mesh4j.core.observe.RouteDecision;
 import io.opentelemetry.api.trace.Span;
@@ -35,6 +36,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, LongConsumer {
   private final Telemetry telemetry;
+  /** The listeners in force when this request started: it tells them all of its events. */
+  private final MeshListener listener;
   private final Exchange<R> exchange;
   private final OutboundContext context;
   private final long startNanos;
@@ -61,6 +64,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
 
   RequestTelemetry(Telemetry telemetry, MeshRequest app, Exchange<R> exchange) {
     this.telemetry = telemetry;
+    this.listener = telemetry.listener();
     this.exchange = exchange;
     this.startNanos = telemetry.ticker.nanos();
     this.startMillis = telemetry.clock.millis();
@@ -81,7 +85,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     String contentType = app.header("content-type");
     this.grpc = contentType != null && contentType.startsWith("application/grpc");
     this.requestBytes = exchange.requestBodySize();
-    telemetry.listener.requestStarted(this);
+    listener.requestStarted(this);
   }
 
   /** Whether the tracer made a span of its own (an SDK) rather than handing back the parent. */
@@ -108,7 +112,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
   /** Whether a span or a listener will read the route decision; ids and headers need none. */
   @Override
   public boolean active() {
-    return telemetry.observesRoutes;
+    return telemetry.observesRoutes(listener);
   }
 
   @Override
@@ -125,7 +129,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     if (span != null && span.isRecording()) {
       SpanAttributes.routed(span, decision);
     }
-    telemetry.listener.routed(this);
+    listener.routed(this);
   }
 
   /** After the weighted destination was picked; {@code cluster} null when it has none (NC). */
@@ -142,7 +146,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     if (span != null && span.isRecording()) {
       SpanAttributes.routed(span, picked);
     }
-    telemetry.listener.destinationPicked(this);
+    listener.destinationPicked(this);
   }
 
   /** A fault was injected: {@code DI} (delay) or {@code FI} (abort). */
@@ -151,7 +155,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     if (flag.equals("DI")) {
       delayInjected = true;
     }
-    telemetry.listener.faultInjected(this, flag);
+    listener.faultInjected(this, flag);
   }
 
   /**
@@ -190,7 +194,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     a.request = sent;
     lastAttempt = a;
     attempts++;
-    telemetry.listener.attemptStarted(this, a);
+    listener.attemptStarted(this, a);
     return sent;
   }
 
@@ -210,7 +214,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
       }
       as.end();
     }
-    telemetry.listener.attemptEnded(this, a);
+    listener.attemptEnded(this, a);
   }
 
   /** An attempt failed before response headers. */
@@ -229,7 +233,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
       }
       as.end();
     }
-    telemetry.listener.attemptEnded(this, a);
+    listener.attemptEnded(this, a);
   }
 
   private @Nullable AttemptTelemetry open(UpstreamRequest upstream) {
@@ -243,17 +247,17 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
    */
   @Override
   public void retryDecided(boolean afterAttempt, RetryDecision decision) {
-    telemetry.listener.retryDecided(this, afterAttempt ? lastAttempt : null, decision);
+    listener.retryDecided(this, afterAttempt ? lastAttempt : null, decision);
   }
 
   @Override
   public void overflow(String cluster, String limit) {
-    telemetry.listener.overflow(this, cluster, limit);
+    listener.overflow(this, cluster, limit);
   }
 
   @Override
   public void localReply(LocalReply reply) {
-    telemetry.listener.localReply(this, reply);
+    listener.localReply(this, reply);
   }
 
   @Override
@@ -282,7 +286,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
       }
       s.end();
     }
-    telemetry.listener.requestEnded(this);
+    listener.requestEnded(this);
   }
 
   /**
@@ -311,7 +315,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
       }
       s.end();
     }
-    telemetry.listener.requestEnded(this);
+    listener.requestEnded(this);
   }
 
   // ---- MeshCall -----------------------------------------------------------------------------
