@@ -185,15 +185,7 @@ public final class Explainer {
     out.add(new Policy("retries", (c.retries() == null ? "Istio default: " : "") + route.retryPolicy()));
     HttpFaultInjection f = c.fault();
     if (f != null) {
-      StringBuilder sb = new StringBuilder();
-      if (f.delay() != null) {
-        sb.append(String.format(Locale.ROOT, "delay %s for %.4g%%", Durations.format(f.delay().fixedDelay()), f.delay().percentage()));
-      }
-      if (f.abort() != null) {
-        sb.append(sb.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "abort %s for %.4g%%",
-            f.abort().httpStatus() != null ? f.abort().httpStatus() : f.abort().grpcStatus(), f.abort().percentage()));
-      }
-      out.add(new Policy("fault", sb.toString()));
+      out.add(new Policy("fault", PolicyText.fault(f)));
     }
     if (!route.mirrors().isEmpty()) {
       StringBuilder sb = new StringBuilder();
@@ -249,8 +241,7 @@ public final class Explainer {
         }
       }
     }
-    out.add(new Policy("tls", cluster.failure() != null ? "ISTIO_MUTUAL (no workload identity)"
-        : cluster.tls() == null ? "DISABLE" : cluster.tls().mode().name()));
+    out.add(new Policy("tls", PolicyText.tlsMode(cluster) + (cluster.failure() != null ? " (no workload identity)" : "")));
   }
 
   private static Outcome local(LocalReply reply, String detail) {
