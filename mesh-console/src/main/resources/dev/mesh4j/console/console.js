@@ -6,6 +6,7 @@
   var base = location.pathname.replace(/\/+$/, '');
   var selected = null;
   var last = null;
+  var drawn = null;
 
   function api(path) { return base + '/' + path; }
 
@@ -53,8 +54,8 @@
 
   // ---- graph ----------------------------------------------------------------------------------
 
-  var COL = [16, 290, 600];
-  var NODE_W = [190, 200, 200];
+  var COL = [16, 340, 730];
+  var NODE_W = [190, 210, 250];
   var ROW = 70;
   var NODE_H = 46;
 
@@ -156,7 +157,7 @@
       tabindex: 0, 'data-id': id });
     g.appendChild(svg('rect', { width: NODE_W[col], height: NODE_H, rx: 6 }));
     g.appendChild(svg('text', { 'class': 'title', x: 10, y: 19 }, clip(title, 26)));
-    g.appendChild(svg('text', { 'class': 'sub', x: 10, y: 35 }, clip(sub || '', 32)));
+    g.appendChild(svg('text', { 'class': 'sub', x: 10, y: 35 }, clip(sub || '', 40)));
     g.appendChild(svg('title', null, title));
     g.addEventListener('click', function () { select(id); });
     g.addEventListener('keydown', function (e) { if (e.key === 'Enter') select(id); });
@@ -174,13 +175,14 @@
     g.appendChild(svg('path', { d: 'M' + x1 + ',' + y1 + ' C' + mx + ',' + y1 + ' ' + mx + ',' + y2 + ' ' + x2 + ',' + y2,
       'stroke-width': width.toFixed(2) }));
     if (label) {
-      var t = svg('text', { x: mx, y: (y1 + y2) / 2 - 7, 'text-anchor': 'middle' });
-      t.appendChild(svg('tspan', { x: mx, dy: 0 }, label[0]));
-      t.appendChild(svg('tspan', { x: mx, dy: 12 }, label[1]));
+      // Beside the target, above the line where it arrives: one row per target, never crowded.
+      var t = svg('text', { x: x2 - 8, y: y2 - 18, 'text-anchor': 'end' });
+      t.appendChild(svg('tspan', { x: x2 - 8, dy: 0 }, label[0]));
+      t.appendChild(svg('tspan', { x: x2 - 8, dy: 12 }, label[1]));
       g.appendChild(t);
     }
     if (mtls) {
-      var lock = svg('g', { 'class': 'lock', transform: 'translate(' + (x2 - 22) + ',' + (y2 - 16) + ')' });
+      var lock = svg('g', { 'class': 'lock', transform: 'translate(' + (x2 - 20) + ',' + (y2 + 4) + ')' });
       lock.appendChild(svg('path', { d: 'M2 6V4a4 4 0 0 1 8 0v2h1v8H1V6zm2 0h4V4a2 2 0 0 0-4 0z' }));
       lock.appendChild(svg('title', null, 'mutual TLS'));
       g.appendChild(lock);
@@ -374,7 +376,15 @@
           return r.json();
         })
         .then(function (state) {
-          render(state);
+          // Redraw only when something changed, so that a hovered tooltip or a focus survives.
+          var stamp = state.console.generatedAt;
+          state.console.generatedAt = '';
+          var key = JSON.stringify(state);
+          state.console.generatedAt = stamp;
+          if (key !== drawn) {
+            drawn = key;
+            render(state);
+          }
           setStatus(true, 'live · config v' + state.mesh.version + ' · ' + state.console.generatedAt.replace('T', ' ').slice(0, 19));
         })
         .catch(function (e) { setStatus(false, 'not reachable (' + e.message + '), retrying'); })
