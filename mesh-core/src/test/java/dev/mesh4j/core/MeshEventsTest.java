@@ -81,18 +81,6 @@ class MeshEventsTest {
     }
   }
 
-  /** A scripted transport that tells telemetry the status it answered. */
-  static class Described extends ScriptedExchange {
-    Described(FakeClock clock, Step... steps) {
-      super(clock, steps);
-    }
-
-    @Override
-    public dev.mesh4j.core.http.ResponseInfo describe(Response response) {
-      return new dev.mesh4j.core.http.ResponseInfo(response.status(), "", null, -1, "HTTP/1.1");
-    }
-  }
-
   static final String REVIEWS = """
       apiVersion: networking.istio.io/v1
       kind: DestinationRule
@@ -247,7 +235,7 @@ class MeshEventsTest {
         .random(dev.mesh4j.api.runtime.RandomSource.seeded(1)).build()) {
       MeshRequest request = MeshRequest.builder("http://reviews:9080/reviews/1").build();
       // A request in flight while the listener is added: it keeps the listeners it started with.
-      mesh.execute(request, new Described(clock, Step.status(503)) {
+      mesh.execute(request, new ScriptedExchange(clock, Step.status(503)) {
         @Override
         public Response send(dev.mesh4j.core.http.UpstreamRequest r) throws IOException {
           mesh.addListener(added);
@@ -257,7 +245,7 @@ class MeshEventsTest {
       });
       assertThat(added.events()).isEmpty();
 
-      mesh.execute(request, new Described(clock, Step.status(503)));
+      mesh.execute(request, new ScriptedExchange(clock, Step.status(503)));
       assertThat(added.events()).containsExactly("requestStarted", "routed ROUTE default/reviews http[0]",
           "destinationPicked outbound|9080||reviews.default.svc.cluster.local", "attemptStarted 1 10.0.0.1:9080",
           "attemptEnded 1 503", "requestEnded 503");
@@ -268,7 +256,7 @@ class MeshEventsTest {
       assertThat(mesh.removeListener(added)).isTrue();
       assertThat(mesh.removeListener(added)).isFalse();
       added.clear();
-      mesh.execute(request, new Described(clock, Step.status(200)));
+      mesh.execute(request, new ScriptedExchange(clock, Step.status(200)));
       clock.advance(Duration.ofSeconds(31));
       assertThat(added.events()).isEmpty();
       assertThat(events.lines).contains(

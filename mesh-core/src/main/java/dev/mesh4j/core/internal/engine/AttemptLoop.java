@@ -6,6 +6,7 @@ import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
@@ -17,7 +18,6 @@ import dev.mesh4j.core.internal.telemetry.RequestObserver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -59,7 +59,6 @@ final class AttemptLoop {
     RetryPolicy policy = a.policy;
     ConnectionLimiter limiter = cluster.resilience().limiter();
     OutlierDetector outliers = cluster.resilience().outlierDetector();
-    BooleanSupplier retryPermit = () -> a.takeRetryPermit(limiter);
     try {
       for (int attempt = 1; ; attempt++) {
         long now = ticker.nanos();
@@ -78,9 +77,10 @@ final class AttemptLoop {
           return reply(exchange, t, LocalReplies.OVERFLOW);
         }
         if (permit.outcome() == ConnectionLimiter.Outcome.DEADLINE_EXCEEDED) {
-          AttemptDecision d = RetryRules.decide(new RetryRules.PendingTimeout(), attempt, policy, perTryBinds,
-              exchange.canResend(), retryPermit);
-          t.retryDecided(false, d.toEvent());  // telemetry: retry decided
+          AttemptDecision d = RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, a.replayable, a);
+          if (t.active()) {
+            t.retryDecided(false, d.toEvent(new RetryRules.PendingTimeout(), policy));  // telemetry: retry decided
+          }
           if (d.retries()) {
             backoff(attempt, policy, a.deadline, exchange);
             continue;
@@ -121,9 +121,10 @@ final class AttemptLoop {
             outliers.onLocalOriginFailure(host, localOrigin(failure));
           }
           a.tried(host);
-          AttemptDecision d = RetryRules.decide(new RetryRules.Failure(failure), attempt, policy, perTryBinds,
-              exchange.canResend(), retryPermit);
-          t.retryDecided(true, d.toEvent());  // telemetry: retry decided
+          AttemptDecision d = RetryRules.afterFailure(failure, attempt, policy, perTryBinds, a.replayable, a);
+          if (t.active()) {
+            t.retryDecided(true, d.toEvent(new RetryRules.Failure(failure), policy));  // telemetry: retry decided
+          }
           if (d.overflow()) {
             t.overflow(cluster.name(), "maxRetries");
           }
@@ -137,16 +138,19 @@ final class AttemptLoop {
           throw e;
         }
 
-        t.attemptEnded(request, response);  // telemetry: attempt end (response headers)
-        int status = exchange.status(response);
-        String grpc = exchange.header(response, "grpc-status");
+        ResponseInfo info = exchange.view(response);
+        t.attemptEnded(request, info);  // telemetry: attempt end (response headers)
+        int status = info.status();
+        String grpc = info.grpcStatus();
         if (outliers != null && host != null) {
           outliers.onLocalOriginSuccess(host);
           outliers.onResponse(host, outlierStatus(status, grpc));
         }
-        AttemptDecision d = RetryRules.decide(new RetryRules.Response(status, grpcStatus(grpc)), attempt, policy,
-            perTryBinds, exchange.canResend(), retryPermit);
-        t.retryDecided(true, d.toEvent());  // telemetry: retry decided
+        int grpcStatus = grpcStatus(grpc);
+        AttemptDecision d = RetryRules.afterResponse(status, grpcStatus, attempt, policy, a.replayable, a);
+        if (t.active()) {
+          t.retryDecided(true, d.toEvent(new RetryRules.Response(status, grpcStatus), policy));  // telemetry: retry decided
+        }
         if (d.overflow()) {
           t.overflow(cluster.name(), "maxRetries");
         }
@@ -157,21 +161,31 @@ final class AttemptLoop {
           backoff(attempt, policy, a.deadline, exchange);
           continue;
         }
+        t.responded(info, "");  // telemetry: the response the application gets
         UpstreamHost done = host;
         ConnectionLimiter.Permit held = permit;
-        response = exchange.whenComplete(response, () -> end(done, held));
-        HeaderMutation headers = a.responseHeaders;
-        return headers.isEmpty() ? response : exchange.mutateResponse(response, headers);
+        // The request holds its endpoint and connection slot until the application is done with the body.
+        return exchange.complete(response, a.responseHeaders, bytes -> {
+          end(done, held);
+          t.accept(bytes);  // telemetry: request end
+        });
       }
     } finally {
-      a.releaseRetryPermit(limiter);
+      a.releaseRetryPermit();
     }
   }
 
   /** Answers locally, telling telemetry. */
   static <R> R reply(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply) {
+    return reply(exchange, t, reply, HeaderMutation.NONE);
+  }
+
+  /** Answers locally with response-header changes (a redirect's or direct response's route headers). */
+  static <R> R reply(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply, HeaderMutation headers) {
     t.localReply(reply);  // telemetry: local reply
-    return exchange.reply(reply);
+    R r = exchange.reply(reply);
+    t.responded(exchange.view(r), reply.flags());
+    return exchange.complete(r, headers, t);  // telemetry: request end, when the body is done
   }
 
   private static ConnectionLimiter.Permit acquire(ConnectionLimiter limiter, long deadline) throws IOException {

@@ -8,6 +8,7 @@ import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
@@ -60,9 +61,9 @@ public final class RequestPipeline {
   }
 
   public <R> R execute(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange) throws IOException {
-    RequestObserver<R> t = telemetry.start(request, exchange);  // telemetry: request start (context merged)
+    RequestObserver<R> t = telemetry.start(request);  // telemetry: request start (context merged)
     try {
-      return t.end(dispatch(snapshot, t.request(request), exchange, t));  // telemetry: request end, at body end
+      return dispatch(snapshot, t.request(request), exchange, t);  // ends with the response's body
     } catch (IOException | RuntimeException | Error e) {
       t.failed(e);  // telemetry: request end (failed)
       throw e;
@@ -100,8 +101,10 @@ public final class RequestPipeline {
       t.attemptFailed(sent, exchange.classify(e), e);  // telemetry: attempt end (failed)
       throw e;
     }
-    t.attemptEnded(sent, response);  // telemetry: attempt end (response headers)
-    return response;
+    ResponseInfo info = exchange.view(response);
+    t.attemptEnded(sent, info);  // telemetry: attempt end (response headers)
+    t.responded(info, "");
+    return exchange.complete(response, HeaderMutation.NONE, t);  // telemetry: request end, when the body is done
   }
 
   private <R> R forward(CompiledMatch match, int port, MeshRequest request, Exchange<R> exchange,
@@ -148,7 +151,8 @@ public final class RequestPipeline {
       }
       responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
     }
-    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(),
+    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, request.replayable(), random,
+        hash.present(),
         hash.value(), request.host(), request.scheme(), path, request.rawQuery(),
         authority, dest.requestHeaders());
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
@@ -168,8 +172,7 @@ public final class RequestPipeline {
 
   private <R> R respond(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply,
       HeaderMutation responseHeaders) {
-    R r = AttemptLoop.reply(exchange, t, reply);
-    return responseHeaders.isEmpty() ? r : exchange.mutateResponse(r, responseHeaders);
+    return AttemptLoop.reply(exchange, t, reply, responseHeaders);
   }
 
   /** Delay (blocking, cancellable by the application), then maybe an abort reply. */

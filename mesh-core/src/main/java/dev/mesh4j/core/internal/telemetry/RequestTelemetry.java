@@ -1,6 +1,5 @@
 package dev.mesh4j.core.internal.telemetry;
 
-import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
@@ -23,7 +22,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -34,11 +32,10 @@ import org.jspecify.annotations.Nullable;
  * <p>Calls for one request come one at a time (the request's own thread, then whichever thread
  * finishes the response body); not thread-safe beyond that.
  */
-public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, LongConsumer {
+public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   private final Telemetry telemetry;
   /** The listeners in force when this request started: it tells them all of its events. */
   private final MeshListener listener;
-  private final Exchange<R> exchange;
   private final OutboundContext context;
   private final long startNanos;
   private final long startMillis;
@@ -62,10 +59,9 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
   private @Nullable Throwable failure;
   private boolean ended;
 
-  RequestTelemetry(Telemetry telemetry, MeshRequest app, Exchange<R> exchange) {
+  RequestTelemetry(Telemetry telemetry, MeshRequest app) {
     this.telemetry = telemetry;
     this.listener = telemetry.listener();
-    this.exchange = exchange;
     this.startNanos = telemetry.ticker.nanos();
     this.startMillis = telemetry.clock.millis();
     this.context = new OutboundContext(app, Context.current(), telemetry.random);
@@ -84,7 +80,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     this.spanContext = s != null ? s.getSpanContext() : child(parent);
     String contentType = app.header("content-type");
     this.grpc = contentType != null && contentType.startsWith("application/grpc");
-    this.requestBytes = exchange.requestBodySize();
+    this.requestBytes = app.bodyLength();
     listener.requestStarted(this);
   }
 
@@ -200,13 +196,13 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
 
   /** An attempt got response headers. */
   @Override
-  public void attemptEnded(UpstreamRequest upstream, R response) {
+  public void attemptEnded(UpstreamRequest upstream, ResponseInfo response) {
     AttemptTelemetry a = open(upstream);
     if (a == null) {
       return;
     }
     a.durationNanos = telemetry.ticker.nanos() - a.startNanos;
-    a.status = exchange.describe(response).status();
+    a.status = response.status();
     Span as = a.span;
     if (as != null) {
       if (as.isRecording()) {
@@ -261,13 +257,11 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
   }
 
   @Override
-  public R end(R response) {
-    ResponseInfo info = exchange.describe(response);
+  public void responded(ResponseInfo info, String replyFlags) {
     status = info.status();
-    flags = delayInjected ? (info.flags().isEmpty() ? "DI" : "DI," + info.flags()) : info.flags();
+    flags = delayInjected ? (replyFlags.isEmpty() ? "DI" : "DI," + replyFlags) : replyFlags;
     grpcStatus = grpc ? info.grpcStatus() : null;
     protocol = info.protocol();
-    return exchange.whenBodyComplete(response, this);
   }
 
   /** The response body is done: {@code bodyBytes} read by the application (-1 unknown). */
