@@ -42,6 +42,7 @@ final class LiveStats implements MeshListener {
   static final int MAX_SERVICES = 100;
   static final int MAX_CLUSTERS = 200;
   static final int MAX_VERSIONS = 200;
+  /** Route names kept, over all services; and (route, destination cluster) pairs kept. */
   static final int MAX_ROUTES = 500;
   static final int MAX_HOSTS = 100;
 
@@ -51,6 +52,7 @@ final class LiveStats implements MeshListener {
   private final Bounded<ServiceStats> services = new Bounded<>(MAX_SERVICES);
   private final Bounded<ClusterStats> clusters = new Bounded<>(MAX_CLUSTERS);
   private final AtomicInteger versions = new AtomicInteger();
+  private final AtomicInteger routeNames = new AtomicInteger();
   private final AtomicInteger routes = new AtomicInteger();
   private final AtomicInteger hosts = new AtomicInteger();
   final Timeline timeline;
@@ -100,7 +102,12 @@ final class LiveStats implements MeshListener {
     String routeName = r.routeName();
     if (routeName != null) {
       String cluster = r.cluster() == null ? "" : r.cluster();
-      Map<String, Window> split = s.routes.computeIfAbsent(routeName, k -> new ConcurrentHashMap<>());
+      Map<String, Window> split = s.routes.get(routeName);
+      if (split == null) {
+        // Route names come from configuration, but each reload may bring new ones: bounded too.
+        split = s.routes.computeIfAbsent(admit(s.routes, routeName, routeNames, MAX_ROUTES),
+            k -> new ConcurrentHashMap<>());
+      }
       Window w = split.get(cluster);
       if (w == null) {
         w = split.computeIfAbsent(admit(split, cluster, routes, MAX_ROUTES), k -> Window.countsOnly());

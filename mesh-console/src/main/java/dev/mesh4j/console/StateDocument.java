@@ -315,9 +315,14 @@ final class StateDocument {
     j.endArray().endObject();
   }
 
-  /** Whether requests to the cluster travel over Istio mutual TLS with this workload's identity. */
-  private static boolean mtls(MeshSummary.Cluster c) {
-    return "ISTIO_MUTUAL".equals(c.tls()) && c.failure() == null;
+  /**
+   * Whether requests to the cluster travel over mutual TLS: its DestinationRule's TLS mode is
+   * {@code MUTUAL} (a client certificate of the rule's) or {@code ISTIO_MUTUAL} (this workload's
+   * identity), and the cluster can originate it. An {@code ISTIO_MUTUAL} cluster without a workload
+   * identity fails every request locally ({@code failure}): no lock, the failure shows instead.
+   */
+  static boolean mtls(MeshSummary.Cluster c) {
+    return ("MUTUAL".equals(c.tls()) || "ISTIO_MUTUAL".equals(c.tls())) && c.failure() == null;
   }
 
   private void stats(Json j, String name, Window.@Nullable Totals t) {

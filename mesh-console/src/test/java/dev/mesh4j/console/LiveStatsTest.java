@@ -90,6 +90,33 @@ class LiveStatsTest {
   }
 
   @Test
+  void routeNamesCannotGrowTheConsoleWithoutBoundEvenAsConfigurationBringsNewOnes() throws Exception {
+    StringBuilder routes = new StringBuilder();
+    int named = LiveStats.MAX_ROUTES + 50;
+    for (int i = 0; i < named; i++) {
+      routes.append("    - {name: r").append(i).append(", match: [{uri: {exact: /r").append(i)
+          .append("}}], route: [{destination: {host: reviews}}]}\n");
+    }
+    try (Mesh mesh = mesh().configYaml("""
+            apiVersion: networking.istio.io/v1
+            kind: VirtualService
+            metadata: {name: reviews}
+            spec:
+              hosts: [reviews]
+              http:
+            """ + routes).build();
+        MeshConsole console = MeshConsole.attach(mesh)) {
+      for (int i = 0; i < named; i++) {
+        send(mesh, "http://reviews:9080/r" + i);
+      }
+      LiveStats.ServiceStats reviews = stats(console).services().get("reviews.default.svc.cluster.local");
+      assertThat(reviews.routes).hasSize(LiveStats.MAX_ROUTES + 1).containsKey(LiveStats.OVERFLOW);
+      assertThat(reviews.routes.get(LiveStats.OVERFLOW).values().iterator().next()
+          .totals(clock.nanos(), Window.SECONDS).requests()).isEqualTo(50);
+    }
+  }
+
+  @Test
   void blackholedEgressIsOneNode() throws Exception {
     try (Mesh mesh = mesh().outboundTrafficPolicy(OutboundTrafficPolicy.REGISTRY_ONLY).build();
         MeshConsole console = MeshConsole.attach(mesh)) {
