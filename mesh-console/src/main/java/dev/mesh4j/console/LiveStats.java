@@ -69,9 +69,13 @@ final class LiveStats implements MeshListener {
     return ticker.nanos();
   }
 
-  /** How many seconds the windows cover now: since these stats started, at most a minute. */
+  /**
+   * How many one-second buckets the windows cover now: from the second these stats started in
+   * to the current one, at most a minute. Counted in whole seconds of the ticker, as the buckets
+   * are: half a second after the start can already be the second bucket.
+   */
   int coveredSeconds(long now) {
-    long s = (now - startNanos) / 1_000_000_000L + 1;
+    long s = Math.floorDiv(now, 1_000_000_000L) - Math.floorDiv(startNanos, 1_000_000_000L) + 1;
     return (int) Math.max(1, Math.min(Window.SECONDS, s));
   }
 

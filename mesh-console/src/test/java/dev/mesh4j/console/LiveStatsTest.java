@@ -57,6 +57,20 @@ class LiveStatsTest {
   }
 
   @Test
+  void inItsFirstSecondTheConsoleCountsRequestsOfTheSecondBucketBeforeTheCurrentOne() throws Exception {
+    clock.advance(Duration.ofMillis(500));
+    try (Mesh mesh = mesh().build(); MeshConsole console = MeshConsole.attach(mesh)) {
+      clock.advance(Duration.ofMillis(400));
+      send(mesh, "http://reviews:9080/r");
+      // 0.7 s after the console started, but in the next second of the ticker.
+      clock.advance(Duration.ofMillis(300));
+      JsonNode state = JSON.readTree(console.state());
+      assertThat(state.get("console").get("coveredSeconds").asInt()).isEqualTo(2);
+      assertThat(state.get("services").get(0).get("stats").get("requests").asLong()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void hostsTheApplicationChoosesCannotGrowTheConsoleWithoutBound() throws Exception {
     try (Mesh mesh = mesh().configYaml("""
             apiVersion: networking.istio.io/v1
