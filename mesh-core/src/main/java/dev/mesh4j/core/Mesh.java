@@ -111,8 +111,8 @@ public final class Mesh implements AutoCloseable {
   private final DnsCache dns;
   private final SnapshotCompiler compiler;
   private final RequestPipeline pipeline;
-  /** Where the mesh's own events go (guarded listeners; none with telemetry off). */
-  private final MeshListener events;
+  /** Ids, trace context, spans, metrics and the listeners (builder's and added ones). */
+  private final Telemetry telemetry;
   private final Explainer explainer;
   private final Ticker ticker;
   private final Clock clock;
@@ -153,22 +153,21 @@ public final class Mesh implements AutoCloseable {
         .enabled(b.telemetry);
     b.listeners.forEach(telemetry::listener);  // each guarded on its own
     Telemetry t = telemetry.build();
-    this.events = t.events();
+    this.telemetry = t;
     this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix, t, identity);
     Scheduler background = scheduler;
     Clock eventClock = b.clock;
-    MeshListener ejections = events;
     this.compiler = new SnapshotCompiler(workload, dns,
         new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)), scheduler, b.ticker,
         identity.configured(), new EjectionListener() {
           @Override
           public void ejected(String cluster, Endpoint endpoint, String reason, int n, Duration duration) {
-            ejections.endpointEjected(new EndpointEjection(cluster, endpoint, reason, n, duration, eventClock.instant()));
+            t.events().endpointEjected(new EndpointEjection(cluster, endpoint, reason, n, duration, eventClock.instant()));
           }
 
           @Override
           public void returned(String cluster, Endpoint endpoint, String reason, int n, Duration out) {
-            ejections.endpointReturned(new EndpointEjection(cluster, endpoint, reason, n, out, eventClock.instant()));
+            t.events().endpointReturned(new EndpointEjection(cluster, endpoint, reason, n, out, eventClock.instant()));
           }
         });
     this.explainer = new Explainer(b.random, identity);
@@ -291,6 +290,32 @@ public final class Mesh implements AutoCloseable {
     return propagatedHeaders;
   }
 
+  /**
+   * Adds a listener to this mesh after it was built — for tools that attach to a running mesh,
+   * such as a console. It hears every request that starts after this returns, all of that
+   * request's events (never a part of one: a request in flight keeps the listeners it started
+   * with), and the mesh's own events (ejections, configuration and endpoint changes) from now on.
+   * It is called after the {@linkplain Builder#listener builder's} listeners, guarded as they
+   * are; the {@link MeshListener} contract applies. With {@linkplain Builder#telemetry telemetry}
+   * off it hears nothing, as the builder's listeners.
+   *
+   * <p>Thread-safe; adding or removing is not meant for the request path (it rebuilds the list of
+   * listeners, which requests then read once each).
+   */
+  public void addListener(MeshListener listener) {
+    telemetry.addListener(requireNonNull(listener, "listener"));
+  }
+
+  /**
+   * Removes a listener {@linkplain #addListener added} to this mesh (the same object). Requests
+   * that started before still tell it their remaining events.
+   *
+   * @return whether it was added and is now removed
+   */
+  public boolean removeListener(MeshListener listener) {
+    return telemetry.removeListener(requireNonNull(listener, "listener"));
+  }
+
   /** What the mesh would do with a request, and why, without sending anything. */
   public Explanation explain(MeshRequest request) {
     ensureOpen();
@@ -369,7 +394,7 @@ public final class Mesh implements AutoCloseable {
             }
             MeshConfigException e = new MeshConfigException(List.copyOf(problems));
             ConfigChange change = new ConfigChange("reload", version, e.errors(), clock.instant());
-            told.add(() -> events.configRejected(change));
+            told.add(() -> telemetry.events().configRejected(change));
             log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
             throw e;
           }
@@ -379,7 +404,7 @@ public final class Mesh implements AutoCloseable {
           recompile();
           for (Staged s : r.staged.values()) {
             ConfigChange change = new ConfigChange(s.state().name(), version, s.problems(), clock.instant());
-            told.add(() -> events.configApplied(change));
+            told.add(() -> telemetry.events().configApplied(change));
           }
         }
       } finally {
@@ -598,16 +623,16 @@ public final class Mesh implements AutoCloseable {
         staged.accepted() ? staged.problems() : staged.problems().stream().filter(ConfigProblem::isError).toList(),
         clock.instant());
     if (!staged.accepted() || !staged.rejectedKeys().isEmpty()) {
-      told.add(() -> events.configRejected(change));
+      told.add(() -> telemetry.events().configRejected(change));
     }
     if (staged.accepted() && effect.changed()) {
-      told.add(() -> events.configApplied(change));
+      told.add(() -> telemetry.events().configApplied(change));
     }
     for (String host : effect.services()) {
       CatalogBuilder.Registered r = hub.effectiveService(host);
       int count = r == null ? 0 : r.service().endpoints().values().stream().mapToInt(List::size).sum();
       EndpointsChange c = new EndpointsChange(r == null ? state.name() : r.source(), host, count, version, clock.instant());
-      told.add(() -> events.endpointsChanged(c));
+      told.add(() -> telemetry.events().endpointsChanged(c));
     }
   }
 

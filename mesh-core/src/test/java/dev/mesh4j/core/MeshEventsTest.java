@@ -233,4 +233,44 @@ class MeshEventsTest {
       });
     }
   }
+
+  @Test
+  void aListenerAddedToABuiltMeshHearsWholeRequestsAndTheMeshsEventsUntilRemoved() throws IOException {
+    dev.mesh4j.core.testing.RecordingListener added = new dev.mesh4j.core.testing.RecordingListener();
+    Endpoint bad = Endpoint.of("10.0.0.1", 9080);
+    try (Mesh mesh = Mesh.builder().configYaml(REVIEWS.formatted(3).replace("retries: {attempts: 2, retryOn: 5xx}",
+            "retries: {attempts: 0}"))
+        .registry(new ServiceRegistry().register("reviews", 9080, bad))
+        .ticker(clock).scheduler(clock).sleeper(clock).dnsRefreshInterval(Duration.ZERO)
+        .random(dev.mesh4j.api.runtime.RandomSource.seeded(1)).build()) {
+      MeshRequest request = MeshRequest.builder("http://reviews:9080/reviews/1").build();
+      // A request in flight while the listener is added: it keeps the listeners it started with.
+      mesh.execute(request, new ScriptedExchange(clock, Step.status(503)) {
+        @Override
+        public Response send(dev.mesh4j.core.http.UpstreamRequest r) throws IOException {
+          mesh.addListener(added);
+          mesh.addListener(events);
+          return super.send(r);
+        }
+      });
+      assertThat(added.events()).isEmpty();
+
+      mesh.execute(request, new ScriptedExchange(clock, Step.status(503)));
+      assertThat(added.events()).containsExactly("requestStarted", "routed ROUTE default/reviews http[0]",
+          "destinationPicked outbound|9080||reviews.default.svc.cluster.local", "attemptStarted 1 10.0.0.1:9080",
+          "attemptEnded 1 503", "requestEnded 503");
+      // The second consecutive 503 ejected the endpoint: the mesh's own events reach added listeners too.
+      assertThat(events.lines).contains(
+          "ejected outbound|9080||reviews.default.svc.cluster.local 10.0.0.1:9080 consecutive 5xx #1 for PT30S");
+
+      assertThat(mesh.removeListener(added)).isTrue();
+      assertThat(mesh.removeListener(added)).isFalse();
+      added.clear();
+      mesh.execute(request, new ScriptedExchange(clock, Step.status(200)));
+      clock.advance(Duration.ofSeconds(31));
+      assertThat(added.events()).isEmpty();
+      assertThat(events.lines).contains(
+          "returned outbound|9080||reviews.default.svc.cluster.local 10.0.0.1:9080 ejection time elapsed after PT30S");
+    }
+  }
 }

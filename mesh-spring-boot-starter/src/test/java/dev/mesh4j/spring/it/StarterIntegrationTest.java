@@ -15,11 +15,11 @@ import org.springframework.boot.test.context.SpringBootTest;
 /**
  * The starter in a running servlet application (on a random port): inbound → outbound propagation
  * and routing through Boot's RestClient, @Async and WebClient, Istio metrics on
- * /actuator/prometheus, the mesh endpoint and health. Shared by both Boot lines.
+ * /actuator/prometheus, the mesh endpoint, the console and health. Shared by both Boot lines.
  */
 @SpringBootTest(classes = StarterApp.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "spring.application.name=productpage", "mesh.workload.labels.version=v1", "mesh.propagation.headers=end-user",
-    "management.endpoints.web.exposure.include=mesh,health,prometheus",
+    "management.endpoints.web.exposure.include=mesh,meshconsole,health,prometheus",
     "management.endpoint.health.show-details=always",
     // Boot 3.5 turns metrics export off in tests unless asked.
     "management.prometheus.metrics.export.enabled=true"})
@@ -80,6 +80,25 @@ class StarterIntegrationTest {
     assertThat(get("/actuator/mesh/explain", Map.of())).startsWith("400 ");
     assertThat(get("/actuator/mesh/reload", Map.of())).startsWith("200 ").contains("\"outcome\":\"loaded\"");
     assertThat(get("/actuator/mesh/nothing", Map.of())).startsWith("404 ");
+  }
+
+  @Test
+  void theConsoleIsServedAsAnActuatorEndpointWithItsLiveDocumentAndExplain() throws IOException {
+    Request.Builder page = new Request.Builder().url("http://127.0.0.1:" + port + "/actuator/meshconsole")
+        .header("Accept", "text/html");
+    try (Response r = http.newCall(page.build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("Content-Type")).startsWith("text/html");
+      assertThat(r.body().string()).contains("<title>mesh4j console</title>").contains("Content-Security-Policy");
+    }
+    get("/productpage", Map.of("end-user", "jason"));
+    String state = get("/actuator/meshconsole/state", Map.of());
+    assertThat(state).startsWith("200 {").contains("\"host\":\"reviews.default.svc.cluster.local\"")
+        .contains("\"cluster\":\"outbound|9080|v2|reviews.default.svc.cluster.local\"");
+    assertThat(get("/actuator/meshconsole/explain?url=http://reviews:9080/reviews/1&header=end-user:jason", Map.of()))
+        .startsWith("200 ").contains("outbound|9080|v2|reviews.default.svc.cluster.local");
+    assertThat(get("/actuator/meshconsole/explain", Map.of())).startsWith("400 ").contains("explain needs a url");
+    assertThat(get("/actuator/meshconsole/nothing", Map.of())).startsWith("404 ");
   }
 
   @Test

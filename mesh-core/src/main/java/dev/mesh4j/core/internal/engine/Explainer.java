@@ -194,15 +194,7 @@ public final class Explainer {
     out.add(new Policy("retries", (c.retries() == null ? "Istio default: " : "") + route.retryPolicy()));
     HttpFaultInjection f = c.fault();
     if (f != null) {
-      StringBuilder sb = new StringBuilder();
-      if (f.delay() != null) {
-        sb.append(String.format(Locale.ROOT, "delay %s for %.4g%%", Durations.format(f.delay().fixedDelay()), f.delay().percentage()));
-      }
-      if (f.abort() != null) {
-        sb.append(sb.length() == 0 ? "" : "; ").append(String.format(Locale.ROOT, "abort %s for %.4g%%",
-            f.abort().httpStatus() != null ? f.abort().httpStatus() : f.abort().grpcStatus(), f.abort().percentage()));
-      }
-      out.add(new Policy("fault", sb.toString()));
+      out.add(new Policy("fault", PolicyText.fault(f)));
     }
     if (!route.mirrors().isEmpty()) {
       StringBuilder sb = new StringBuilder();

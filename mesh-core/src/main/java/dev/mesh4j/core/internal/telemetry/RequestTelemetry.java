@@ -10,6 +10,7 @@ import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.observe.MeshAttempt;
 import dev.mesh4j.core.observe.MeshCall;
+import dev.mesh4j.core.observe.MeshListener;
 import dev.mesh4j.core.observe.RetryDecision;
 import dev.mesh4j.core.observe.RouteDecision;
 import io.opentelemetry.api.trace.Span;
@@ -33,6 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   private final Telemetry telemetry;
+  /** The listeners in force when this request started: it tells them all of its events. */
+  private final MeshListener listener;
   private final OutboundContext context;
   private final long startNanos;
   private final long startMillis;
@@ -60,6 +63,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
 
   RequestTelemetry(Telemetry telemetry, MeshRequest app) {
     this.telemetry = telemetry;
+    this.listener = telemetry.listener();
     this.startNanos = telemetry.ticker.nanos();
     this.startMillis = telemetry.clock.millis();
     this.context = new OutboundContext(app, Context.current(), telemetry.random);
@@ -79,7 +83,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     String contentType = app.header("content-type");
     this.grpc = contentType != null && contentType.startsWith("application/grpc");
     this.requestBytes = app.bodyLength();
-    telemetry.listener.requestStarted(this);
+    listener.requestStarted(this);
   }
 
   /** Whether the tracer made a span of its own (an SDK) rather than handing back the parent. */
@@ -106,7 +110,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   /** Whether a span or a listener will read the route decision; ids and headers need none. */
   @Override
   public boolean active() {
-    return telemetry.observesRoutes;
+    return telemetry.observesRoutes(listener);
   }
 
   @Override
@@ -123,7 +127,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     if (span != null && span.isRecording()) {
       SpanAttributes.routed(span, decision);
     }
-    telemetry.listener.routed(this);
+    listener.routed(this);
   }
 
   /** After the weighted destination was picked; {@code cluster} null when it has none (NC). */
@@ -140,7 +144,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     if (span != null && span.isRecording()) {
       SpanAttributes.routed(span, picked);
     }
-    telemetry.listener.destinationPicked(this);
+    listener.destinationPicked(this);
   }
 
   /** A fault was injected: {@code DI} (delay) or {@code FI} (abort). */
@@ -149,7 +153,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     if (flag.equals("DI")) {
       delayInjected = true;
     }
-    telemetry.listener.faultInjected(this, flag);
+    listener.faultInjected(this, flag);
   }
 
   /**
@@ -188,7 +192,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     a.request = sent;
     lastAttempt = a;
     attempts++;
-    telemetry.listener.attemptStarted(this, a);
+    listener.attemptStarted(this, a);
     return sent;
   }
 
@@ -208,7 +212,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
       }
       as.end();
     }
-    telemetry.listener.attemptEnded(this, a);
+    listener.attemptEnded(this, a);
   }
 
   /** An attempt failed before response headers. */
@@ -227,7 +231,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
       }
       as.end();
     }
-    telemetry.listener.attemptEnded(this, a);
+    listener.attemptEnded(this, a);
   }
 
   private @Nullable AttemptTelemetry open(UpstreamRequest upstream) {
@@ -241,17 +245,17 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
    */
   @Override
   public void retryDecided(boolean afterAttempt, RetryDecision decision) {
-    telemetry.listener.retryDecided(this, afterAttempt ? lastAttempt : null, decision);
+    listener.retryDecided(this, afterAttempt ? lastAttempt : null, decision);
   }
 
   @Override
   public void overflow(String cluster, String limit) {
-    telemetry.listener.overflow(this, cluster, limit);
+    listener.overflow(this, cluster, limit);
   }
 
   @Override
   public void localReply(LocalReply reply) {
-    telemetry.listener.localReply(this, reply);
+    listener.localReply(this, reply);
   }
 
   @Override
@@ -280,7 +284,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
       }
       s.end();
     }
-    telemetry.listener.requestEnded(this);
+    listener.requestEnded(this);
   }
 
   /**
@@ -309,7 +313,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
       }
       s.end();
     }
-    telemetry.listener.requestEnded(this);
+    listener.requestEnded(this);
   }
 
   // ---- MeshCall -----------------------------------------------------------------------------

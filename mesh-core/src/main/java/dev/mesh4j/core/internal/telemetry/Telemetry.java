@@ -23,7 +23,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A mesh's telemetry: how requests are given ids and trace context, and who hears about them
  * (spans through the OpenTelemetry tracer, Istio metrics, the access log, the application's
- * listeners). {@link #start} begins one request's telemetry. Immutable and thread-safe.
+ * listeners). {@link #start} begins one request's telemetry. Thread-safe: its settings are
+ * immutable; the listeners are an immutable list swapped atomically when one is
+ * {@linkplain #addListener added} to a running mesh, and each request reads them once, at its
+ * start, so that a listener hears every event of a request or none.
  *
  * <p>Without an OpenTelemetry SDK (the no-op tracer and meter providers) no span is started and
  * no metric recorded; what remains is ids and headers.
@@ -44,14 +47,17 @@ public final class Telemetry {
 
   final Set<Format> formats;
   final @Nullable Tracer tracer;
-  final MeshListener listener;
+  /** mesh4j's own listeners and the builder's, each guarded, in order. */
+  private final List<MeshListener> configured;
+  /** Every listener in force (configured, then added), composed; swapped under this. */
+  private volatile MeshListener listener;
+  /** Listeners added to the running mesh: the caller's object and its guard. Guarded by this. */
+  private final List<MeshListener[]> added = new ArrayList<>();
   final RandomSource random;
   final Ticker ticker;
   final Clock clock;
   private final long samplePerMillion;
   private final boolean enabled;
-  /** Whether spans or listeners will read route decisions (without either, none are built). */
-  final boolean observesRoutes;
 
   private Telemetry(Builder b) {
     this.formats = b.formats.isEmpty() ? Set.of() : Set.copyOf(b.formats);
@@ -69,13 +75,13 @@ public final class Telemetry {
     for (MeshListener l : b.listeners) {
       all.add(GuardedListener.guard(l));
     }
-    this.listener = MeshListener.of(all);
+    this.configured = List.copyOf(all);
+    this.listener = MeshListener.of(configured);
     this.random = b.random;
     this.ticker = b.ticker;
     this.clock = b.clock;
     this.samplePerMillion = Math.round(b.samplingPercent * 10_000);
     this.enabled = b.enabled;
-    this.observesRoutes = tracer != null || listener != MeshListener.NONE;
   }
 
   public static Builder builder() {
@@ -96,6 +102,46 @@ public final class Telemetry {
    */
   public MeshListener events() {
     return enabled ? listener : MeshListener.NONE;
+  }
+
+  /** Every listener in force now; a request reads this once, at its start. */
+  MeshListener listener() {
+    return listener;
+  }
+
+  /** Whether spans or {@code listener} will read route decisions (without either, none are built). */
+  boolean observesRoutes(MeshListener listener) {
+    return tracer != null || listener != MeshListener.NONE;
+  }
+
+  /**
+   * Adds a listener, guarded, after the configured ones: it hears the requests that start from
+   * now on, and the mesh's events.
+   */
+  public synchronized void addListener(MeshListener l) {
+    requireNonNull(l, "listener");
+    added.add(new MeshListener[] {l, GuardedListener.guard(l)});
+    recompose();
+  }
+
+  /** Removes a listener {@linkplain #addListener added} before (the same object); false if none was. */
+  public synchronized boolean removeListener(MeshListener l) {
+    for (int i = 0; i < added.size(); i++) {
+      if (added.get(i)[0] == l) {
+        added.remove(i);
+        recompose();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void recompose() {
+    List<MeshListener> all = new ArrayList<>(configured);
+    for (MeshListener[] a : added) {
+      all.add(a[1]);
+    }
+    listener = MeshListener.of(all);
   }
 
   /** The sampling decision for a trace mesh4j starts itself (no parent, no SDK). */

@@ -24,7 +24,8 @@ import org.springframework.core.env.Environment;
  *
  * <p>Run it: {@code ./mvnw -q -pl samples/spring-bookinfo -am -Pspring-demo -DskipTests package}
  * takes a short tour (requests as jason and as others, the metrics, the explain endpoint) and
- * stops; with {@code -Dbookinfo.tour=false} it keeps serving on port 9080.
+ * stops; with {@code -Dbookinfo.tour=false} it keeps serving on port 9080. Actuator and the mesh4j
+ * console are on the management port, 9901: {@code http://127.0.0.1:9901/actuator/meshconsole}.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 public class ProductpageApplication {
@@ -46,12 +47,24 @@ public class ProductpageApplication {
     return backends.registerIn(new ServiceRegistry());
   }
 
+  /** Where the console is: actuator's endpoint {@code meshconsole}, on the management port. */
+  @Bean
+  ApplicationRunner consoleAddress(Environment environment) {
+    return args -> System.out.println("\nmesh4j console: http://127.0.0.1:" + managementPort(environment)
+        + "/actuator/meshconsole");
+  }
+
+  static String managementPort(Environment environment) {
+    return environment.getProperty("local.management.port", environment.getProperty("local.server.port", "9080"));
+  }
+
   /** The tour: what a user would try with curl. */
   @Bean
   @ConditionalOnProperty(name = "bookinfo.tour", havingValue = "true")
   ApplicationRunner tour(Environment environment) {
     return args -> {
       String base = "http://127.0.0.1:" + environment.getProperty("local.server.port");
+      String management = "http://127.0.0.1:" + managementPort(environment);
       HttpClient http = HttpClient.newHttpClient();
       System.out.println("\n== end-user: jason, five times (the jason route: reviews v2)");
       for (int i = 0; i < 5; i++) {
@@ -63,10 +76,10 @@ public class ProductpageApplication {
       }
       System.out.println("\n== anyone else, 200 times (the canary split, 10/10/80): " + seen);
       System.out.println("\n== GET /actuator/prometheus | grep istio_requests_total");
-      get(http, base + "/actuator/prometheus", null).lines().filter(l -> l.startsWith("istio_requests_total"))
+      get(http, management + "/actuator/prometheus", null).lines().filter(l -> l.startsWith("istio_requests_total"))
           .forEach(l -> System.out.println("  " + l));
       System.out.println("\n== GET /actuator/mesh/explain?url=http://reviews:9080/reviews/0&header=end-user:jason");
-      System.out.println(get(http, base + "/actuator/mesh/explain?url=http://reviews:9080/reviews/0&header=end-user:jason", null)
+      System.out.println(get(http, management + "/actuator/mesh/explain?url=http://reviews:9080/reviews/0&header=end-user:jason", null)
           .replaceAll("^\\{\"text\":\"(.*?)\",\"explanation\".*$", "$1").replace("\\n", "\n").replace("\\\"", "\""));
     };
   }

@@ -28,6 +28,9 @@ class ProductpageApplicationTest {
   @Value("${local.server.port}")
   int port;
 
+  @Value("${local.management.port}")
+  int managementPort;
+
   @Autowired
   Backends backends;
 
@@ -73,8 +76,29 @@ class ProductpageApplicationTest {
   void theMetricsShowTheV2Traffic() throws Exception {
     productpage(Map.of("end-user", "jason"));
     HttpResponse<String> scrape = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + port + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
+        URI.create("http://127.0.0.1:" + managementPort + "/actuator/prometheus")).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(scrape.body()).containsPattern(
         "(?m)^istio_requests_total\\{[^}]*destination_service_name=\"reviews\"[^}]*destination_version=\"v2\"");
+  }
+
+  @Test
+  void theConsoleIsOnTheManagementPortWithTheCanaryLive() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      productpage(Map.of());
+    }
+    assertThat(managementPort).isNotEqualTo(port);
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + managementPort + "/actuator/meshconsole")).header("Accept", "text/html").build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("<title>mesh4j console</title>");
+    HttpResponse<String> state = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + managementPort + "/actuator/meshconsole/state")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(state.body()).contains("\"host\":\"reviews.default.svc.cluster.local\"")
+        .contains("\"cluster\":\"outbound|9080|v3|reviews.default.svc.cluster.local\"");
+    HttpResponse<String> notOnTheAppPort = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/actuator/meshconsole")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(notOnTheAppPort.statusCode()).isEqualTo(404);
   }
 }
