@@ -18,7 +18,6 @@ import dev.mesh4j.core.internal.telemetry.RequestObserver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
@@ -60,7 +59,6 @@ final class AttemptLoop {
     RetryPolicy policy = a.policy;
     ConnectionLimiter limiter = cluster.resilience().limiter();
     OutlierDetector outliers = cluster.resilience().outlierDetector();
-    BooleanSupplier retryPermit = () -> a.takeRetryPermit(limiter);
     try {
       for (int attempt = 1; ; attempt++) {
         long now = ticker.nanos();
@@ -79,9 +77,10 @@ final class AttemptLoop {
           return reply(exchange, t, LocalReplies.OVERFLOW);
         }
         if (permit.outcome() == ConnectionLimiter.Outcome.DEADLINE_EXCEEDED) {
-          AttemptDecision d = RetryRules.decide(new RetryRules.PendingTimeout(), attempt, policy, perTryBinds,
-              a.replayable, retryPermit);
-          t.retryDecided(false, d.toEvent());  // telemetry: retry decided
+          AttemptDecision d = RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, a.replayable, a);
+          if (t.active()) {
+            t.retryDecided(false, d.toEvent(new RetryRules.PendingTimeout(), policy));  // telemetry: retry decided
+          }
           if (d.retries()) {
             backoff(attempt, policy, a.deadline, exchange);
             continue;
@@ -122,9 +121,10 @@ final class AttemptLoop {
             outliers.onLocalOriginFailure(host, localOrigin(failure));
           }
           a.tried(host);
-          AttemptDecision d = RetryRules.decide(new RetryRules.Failure(failure), attempt, policy, perTryBinds,
-              a.replayable, retryPermit);
-          t.retryDecided(true, d.toEvent());  // telemetry: retry decided
+          AttemptDecision d = RetryRules.afterFailure(failure, attempt, policy, perTryBinds, a.replayable, a);
+          if (t.active()) {
+            t.retryDecided(true, d.toEvent(new RetryRules.Failure(failure), policy));  // telemetry: retry decided
+          }
           if (d.overflow()) {
             t.overflow(cluster.name(), "maxRetries");
           }
@@ -146,9 +146,11 @@ final class AttemptLoop {
           outliers.onLocalOriginSuccess(host);
           outliers.onResponse(host, outlierStatus(status, grpc));
         }
-        AttemptDecision d = RetryRules.decide(new RetryRules.Response(status, grpcStatus(grpc)), attempt, policy,
-            perTryBinds, a.replayable, retryPermit);
-        t.retryDecided(true, d.toEvent());  // telemetry: retry decided
+        int grpcStatus = grpcStatus(grpc);
+        AttemptDecision d = RetryRules.afterResponse(status, grpcStatus, attempt, policy, a.replayable, a);
+        if (t.active()) {
+          t.retryDecided(true, d.toEvent(new RetryRules.Response(status, grpcStatus), policy));  // telemetry: retry decided
+        }
         if (d.overflow()) {
           t.overflow(cluster.name(), "maxRetries");
         }
@@ -169,7 +171,7 @@ final class AttemptLoop {
         });
       }
     } finally {
-      a.releaseRetryPermit(limiter);
+      a.releaseRetryPermit();
     }
   }
 

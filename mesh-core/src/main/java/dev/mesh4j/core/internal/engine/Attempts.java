@@ -7,10 +7,10 @@ import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
-import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * has it). One object per request, used by one thread at a time; it is the only allocation the
  * attempt loop needs besides each attempt's {@link UpstreamRequest}.
  */
-final class Attempts implements PickContext {
+final class Attempts implements PickContext, BooleanSupplier {
   final Cluster cluster;
   final RetryPolicy policy;
   final HeaderMutation responseHeaders;
@@ -110,20 +110,22 @@ final class Attempts implements PickContext {
   /**
    * Takes the cluster's retry permit for this request's retries ({@code maxRetries}), once: a
    * request holds one permit from its first retry to its end, as Envoy's retry circuit breaker
-   * counts retries in flight.
+   * counts retries in flight. (This object is the permit supplier the retry rules ask, so that
+   * asking allocates nothing.)
    */
-  boolean takeRetryPermit(ConnectionLimiter limiter) {
+  @Override
+  public boolean getAsBoolean() {
     if (!holdingRetry) {
-      holdingRetry = limiter.tryAcquireRetry();
+      holdingRetry = cluster.resilience().limiter().tryAcquireRetry();
     }
     return holdingRetry;
   }
 
   /** Returns the retry permit, if this request took one. */
-  void releaseRetryPermit(ConnectionLimiter limiter) {
+  void releaseRetryPermit() {
     if (holdingRetry) {
       holdingRetry = false;
-      limiter.releaseRetry();
+      cluster.resilience().limiter().releaseRetry();
     }
   }
 

@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The sources of one mesh and what each delivered. Validates updates against a source's state
- * ({@link #stage}), applies them ({@link #commit}) and assembles one configuration from all
+ * ({@link #stage}; resources built in code as their manifests, by the same decoders), applies
+ * them ({@link #commit}) and assembles one configuration from all
  * sources ({@link #assemble}): resources in source order, a later source's resource replacing an
  * earlier source's of the same kind, namespace and name, as a later {@code kubectl apply} would.
  *
@@ -242,8 +243,7 @@ public final class SourceHub {
       String namespace = workload.namespace();
       for (SourceUpdate.Change change : update.items()) {
         if (change instanceof SourceUpdate.Resource r) {
-          IstioResource resource = Resources.withDefaultNamespace(r.resource(), namespace);
-          put(ResourceKey.of(resource), new SourceState.Held(resource, List.of()));
+          resource(normalize(ResourceKey.of(r.resource())), ManifestReader.validate(r.resource(), namespace));
         } else if (change instanceof SourceUpdate.Manifests m) {
           for (ManifestReader.Decoded d : ManifestReader.read(new SourceText(m.name(), m.text(), m.json()), namespace)) {
             document(d);
@@ -286,6 +286,23 @@ public final class SourceHub {
       errors = true;
       for (IstioResource r : d.resources()) {
         reject(ResourceKey.of(r), d.problems());
+      }
+    }
+
+    /**
+     * A resource built in code, validated as its manifest ({@link ManifestReader#validate}) and
+     * then treated as a document holding it; rejected under its own key, whether or not the
+     * decoder could read anything from it.
+     */
+    private void resource(ResourceKey key, ManifestReader.Decoded d) {
+      problems.addAll(d.problems());
+      if (d.hasErrors()) {
+        errors = true;
+        reject(key, d.problems());
+        return;
+      }
+      for (IstioResource r : d.resources()) {
+        put(key, new SourceState.Held(r, d.problems()));
       }
     }
 

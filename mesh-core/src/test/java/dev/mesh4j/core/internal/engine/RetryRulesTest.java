@@ -132,13 +132,19 @@ class RetryRulesTest {
   void decidesAsEnvoysRouter(String retryOn, int attempt, RetryRules.Outcome outcome, boolean perTryBinds,
       boolean canResend, Permit permit, Kind kind, String reply, String reason) {
     AtomicInteger asked = new AtomicInteger();
-    AttemptDecision d = RetryRules.decide(outcome, attempt, policy(retryOn, 2), perTryBinds, canResend, () -> {
+    RetryPolicy policy = policy(retryOn, 2);
+    java.util.function.BooleanSupplier take = () -> {
       asked.incrementAndGet();
       return permit == Permit.GRANTED;
-    });
+    };
+    AttemptDecision d = outcome instanceof RetryRules.Response r
+        ? RetryRules.afterResponse(r.status(), r.grpcStatus(), attempt, policy, canResend, take)
+        : outcome instanceof RetryRules.Failure f
+            ? RetryRules.afterFailure(f.failure(), attempt, policy, perTryBinds, canResend, take)
+            : RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, canResend, take);
 
     assertThat(d.kind()).isEqualTo(kind);
-    assertThat(d.reason()).contains(reason);
+    assertThat(d.toEvent(outcome, policy).reason()).contains(reason);
     if (kind == Kind.REPLY) {
       assertThat(d.reply().status() + " " + d.reply().flags()).isEqualTo(reply);
     } else {
@@ -151,6 +157,6 @@ class RetryRulesTest {
     }
     assertThat(d.overflow()).as("overflow only where maxRetries stopped a wanted retry")
         .isEqualTo(permit == Permit.DENIED && asked.get() == 1 && !(outcome instanceof RetryRules.PendingTimeout));
-    assertThat(d.toEvent().retry()).isEqualTo(kind == Kind.RETRY);
+    assertThat(d.toEvent(outcome, policy).retry()).isEqualTo(kind == Kind.RETRY);
   }
 }
