@@ -67,7 +67,7 @@ final class MeshedHttpClient extends HttpClient {
   MeshedHttpClient(Mesh mesh, Settings settings) {
     this.mesh = mesh;
     this.settings = settings;
-    this.inner = new InnerClients(settings);
+    this.inner = new InnerClients(settings, mesh.ticker());
     int id = CLIENTS.incrementAndGet();
     AtomicInteger threads = new AtomicInteger();
     this.calls = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
@@ -203,7 +203,11 @@ final class MeshedHttpClient extends HttpClient {
   /** A copy of the application's parameters (the fields Java 17 has). */
   @Override
   public SSLParameters sslParameters() {
-    SSLParameters p = settings.sslParameters();
+    return copy(settings.sslParameters());
+  }
+
+  /** A copy of TLS parameters (the fields Java 17 has): the JDK's are mutable. */
+  static SSLParameters copy(SSLParameters p) {
     SSLParameters copy = new SSLParameters(p.getCipherSuites(), p.getProtocols());
     copy.setAlgorithmConstraints(p.getAlgorithmConstraints());
     copy.setApplicationProtocols(p.getApplicationProtocols());

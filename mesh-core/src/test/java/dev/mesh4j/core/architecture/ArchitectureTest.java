@@ -28,7 +28,7 @@ class ArchitectureTest {
       "dev.mesh4j.api.spi"};
   /** The API packages of mesh-core; everything under dev.mesh4j.core.internal is not API. */
   static final String[] CORE_PACKAGES = {"dev.mesh4j.core", "dev.mesh4j.core.context", "dev.mesh4j.core.explain",
-      "dev.mesh4j.core.http", "dev.mesh4j.core.metrics", "dev.mesh4j.core.observe"};
+      "dev.mesh4j.core.http", "dev.mesh4j.core.metrics", "dev.mesh4j.core.observe", "dev.mesh4j.core.tls"};
 
   static final Path API_CLASSES = Path.of("../mesh-api/target/classes");
   static final Path CORE_CLASSES = Path.of("target/classes");
