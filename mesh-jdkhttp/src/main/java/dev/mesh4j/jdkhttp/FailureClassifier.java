@@ -14,7 +14,6 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
 
 /**
  * How a JDK {@code HttpClient} attempt failed, by the type of what it threw (and of its causes) —
@@ -22,24 +21,29 @@ import javax.net.ssl.SSLHandshakeException;
  *
  * <p>The JDK client offers no hook between connecting and sending a request, but its exceptions
  * carry the phase: connecting fails with a {@link ConnectException} (refused, unreachable, a name
- * that does not resolve), an {@link HttpConnectTimeoutException}, or an
- * {@link SSLHandshakeException} (the JDK turns any error during the TLS handshake, a reset
- * included, into one); anything else happened on a connection, with the request written or being
- * written.
+ * that does not resolve), an {@link HttpConnectTimeoutException}, or an {@link SSLException}
+ * (an {@link javax.net.ssl.SSLHandshakeException} for a certificate it does not trust, the engine's own
+ * {@code SSLException} for a peer that does not speak TLS); anything else happened on a
+ * connection, with the request written or being written. A TLS error after a completed handshake
+ * (a corrupted record) cannot be told apart and counts as a connect failure too; it is rare.
+ *
+ * <p>An idempotent request whose fresh connection closes or resets before any response byte is
+ * sent once more by the JDK itself, on a new connection to the same address, before the failure
+ * reaches here ({@code MultiExchange}); nothing switches that off.
  *
  * <table>
  *   <caption>failures and what the engine makes of them (Envoy's response flag)</caption>
  *   <tr><th>failure</th><th>the engine's answer</th></tr>
  *   <tr><td>{@link ConnectException}, {@link NoRouteToHostException}, {@link PortUnreachableException},
- *       {@link SSLHandshakeException}</td><td>connect failure ({@code UF})</td></tr>
+ *       {@link SSLException} (the handshake)</td><td>connect failure ({@code UF})</td></tr>
  *   <tr><td>{@link HttpConnectTimeoutException}</td><td>connect timeout ({@code UF}); a timeout ({@code UT})
  *       when the attempt's budget set the limit; the application's own timeout, rethrown, when its
  *       {@code HttpRequest.timeout} did</td></tr>
  *   <tr><td>{@link HttpTimeoutException}</td><td>a timeout ({@code UT}) when the attempt's budget set the
  *       limit; else the application's own, rethrown</td></tr>
  *   <tr><td>{@link ProtocolException}</td><td>protocol error ({@code UPE})</td></tr>
- *   <tr><td>EOF, socket reset, TLS after the handshake ({@link EOFException}, {@link SocketException},
- *       {@link SSLException})</td><td>connection termination ({@code UC})</td></tr>
+ *   <tr><td>EOF, socket reset ({@link EOFException}, {@link SocketException})</td><td>connection
+ *       termination ({@code UC})</td></tr>
  *   <tr><td>any other {@link IOException}: on HTTP/2 the JDK reports a stream reset
  *       ({@code RST_STREAM}) or a {@code GOAWAY} as a plain one</td><td>remote reset ({@code UR}) on
  *       HTTP/2; connection termination ({@code UC}) on HTTP/1.1</td></tr>
@@ -95,13 +99,13 @@ final class FailureClassifier {
       return UpstreamFailure.RETHROW;  // an interrupt or a cancellation
     }
     if (has(e, ConnectException.class) || has(e, NoRouteToHostException.class)
-        || has(e, PortUnreachableException.class) || has(e, SSLHandshakeException.class)) {
+        || has(e, PortUnreachableException.class) || has(e, SSLException.class)) {
       return UpstreamFailure.CONNECT_FAILURE;
     }
     if (has(e, ProtocolException.class)) {
       return UpstreamFailure.PROTOCOL_ERROR;
     }
-    if (has(e, EOFException.class) || has(e, SocketException.class) || has(e, SSLException.class)) {
+    if (has(e, EOFException.class) || has(e, SocketException.class)) {
       return UpstreamFailure.CONNECTION_TERMINATION;
     }
     return http2 ? UpstreamFailure.REMOTE_RESET : UpstreamFailure.CONNECTION_TERMINATION;

@@ -189,7 +189,7 @@ final class JdkExchange implements Exchange<JdkResponse> {
   }
 
   /** What an attempt's failure before response headers is, for the engine to classify. */
-  private IOException failure(Throwable t) {
+  static IOException failure(Throwable t) {
     Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     if (cause instanceof IOException e) {
       return e;

@@ -34,11 +34,20 @@ import java.net.http.HttpRequest;
  * goes with every request: {@code send} runs on the caller's thread; {@code sendAsync} captures
  * the context current when it is called and runs the mesh with it on a thread of the client's.
  *
+ * <p>What it makes is an {@link HttpClient} itself, not a facade with {@code send} methods of its
+ * own: code written against {@code HttpClient} — the application's, a library's, a generated API
+ * client's, Spring's {@code JdkClientHttpRequestFactory} — takes it unchanged, as an OkHttp user
+ * keeps its {@code OkHttpClient}. {@code HttpClient} is an abstract class with a protected
+ * constructor, made to be implemented; the JDK's own client (several of them, one per kind of
+ * connection) sends the attempts below the mesh. Its getters report the settings the application
+ * gave its builder; {@code newWebSocketBuilder()} is not meshed and throws.
+ *
  * <p>The JDK's client refuses a {@code Host} header unless the process allows it, which it decides
  * once, when its classes initialise: this class allows it (and switches off the JDK's own connect
  * retry) if nothing of {@code java.net.http} ran before; otherwise {@link #newClient} fails and says
  * to start the JVM with {@code -Djdk.httpclient.allowRestrictedHeaders=host
- * -Djdk.httpclient.disableRetryConnect=true}. See {@code docs/jdkhttp.md}.
+ * -Djdk.httpclient.disableRetryConnect=true}. {@code docs/transports.md} compares this transport with
+ * OkHttp's, feature by feature.
  */
 public final class MeshJdkHttp {
   static {
