@@ -106,7 +106,8 @@ final class JdkExchange implements Exchange<JdkResponse> {
       call.attempting(null);
     }
     storeCookies(info);
-    return new JdkResponse.Upstream(info, gate, response, start, upstream.responseTimeout());
+    return new JdkResponse.Upstream(info, gate, response, start, upstream.responseTimeout(),
+        request.uri().getScheme().equalsIgnoreCase("https"));
   }
 
   /** The request the JDK sends for an attempt (or a mirrored copy, without the application's cookies). */

@@ -108,19 +108,22 @@ abstract sealed class JdkResponse {
     private final CompletableFuture<HttpResponse<Object>> response;
     private final long start;
     private final @Nullable Duration responseTimeout;
+    private final boolean secure;
 
     /**
      * @param response the JDK's response, completed once the body handler's body is
      * @param start when the attempt started ({@link System#nanoTime()})
      * @param responseTimeout how long from {@code start} the whole response may take, or null
+     * @param secure whether the response came over TLS (the JDK's response then carries its session)
      */
     Upstream(ResponseInfo info, BodyGate gate, CompletableFuture<HttpResponse<Object>> response, long start,
-        @Nullable Duration responseTimeout) {
+        @Nullable Duration responseTimeout, boolean secure) {
       super(info.statusCode(), info.headers(), info.version());
       this.gate = gate;
       this.response = response;
       this.start = start;
       this.responseTimeout = responseTimeout;
+      this.secure = secure;
     }
 
     @Override
@@ -142,6 +145,13 @@ abstract sealed class JdkResponse {
       }
       long deadline = responseTimeout == null ? 0 : start + Math.max(1, responseTimeout.toNanos());
       gate.deliver(new TrackedSubscriber<>(own, finisher(), responseTimeout != null, deadline));
+      if (!secure) {
+        // Without TLS the JDK's response adds nothing to the body: complete with the body itself,
+        // on the thread that ends it (for a body that already arrived, this one), rather than
+        // once more on a thread of the JDK's.
+        return own.getBody().toCompletableFuture()
+            .thenApply(b -> new MeshedResponse<>(status, request, previous, h, b, null, version));
+      }
       return response.thenApply(r -> new MeshedResponse<>(status, request, previous, h,
           BodyGate.<T>cast(r).body(), r.sslSession().orElse(null), version));
     }
