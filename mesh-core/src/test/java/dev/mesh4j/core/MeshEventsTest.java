@@ -203,7 +203,10 @@ class MeshEventsTest {
   void updatesOfSourcesAreReportedAsAppliedRejectedAndEndpointChanges() {
     ResourceKey vs = new ResourceKey("VirtualService", "default", "reviews");
     TestSource k8s = TestSource.perResource("watched", SourceUpdate.replaceAll().build());
-    try (Mesh mesh = Mesh.builder().source(k8s).listener(events).build()) {
+    InMemoryMetricReader reader = InMemoryMetricReader.create();
+    OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+        .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(reader).build()).build();
+    try (Mesh mesh = Mesh.builder().source(k8s).listener(events).openTelemetry(sdk).build()) {
       k8s.apply(SourceUpdate.changes().manifest(vs, "watched", """
           apiVersion: networking.istio.io/v1
           kind: VirtualService
@@ -221,6 +224,13 @@ class MeshEventsTest {
       assertThat(events.lines.subList(2, 4)).containsExactly(
           "config applied watched problems 0",
           "endpoints reviews.default.svc.cluster.local 1 from watched");
+      MetricData rejections = reader.collectAllMetrics().stream()
+          .filter(d -> d.getName().equals("mesh4j_config_rejections_total")).findFirst().orElseThrow();
+      assertThat(rejections.getLongSumData().getPoints()).singleElement().satisfies(p -> {
+        assertThat(p.getValue()).isEqualTo(1);
+        assertThat(p.getAttributes().get(io.opentelemetry.api.common.AttributeKey.stringKey("source")))
+            .isEqualTo("watched");
+      });
     }
   }
 }

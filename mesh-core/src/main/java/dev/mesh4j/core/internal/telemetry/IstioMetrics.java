@@ -1,6 +1,7 @@
 package dev.mesh4j.core.internal.telemetry;
 
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.observe.ConfigChange;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
 import dev.mesh4j.core.observe.EndpointEjection;
@@ -27,7 +28,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Outlier detection as Envoy's cluster stats name it, labelled by {@code cluster_name}:
  * {@code envoy_cluster_outlier_detection_ejections_enforced_total} (ejections made) and
- * {@code envoy_cluster_outlier_detection_ejections_active} (endpoints out now). Thread-safe.
+ * {@code envoy_cluster_outlier_detection_ejections_active} (endpoints out now).
+ *
+ * <p>Configuration: {@code mesh4j_config_rejections_total}, labelled by {@code source}, counts the
+ * updates a source delivered that were refused (as a whole, or some of their resources skipped),
+ * so an alert can fire on a VirtualService nobody will see applied. Thread-safe.
  */
 final class IstioMetrics implements MeshListener {
   /** Envoy's default histogram buckets, which Istio keeps for all its histograms. */
@@ -47,7 +52,9 @@ final class IstioMetrics implements MeshListener {
   private final ConcurrentHashMap<Key, Attributes> cache = new ConcurrentHashMap<>();
   private final LongCounter ejectionsEnforced;
   private final LongUpDownCounter ejectionsActive;
+  private final LongCounter configRejections;
   private static final AttributeKey<String> CLUSTER_NAME = AttributeKey.stringKey("cluster_name");
+  private static final AttributeKey<String> SOURCE = AttributeKey.stringKey("source");
 
   IstioMetrics(MeterProvider provider, Workload workload) {
     Meter meter = provider.get(Telemetry.SCOPE);
@@ -65,6 +72,14 @@ final class IstioMetrics implements MeshListener {
         .setDescription("Endpoints ejected by outlier detection, per cluster (Envoy's cluster stat).").build();
     this.ejectionsActive = meter.upDownCounterBuilder("envoy_cluster_outlier_detection_ejections_active")
         .setDescription("Endpoints ejected now, per cluster (Envoy's cluster stat).").build();
+    this.configRejections = meter.counterBuilder("mesh4j_config_rejections_total")
+        .setDescription("Updates of a configuration source refused, wholly or in part (resources skipped).")
+        .build();
+  }
+
+  @Override
+  public void configRejected(ConfigChange c) {
+    configRejections.add(1, Attributes.of(SOURCE, c.source()));
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.metrics.IstioMetricLabels;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
+import dev.mesh4j.core.observe.ConfigChange;
 import dev.mesh4j.core.observe.EndpointEjection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -92,6 +93,16 @@ public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
         .description("Endpoints ejected by outlier detection, per cluster (Envoy's cluster stat).")
         .tag("cluster_name", e.cluster()).register(r).increment();
     active(r, e.cluster()).incrementAndGet();
+  }
+
+  @Override
+  public void configRejected(ConfigChange c) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      Counter.builder("mesh4j_config_rejections")
+          .description("Updates of a configuration source refused, wholly or in part (resources skipped).")
+          .tag("source", c.source()).register(r).increment();
+    }
   }
 
   @Override
