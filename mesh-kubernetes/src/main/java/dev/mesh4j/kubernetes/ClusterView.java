@@ -10,6 +10,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the informers have seen, kept compact, and what changed since the last update was drained:
@@ -23,6 +25,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe: informers call from their own threads; every method holds one lock, briefly.
  */
 final class ClusterView {
+  private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
+
   private final ServiceMapper mapper;
   private final Object lock = new Object();
 
@@ -172,7 +176,15 @@ final class ClusterView {
           continue;
         }
         Map<String, SliceInfo> slices = slicesByService.getOrDefault(key, Map.of());
-        ServiceEndpoints service = mapper.map(info, slices.values(), pods::get);
+        ServiceEndpoints service;
+        try {
+          service = mapper.map(info, slices.values(), pods::get);
+        } catch (RuntimeException e) {
+          // One object mesh4j cannot read must not hold up (or lose) every other change.
+          log.warn("Service {}/{} cannot be read from what the API server sent ({}); its last state keeps serving",
+              printable(key.namespace()), printable(key.name()), printable(String.valueOf(e.getMessage())));
+          continue;
+        }
         if (!service.equals(delivered.get(key))) {
           delivered.put(key, service);
           b.service(service);
@@ -181,6 +193,20 @@ final class ClusterView {
       dirtyServices.clear();
       return full || !b.isEmpty() ? b.build() : null;
     }
+  }
+
+  /** Text from the API server as a log shows it: control characters escaped, at most 200 characters. */
+  static String printable(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 200; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+        sb.append(String.format("\\u%04x", (int) c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return s.length() > 200 ? sb + "… (" + s.length() + " characters)" : sb.toString();
   }
 
   /** Counts for logs and status: resources, services, endpoints delivered. */

@@ -43,8 +43,8 @@ final class KubernetesObjects {
       publishNotReady = Boolean.TRUE.equals(spec.getPublishNotReadyAddresses());
       if (spec.getPorts() != null) {
         for (ServicePort p : spec.getPorts()) {
-          if (p.getPort() == null) {
-            continue;
+          if (!isPort(p.getPort())) {
+            continue; // the API server refuses it; a port no connection can use
           }
           String name = nullToEmpty(p.getName());
           IntOrString target = p.getTargetPort();
@@ -52,9 +52,9 @@ final class KubernetesObjects {
           if (target == null) {
             targetPort = p.getPort(); // Kubernetes defaults targetPort to port
           } else if (target.getIntVal() != null) {
-            targetPort = target.getIntVal();
+            targetPort = isPort(target.getIntVal()) ? target.getIntVal() : p.getPort();
           } else if (target.getStrVal() != null && isNumber(target.getStrVal())) {
-            targetPort = Integer.valueOf(target.getStrVal());
+            targetPort = isPort(Integer.valueOf(target.getStrVal())) ? Integer.valueOf(target.getStrVal()) : p.getPort();
           } else {
             targetPort = null; // a container port name: the EndpointSlice says which number
           }
@@ -95,7 +95,7 @@ final class KubernetesObjects {
     List<SliceInfo.Port> ports = new ArrayList<>();
     if (slice.getPorts() != null) {
       for (EndpointPort p : slice.getPorts()) {
-        if (p.getPort() != null && !"UDP".equals(p.getProtocol())) {
+        if (isPort(p.getPort()) && !"UDP".equals(p.getProtocol())) {
           ports.add(new SliceInfo.Port(nullToEmpty(p.getName()), p.getPort()));
         }
       }
@@ -103,7 +103,8 @@ final class KubernetesObjects {
     List<SliceInfo.Address> endpoints = new ArrayList<>();
     if (slice.getEndpoints() != null) {
       for (Endpoint e : slice.getEndpoints()) {
-        if (e.getAddresses() == null || e.getAddresses().isEmpty()) {
+        if (e.getAddresses() == null || e.getAddresses().isEmpty() || e.getAddresses().get(0) == null
+            || e.getAddresses().get(0).isEmpty()) {
           continue;
         }
         EndpointConditions c = e.getConditions();
@@ -121,6 +122,11 @@ final class KubernetesObjects {
     Map<String, String> labels = pod.getMetadata().getLabels();
     String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
     return new PodInfo(labels == null ? Map.of() : labels, sa == null || sa.isEmpty() ? "default" : sa);
+  }
+
+  /** Whether a port number can be one (the API server refuses others; a misbehaving one may not). */
+  private static boolean isPort(@Nullable Integer port) {
+    return port != null && port >= 1 && port <= 65535;
   }
 
   private static boolean isNumber(String s) {

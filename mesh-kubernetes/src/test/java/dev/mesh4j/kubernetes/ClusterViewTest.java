@@ -40,6 +40,25 @@ class ClusterViewTest {
   }
 
   @Test
+  void aServiceThatCannotBeReadIsSkippedWithoutHoldingUpOrLosingOtherChanges() {
+    reviews();
+    view.drain(false);
+    // An external name on a port no endpoint can have: building its endpoints fails.
+    view.service(new ServiceInfo("default", "broken", "db.example.com", List.of(new ServiceInfo.Port("tcp", 0, "TCP", 0)),
+        List.of(), false));
+    ResourceKey vs = new ResourceKey("VirtualService", "default", "reviews");
+    view.resource(vs, "{}");
+    view.service(new ServiceInfo("default", "ratings", null, List.of(new ServiceInfo.Port("http", 9080, "HTTP", 9080)),
+        List.of(), false));
+
+    SourceUpdate update = view.drain(false);
+    assertThat(update.items()).hasSize(2).anySatisfy(c -> assertThat(c).isEqualTo(new SourceUpdate.Manifest(vs, vs.toString(), "{}")))
+        .anySatisfy(c -> assertThat(c).isInstanceOfSatisfying(SourceUpdate.Service.class,
+            u -> assertThat(u.service().host()).isEqualTo("ratings.default.svc.cluster.local")));
+    assertThat(view.drain(false)).as("nothing is left behind to fail again").isNull();
+  }
+
+  @Test
   void whatChangesNothingDeliversNothing() {
     reviews();
     view.pod(POD, new PodInfo(Map.of("version", "v1"), "sa"));

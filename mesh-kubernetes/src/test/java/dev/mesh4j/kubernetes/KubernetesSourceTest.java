@@ -195,6 +195,33 @@ class KubernetesSourceTest {
   }
 
   @Test
+  void aMalformedSliceFromTheApiServerNeitherStopsNorLosesLaterChanges() throws Exception {
+    cluster = TestCluster.create();
+    reviews("v1");
+    cluster.apply(VS_V1);
+    RecordingSourceContext context = startSynced(KubernetesSource.of(cluster.newClient()));
+
+    // An API server that does not validate (or a corrupted object) serves a port and an address
+    // no endpoint can have, in a slice of another service.
+    cluster.put(TestCluster.service("default", "ratings", 9080, "http", "http"));
+    cluster.put(TestCluster.slice("default", "ratings-bad", "ratings", "http", 70000,
+        List.of(ready("ratings-a", "10.0.1.1"))));
+    cluster.put(TestCluster.slice("default", "ratings-bad2", "ratings", "http", 9080,
+        List.of(ready("ratings-b", ""))));
+    cluster.put(TestCluster.slice("default", "ratings-ok", "ratings", "http", 9080,
+        List.of(ready("ratings-c", "10.0.1.3"))));
+    cluster.apply(VS_V1.replace("subset: v1", "subset: v2"));
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> context.resources().get(REVIEWS_VS).contains("\"subset\":\"v2\""));
+    await().atMost(Duration.ofSeconds(10)).until(() -> context.services().containsKey("ratings.default.svc.cluster.local"));
+    assertThat(context.services().get("ratings.default.svc.cluster.local").endpoints(9080))
+        .as("what cannot be an endpoint is left out").extracting(Endpoint::hostPort).containsExactly("10.0.1.3:9080");
+
+    cluster.apply(VS_V1.replace("subset: v1", "subset: v3"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> context.resources().get(REVIEWS_VS).contains("\"subset\":\"v3\""));
+  }
+
+  @Test
   void readsTheIstioVersionTheClusterServes() throws Exception {
     cluster = TestCluster.create("v1beta1");
     cluster.apply(VS_V1.replace("networking.istio.io/v1", "networking.istio.io/v1beta1"));

@@ -26,12 +26,33 @@ final class SniSocketFactory extends SSLSocketFactory {
   }
 
   private Socket configure(Socket socket) {
-    if (sni != null && socket instanceof SSLSocket ssl && !ConnectionGuard.isIpLiteral(sni)) {
+    SNIHostName name = serverName(sni);
+    if (name != null && socket instanceof SSLSocket ssl) {
       SSLParameters p = ssl.getSSLParameters();
-      p.setServerNames(List.of(new SNIHostName(sni)));
+      p.setServerNames(List.of(name));
       ssl.setSSLParameters(p);
     }
     return socket;
+  }
+
+  /**
+   * The server name to send for a host, as the JDK picks one for a URL's host: none for an IP
+   * literal or a name it cannot send as SNI (an underscore, an empty label, …), which is then
+   * still verified against the certificate; never an exception on the request path.
+   */
+  static @Nullable SNIHostName serverName(@Nullable String host) {
+    if (host == null) {
+      return null;
+    }
+    String h = host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    if (ConnectionGuard.isIpLiteral(h)) {
+      return null;
+    }
+    try {
+      return new SNIHostName(h);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.mesh4j.core.internal.config;
 
 import dev.mesh4j.core.internal.common.Quoting;
+import dev.mesh4j.core.internal.common.RegexLimits;
 import dev.mesh4j.api.config.Delegate;
 import dev.mesh4j.api.config.Destination;
 import dev.mesh4j.api.config.Headers;
@@ -297,7 +298,9 @@ final class HttpRouteDecoder {
       rr.get(match.isEmpty() ? "match" : "rewrite").error(
           "UriRegexRewrite requires both Rewrite and Match fields to be specified");
     } else if (rr.isObject()) {
-      CommonDecoders.validRegex(rr.get("match"), match, "HTTPRewrite.UriRegexRewrite.Match");
+      if (CommonDecoders.validRegex(rr.get("match"), match, "HTTPRewrite.UriRegexRewrite.Match")) {
+        checkSubstitution(rr.get("rewrite"), replace, RegexLimits.compile(match).groupCount());
+      }
     }
     if (rr.isObject() && !replace.isEmpty()) {
       HeaderRules.checkSendable(rr.get("rewrite"), "rewrite", replace, false);
@@ -309,6 +312,36 @@ final class HttpRouteDecoder {
       n.get("uri").error("rewrite uri " + Quoting.quote(uri) + " must start with \"/\": mesh4j sends it as the request path");
     }
     return rewrite;
+  }
+
+  /**
+   * RE2's {@code CheckRewriteString}: in a substitution a backslash is followed by a digit (a
+   * group the regex has) or a backslash. RE2 replaces nothing for a substitution that asks for a
+   * group the regex lacks; Istio does not check it, so mesh4j refuses it at load rather than
+   * failing every matching request.
+   */
+  private static void checkSubstitution(Node at, String rewrite, int groups) {
+    int max = 0;
+    for (int i = 0; i < rewrite.length(); i++) {
+      if (rewrite.charAt(i) != '\\') {
+        continue;
+      }
+      if (++i == rewrite.length()) {
+        at.error("Rewrite schema error: '\\' not allowed at end");
+        return;
+      }
+      char c = rewrite.charAt(i);
+      if (c >= '0' && c <= '9') {
+        max = Math.max(max, c - '0');
+      } else if (c != '\\') {
+        at.error("Rewrite schema error: '\\' must be followed by a digit or '\\' (found " + Quoting.quote(String.valueOf(c)) + ")");
+        return;
+      }
+    }
+    if (max > groups) {
+      at.error("Rewrite schema requests " + max + " matches, but the regexp only has " + groups
+          + " parenthesized subexpressions");
+    }
   }
 
   /**

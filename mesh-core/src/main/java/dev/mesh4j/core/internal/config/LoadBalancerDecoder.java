@@ -22,6 +22,13 @@ final class LoadBalancerDecoder {
   /** Maglev table sizes must be below this prime (Envoy's limit). */
   static final long MAX_MAGLEV_TABLE_SIZE = 5_000_011;
 
+  /**
+   * The largest {@code minimumRingSize}: Envoy's default {@code maximum_ring_size} (8M entries),
+   * which Istio never sets. Envoy rejects a cluster whose minimum is larger; Istio does not check
+   * it, so mesh4j refuses it at load rather than when the ring is built.
+   */
+  static final long MAX_RING_SIZE = 8L * 1024 * 1024;
+
   /** @param outlierDetection the same policy's {@code outlierDetection} (failover needs it) */
   static @Nullable LoadBalancerSettings loadBalancer(Node n, Node outlierDetection) {
     if (!n.expectObject()) {
@@ -110,6 +117,7 @@ final class LoadBalancerDecoder {
       n.error("only one of ringHash and maglev may be set");
     }
     Long legacy = legacyRing.asLong(0, Long.MAX_VALUE);
+    checkRingSize(legacyRing, legacy);
     if (legacy != null && legacy != 0) {
       legacyRing.warn("consistent hash MinimumRingSize is deprecated, use ConsistentHashLB's "
           + "RingHash configuration instead");
@@ -120,7 +128,9 @@ final class LoadBalancerDecoder {
     Long ring = null;
     if (rh.expectObject()) {
       // ringHash.minimumRingSize is not checked by Istio; 0 means Envoy's default.
-      ring = rh.get("minimumRingSize").asLong(0, Long.MAX_VALUE);
+      Node minimum = rh.get("minimumRingSize");
+      ring = minimum.asLong(0, Long.MAX_VALUE);
+      checkRingSize(minimum, ring);
       if (ring == null || ring == 0) {
         ring = ConsistentHashLb.DEFAULT_MINIMUM_RING_SIZE;
       }
@@ -145,6 +155,13 @@ final class LoadBalancerDecoder {
     }
     return new ConsistentHashLb(header, cookie, Boolean.TRUE.equals(sourceIp), query, ring, table,
         !mg.isMissing());
+  }
+
+  /** Envoy's check of a ring hash's minimum against its maximum ({@code ring_hash_lb.cc}). */
+  private static void checkRingSize(Node n, @Nullable Long minimum) {
+    if (minimum != null && minimum > MAX_RING_SIZE) {
+      n.error("ring hash: minimum_ring_size (" + minimum + ") > maximum_ring_size (" + MAX_RING_SIZE + ")");
+    }
   }
 
   /** {@code httpCookie}: a name, and attributes with unique non-empty names. */

@@ -53,9 +53,18 @@ record Origination(String scheme, @Nullable ClientTlsSettings tls, @Nullable Str
     }
     ClientTlsSettings tls = cluster.tls();
     if (tls != null) {
-      return tls.sni() != null ? tls.sni() : logicalHost;
+      return tls.sni() != null ? tls.sni() : serverName(logicalHost);
     }
-    return requestScheme.equals("https") ? logicalHost : null;
+    return requestScheme.equals("https") ? serverName(logicalHost) : null;
+  }
+
+  /**
+   * The TLS server name of a request host: a fully qualified host ({@code web.shop.test.}) names
+   * the same server as without its trailing dot, which a server name never carries (RFC 6066 §3),
+   * nor a certificate's DNS names.
+   */
+  static String serverName(String host) {
+    return host.length() > 1 && host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
   }
 
   static ConnectionSettings connection(Cluster cluster) {

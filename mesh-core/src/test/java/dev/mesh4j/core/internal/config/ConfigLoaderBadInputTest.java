@@ -245,6 +245,57 @@ class ConfigLoaderBadInputTest {
     assertThat(p.path()).isEqualTo("items[0].spec.host");
   }
 
+  @Test
+  void aRingLargerThanEnvoysMaximumIsRefusedAtLoad() {
+    String dr = """
+        apiVersion: networking.istio.io/v1
+        kind: DestinationRule
+        metadata: {name: reviews}
+        spec:
+          host: reviews
+          trafficPolicy:
+            loadBalancer:
+              consistentHash:
+                httpHeaderName: x-user
+                ringHash: {minimumRingSize: %d}
+        """;
+    // Envoy's largest ring loads; one entry more fails at load, not when the ring is built.
+    assertThat(load("dr.yaml", dr.formatted(8_388_608)).resources()).hasSize(1);
+    ConfigProblem p = singleError(() -> load("dr.yaml", dr.formatted(8_388_609)));
+    assertThat(p.toString()).startsWith("dr.yaml#1 spec.trafficPolicy.loadBalancer.consistentHash.ringHash.minimumRingSize: ");
+    assertThat(p.message()).isEqualTo("ring hash: minimum_ring_size (8388609) > maximum_ring_size (8388608)");
+
+    ConfigProblem legacy = singleError(() -> load("dr.yaml", dr.formatted(1)
+        .replace("ringHash: {minimumRingSize: 1}", "minimumRingSize: 100000000")));
+    assertThat(legacy.path()).isEqualTo("spec.trafficPolicy.loadBalancer.consistentHash.minimumRingSize");
+  }
+
+  @Test
+  void aRegexRewriteMustOnlyReferToGroupsItsRegexHas() {
+    String vs = """
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata: {name: reviews}
+        spec:
+          hosts: [reviews]
+          http:
+          - rewrite: {uriRegexRewrite: {match: '%s', rewrite: '%s'}}
+            route: [{destination: {host: reviews}}]
+        """;
+    // Each of these loaded, and then every matching request threw (or sent what RE2 never would).
+    assertThat(singleError(() -> load("vs.yaml", vs.formatted("^/a(.*)$", "/b\\9"))).toString())
+        .isEqualTo("vs.yaml#1 spec.http[0].rewrite.uriRegexRewrite.rewrite: Rewrite schema requests 9 matches,"
+            + " but the regexp only has 1 parenthesized subexpressions");
+    assertThat(singleError(() -> load("vs.yaml", vs.formatted("^/a.*$", "/b\\1"))).message())
+        .isEqualTo("Rewrite schema requests 1 matches, but the regexp only has 0 parenthesized subexpressions");
+    assertThat(singleError(() -> load("vs.yaml", vs.formatted("^/a(.*)$", "/b\\q"))).message())
+        .startsWith("Rewrite schema error: '\\' must be followed by a digit or '\\'");
+    assertThat(singleError(() -> load("vs.yaml", vs.formatted("^/a(.*)$", "/b\\"))).message())
+        .isEqualTo("Rewrite schema error: '\\' not allowed at end");
+
+    assertThat(load("vs.yaml", vs.formatted("^/a(.*)/(?P<x>.*)$", "/b\\2\\1\\0\\\\")).resources()).hasSize(1);
+  }
+
   private static MeshConfig load(String name, String yaml) {
     return ConfigLoader.load(List.of(ConfigSource.yaml(name, yaml)), "default");
   }
