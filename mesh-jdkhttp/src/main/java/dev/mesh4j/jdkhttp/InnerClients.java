@@ -82,9 +82,9 @@ final class InnerClients {
 
   private Inner build(Key key, SSLContext context) {
     SSLParameters parameters = MeshedHttpClient.copy(settings.sslParameters());
-    String name = key.serverName();
-    if (name != null && !isIpLiteral(name)) {
-      List<SNIServerName> names = List.of(new SNIHostName(name));
+    SNIHostName name = serverName(key.serverName());
+    if (name != null) {
+      List<SNIServerName> names = List.of(name);
       parameters.setServerNames(names);
     }
     HttpClient.Builder b = HttpClient.newBuilder()
@@ -101,7 +101,23 @@ final class InnerClients {
         context);
   }
 
-  /** Whether a server name is an IP address (sent as no SNI, as TLS has no SNI for addresses). */
+  /**
+   * The server name to send: none for an IP address (TLS has no SNI for addresses) or a name the
+   * JDK cannot send as SNI (an underscore, an empty label, …), which is still what the certificate
+   * is checked against; never an exception on the request path.
+   */
+  static @Nullable SNIHostName serverName(@Nullable String name) {
+    if (name == null || isIpLiteral(name)) {
+      return null;
+    }
+    try {
+      return new SNIHostName(name);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** Whether a server name is an IP address. */
   static boolean isIpLiteral(String name) {
     return name.indexOf(':') >= 0 || name.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
   }
