@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end comparison on loopback: (a) bare OkHttp, (b) OkHttp + mesh4j with bookinfo's
-# 10/10/80 canary, (c) bare OkHttp through a local reverse proxy standing in for a sidecar.
+# 10/10/80 canary, (c) bare OkHttp through a local reverse proxy standing in for a sidecar;
+# then the JDK HttpClient transport against a bare JDK HttpClient (JdkEndToEnd).
 # Then the retained heap of a Mesh with 100 services / 1,000 endpoints / 1,000 VirtualServices.
 #
 #   mesh-benchmarks/run-e2e.sh                 # full run (~7 minutes on 2 cores)
@@ -154,6 +155,11 @@ wait_for_quiet
 java $CLIENT_JAVA_OPTS -cp "$JAR" dev.mesh4j.benchmarks.e2e.EndToEndHarness \
   --backend-ports "$BACKEND_PORTS" "${proxy_args[@]}" --machine-lock-wait-s "${QUIET_WAIT:-600}" \
   --out "$RESULTS/e2e-latest.md" "$@"
+
+echo
+# The JDK HttpClient transport against a bare JDK HttpClient, instant backend.
+# shellcheck disable=SC2086
+java $CLIENT_JAVA_OPTS -cp "$JAR" dev.mesh4j.benchmarks.e2e.JdkEndToEnd --out "$RESULTS/e2e-jdkhttp-latest.md"
 
 echo
 # One JVM per configuration: a second measurement in the same heap is disturbed by the first.

@@ -4,13 +4,13 @@ import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.core.tls.MeshTls;
-import java.io.IOException;
+import dev.mesh4j.core.tls.SubjectAltNames;
+import dev.mesh4j.core.tls.TlsOrigination;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -19,37 +19,22 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * TLS origination towards endpoints ({@code DestinationRule} {@code tls} SIMPLE and MUTUAL):
- * trust from {@code caCertificates} (PEM) or the JVM's store, a client certificate for MUTUAL,
- * the SNI sent, and verification of the server against the SNI (or {@code subjectAltNames}).
- * And Istio's mutual TLS ({@code ISTIO_MUTUAL}, auto mTLS) with the workload identity
- * ({@link #istio}).
- *
- * <p>One context per setting and SNI, built when a request first needs it from the files the
- * setting names ({@link TlsMaterial}), and rebuilt when they change: a request finding the last
- * check older than {@link #CHECK_INTERVAL} (on the mesh's ticker) re-reads them — one request at
- * a time, the others go on with the current context — and when their content changed, builds a
- * new context for new connections. Connections already made, and requests on them, are
- * untouched; connections pooled with the old context are not reused for the new one (OkHttp pools
- * by socket factory), so they idle out, while unchanged material keeps its context and its pooled
- * connections. A change that cannot be used (a half-written file, a key that does not match its
- * certificate) keeps the last good context and is logged once as a warning; the next change is
- * tried again. Without any good context yet, requests fail (never in plain text). Thread-safe.
+ * TLS origination towards endpoints as OkHttp takes it: for each setting and SNI a socket factory
+ * that sends the SNI, the trust manager, and a verifier that checks the server against the SNI (or
+ * {@code subjectAltNames}) rather than the endpoint's IP. Contexts are built and rebuilt when their
+ * files change by {@link TlsOrigination}; OkHttp pools connections by socket factory, so
+ * connections made with an old context are not reused for a new one and idle out. And Istio's
+ * mutual TLS ({@code ISTIO_MUTUAL}, auto mTLS) with the workload identity ({@link #istio}).
+ * Thread-safe.
  */
 final class TlsContexts {
-  private static final Logger log = LoggerFactory.getLogger(TlsContexts.class);
-
   /** How often a context's files are checked for changes, at most. */
-  static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
+  static final Duration CHECK_INTERVAL = TlsOrigination.CHECK_INTERVAL;
 
   /** The socket factory, trust manager and verifier for one TLS setting. */
   record Context(SSLSocketFactory socketFactory, X509TrustManager trustManager, HostnameVerifier hostnameVerifier) {}
-
-  private record Key(ClientTlsSettings settings, @Nullable String sni) {}
 
   /** An identity (by reference: a rotation is a new object), the names expected of the server, the SNI. */
   private record IstioKey(WorkloadIdentity identity, List<String> subjectAltNames, @Nullable String sni) {
@@ -65,9 +50,7 @@ final class TlsContexts {
     }
   }
 
-  private final Ticker ticker;
-  private final long intervalNanos;
-  private final ConcurrentHashMap<Key, Reloading> contexts = new ConcurrentHashMap<>();
+  private final TlsOrigination<Context> origination;
   private final ConcurrentHashMap<IstioKey, Context> istio = new ConcurrentHashMap<>();
   /** The identity the contexts in {@code istio} were last built for; older ones are dropped. */
   private volatile @Nullable WorkloadIdentity newest;
@@ -77,8 +60,13 @@ final class TlsContexts {
   }
 
   TlsContexts(Ticker ticker, Duration checkInterval) {
-    this.ticker = ticker;
-    this.intervalNanos = checkInterval.toNanos();
+    this.origination = new TlsOrigination<>(ticker, checkInterval, (built, settings, sni) -> {
+      boolean insecure = Boolean.TRUE.equals(settings.insecureSkipVerify());
+      SSLSocketFactory factory = new SniSocketFactory(built.context().getSocketFactory(), sni);
+      HostnameVerifier verifier = insecure ? (h, session) -> true
+          : verifier(TlsOrigination.expectedNames(settings, sni));
+      return new Context(factory, built.trustManager(), verifier);
+    });
   }
 
   /**
@@ -88,12 +76,7 @@ final class TlsContexts {
    *     message names the file
    */
   Context context(ClientTlsSettings settings, @Nullable String sni) throws SSLException {
-    Key key = new Key(settings, sni);
-    Reloading r = contexts.get(key);
-    if (r == null) {
-      r = contexts.computeIfAbsent(key, k -> new Reloading(k.settings(), k.sni()));
-    }
-    return r.current(ticker.nanos());
+    return origination.context(settings, sni);
   }
 
   /**
@@ -143,130 +126,12 @@ final class TlsContexts {
    */
   private static final HostnameVerifier ISTIO_PEER = (host, session) -> true;
 
-  /** One setting's context, rebuilt from its files when they change. */
-  private final class Reloading {
-    private final ClientTlsSettings settings;
-    private final @Nullable String sni;
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile @Nullable Context current;
-    /** Why there is no context yet, or null. */
-    private volatile @Nullable String failure;
-    private volatile boolean checked;
-    private volatile long nextCheck;
-    // Guarded by lock: fingerprints of the material in use and of the last material refused.
-    private @Nullable String loaded;
-    private @Nullable String refused;
-
-    Reloading(ClientTlsSettings settings, @Nullable String sni) {
-      this.settings = settings;
-      this.sni = sni;
-    }
-
-    Context current(long now) throws SSLException {
-      if (!checked) {
-        // The first request waits for the first load.
-        lock.lock();
-        try {
-          if (!checked) {
-            check(now);
-            checked = true;
-          }
-        } finally {
-          lock.unlock();
-        }
-      } else if (now - nextCheck >= 0 && lock.tryLock()) {
-        try {
-          if (now - nextCheck >= 0) {
-            check(now);
-          }
-        } finally {
-          lock.unlock();
-        }
-      }
-      Context c = current;
-      if (c == null) {
-        throw new SSLException("cannot set up TLS origination: " + failure);
-      }
-      return c;
-    }
-
-    private void check(long now) {
-      nextCheck = now + intervalNanos;
-      TlsMaterial material;
-      try {
-        material = TlsMaterial.read(settings);
-      } catch (IOException e) {
-        refuse(null, e.getMessage());
-        return;
-      }
-      if (material.fingerprint().equals(loaded)) {
-        return;
-      }
-      Context built;
-      try {
-        built = build(material);
-      } catch (java.security.GeneralSecurityException | RuntimeException e) {
-        refuse(material, e.getMessage());
-        return;
-      }
-      if (loaded != null || refused != null) {
-        log.info("mesh4j: TLS material for {} (re)loaded from {}", describe(), material.files());
-      }
-      loaded = material.fingerprint();
-      refused = null;
-      failure = null;
-      current = built;
-    }
-
-    /** Keeps the last good context; logs a failure once per unusable content. */
-    private void refuse(@Nullable TlsMaterial material, @Nullable String why) {
-      String fingerprint = material == null ? "unreadable: " + why : material.fingerprint();
-      boolean again = fingerprint.equals(refused);
-      refused = fingerprint;
-      if (current == null) {
-        failure = why;
-        if (!again) {
-          log.warn("mesh4j: no TLS origination for {}: {}; requests to it fail until the files can be read",
-              describe(), why);
-        }
-      } else if (!again) {
-        log.warn("mesh4j: keeping the TLS material loaded before for {}: its files changed but cannot be used: {}",
-            describe(), why);
-      }
-    }
-
-    private Context build(TlsMaterial material) throws java.security.GeneralSecurityException {
-      boolean insecure = Boolean.TRUE.equals(settings.insecureSkipVerify());
-      TlsMaterial.Built built = material.build(insecure);
-      SSLSocketFactory factory = new SniSocketFactory(built.context().getSocketFactory(), sni);
-      HostnameVerifier verifier = insecure ? (h, session) -> true : verifier(sni, settings.subjectAltNames());
-      return new Context(factory, built.trustManager(), verifier);
-    }
-
-    private String describe() {
-      return "mode " + settings.mode() + (sni == null ? "" : ", SNI " + sni);
-    }
-  }
-
   /** Verifies the server against the expected names rather than the endpoint's IP. */
-  private static HostnameVerifier verifier(@Nullable String sni, List<String> subjectAltNames) {
-    List<String> names = new ArrayList<>(subjectAltNames);
-    if (names.isEmpty() && sni != null) {
-      names.add(sni);
-    }
+  private static HostnameVerifier verifier(List<String> names) {
     return (host, session) -> {
       try {
-        java.security.cert.X509Certificate cert =
-            (java.security.cert.X509Certificate) session.getPeerCertificates()[0];
-        if (names.isEmpty()) {
-          return SubjectAltNames.matches(host, cert);
-        }
-        for (String n : names) {
-          if (SubjectAltNames.matches(n, cert)) {
-            return true;
-          }
-        }
-        return false;
+        X509Certificate cert = (X509Certificate) session.getPeerCertificates()[0];
+        return names.isEmpty() ? SubjectAltNames.matches(host, cert) : TlsOrigination.matchesAny(names, cert);
       } catch (SSLPeerUnverifiedException | ClassCastException e) {
         return false;
       }

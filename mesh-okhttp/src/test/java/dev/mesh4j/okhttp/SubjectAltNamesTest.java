@@ -2,6 +2,7 @@ package dev.mesh4j.okhttp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesh4j.core.tls.SubjectAltNames;
 import java.math.BigInteger;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

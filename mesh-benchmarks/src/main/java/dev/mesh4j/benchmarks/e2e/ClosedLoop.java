@@ -37,6 +37,17 @@ final class ClosedLoop {
    */
   static Run run(OkHttpClient client, Request request, int concurrency, int requests, long proxyPid,
       long backendPid) throws InterruptedException {
+    return run(() -> call(client, request), concurrency, requests, proxyPid, backendPid);
+  }
+
+  /** One whole request by some client: what went wrong, or null. */
+  interface Caller {
+    String call();
+  }
+
+  /** Runs the load once, each request sent by {@code caller}. */
+  static Run run(Caller caller, int concurrency, int requests, long proxyPid, long backendPid)
+      throws InterruptedException {
     long[] latencies = new long[requests];
     AtomicInteger next = new AtomicInteger();
     AtomicInteger errors = new AtomicInteger();
@@ -52,7 +63,7 @@ final class ClosedLoop {
           int i;
           while ((i = next.getAndIncrement()) < requests) {
             long start = System.nanoTime();
-            String error = call(client, request);
+            String error = caller.call();
             latencies[i] = System.nanoTime() - start;
             if (error != null) {
               errors.incrementAndGet();

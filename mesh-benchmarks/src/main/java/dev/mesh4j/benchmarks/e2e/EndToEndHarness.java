@@ -237,7 +237,7 @@ public final class EndToEndHarness {
   }
 
   /** The backend in a child JVM; ends when our stdin to it closes. */
-  private static final class BackendProcess implements AutoCloseable {
+  static final class BackendProcess implements AutoCloseable {
     final Process process;
     final int[] ports;
 

@@ -1,4 +1,4 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.RandomSource;

@@ -1,4 +1,4 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.mesh4j.okhttp;
+package dev.mesh4j.core.tls;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -16,14 +16,15 @@ import java.util.Locale;
  * {@code spiffe://cluster.local/ns/default/sa/reviews} — against its URI names, exactly, as
  * Envoy's SAN matchers compare {@code subjectAltNames}. Stateless.
  */
-final class SubjectAltNames {
+public final class SubjectAltNames {
   private static final int DNS = 2;
   private static final int URI = 6;
   private static final int IP = 7;
 
   private SubjectAltNames() {}
 
-  static boolean matches(String expected, X509Certificate certificate) {
+  /** Whether the certificate names {@code expected} (a host name, an IP address or a URI such as a SPIFFE identity). */
+  public static boolean matches(String expected, X509Certificate certificate) {
     Collection<List<?>> sans;
     try {
       sans = certificate.getSubjectAlternativeNames();

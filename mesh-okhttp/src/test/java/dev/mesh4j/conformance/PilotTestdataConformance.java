@@ -1,12 +1,13 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
-import static dev.mesh4j.okhttp.conformance.ConformanceBookinfoTest.policy;
+import static dev.mesh4j.conformance.BookinfoConformance.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
 import dev.mesh4j.api.runtime.DnsResolver;
 import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.conformance.Transport.Client;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.ServiceRegistry;
 import dev.mesh4j.core.explain.Explanation;
@@ -15,20 +16,15 @@ import dev.mesh4j.core.testing.Binomial;
 import dev.mesh4j.core.testing.FakeSleeper;
 import dev.mesh4j.core.testing.LoopbackBackend;
 import dev.mesh4j.core.testing.RecordingExchange;
-import dev.mesh4j.okhttp.MeshOkHttp;
-import dev.mesh4j.okhttp.conformance.Http.Reply;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import mockwebserver3.MockWebServer;
-import okhttp3.Dns;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * {@code 127.0.0.3:8081}, …) are real servers bound there; only unreachable addresses are checked
  * at the engine level.
  */
-class ConformancePilotTestdataTest {
+abstract class PilotTestdataConformance extends Conformance {
   static final String NS = "testns";
   static final int N = 1000;
 
@@ -75,17 +71,6 @@ class ConformancePilotTestdataTest {
       b.configResource(Corpus.resource(f));
     }
     return b;
-  }
-
-  /** An OkHttp resolver for names the application itself resolves (passthrough), all to loopback. */
-  static Dns dns(Map<String, String> names) {
-    return host -> {
-      String a = names.get(host);
-      if (a == null) {
-        throw new UnknownHostException(host + " (not in the test's DNS)");
-      }
-      return List.of(InetAddress.getByName(a));
-    };
   }
 
   /** The mesh's resolver for DNS-resolved ServiceEntries. */
@@ -142,7 +127,7 @@ class ConformancePilotTestdataTest {
     String base = "http://service3.default.svc.cluster.local:81";
     try (Mesh mesh = mesh("pilot-testdata/virtual-service-all.yaml").configYaml(SERVICE3_SUBSETS).registry(registry)
         .build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       // Route 1: the Cookie header fully matches the RE2 regex.
       for (String cookie : List.of("user=dev-123", "a=b;user=dev-123", "a=b;user=dev-123;c=d", "user=dev-123;x=y")) {
         assertThat(Http.get(client, base + "/other", "Cookie", cookie).backend()).as("Cookie: %s", cookie)
@@ -162,7 +147,7 @@ class ConformancePilotTestdataTest {
     }
     // Without the DestinationRule's subsets, the /reviews/ picks have no cluster.
     try (Mesh mesh = mesh("pilot-testdata/virtual-service-all.yaml").registry(registry).build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.tally(client, 50, base + "/reviews/1")).isEqualTo(Map.of("503 NC \"\"", 50));
       assertThat(Http.get(client, base + "/reviews/1", "Cookie", "user=dev-123").backend()).startsWith("service3-");
     }
@@ -189,7 +174,7 @@ class ConformancePilotTestdataTest {
         """;
     String url = "http://destall.default.svc.cluster.local:81/x";
     try (Mesh mesh = mesh("pilot-testdata/destination-rule-all.yaml").configYaml(picker).build()) {
-      Reply r = Http.get(MeshOkHttp.newClient(mesh), url);
+      Reply r = Http.get(client(mesh), url);
       assertThat(r.backend()).isEqualTo("destall");
       assertThat(destall.last().header("host")).isEqualTo("destall.default.svc.cluster.local:81");
       for (String subset : List.of("", "v1", "v2")) {
@@ -238,7 +223,7 @@ class ConformancePilotTestdataTest {
     List<LoopbackBackend> pods = List.of(pod("webinf-a"), pod("webinf-b"));
     try (Mesh mesh = mesh("pilot-testdata/destination-rule-fqdn.yaml")
         .configYaml(staticEntry("webinf", "www.webinf.info", 80, pods)).build()) {
-      Map<String, Integer> counts = Http.byBackend(MeshOkHttp.newClient(mesh), 200, "http://www.webinf.info/");
+      Map<String, Integer> counts = Http.byBackend(client(mesh), 200, "http://www.webinf.info/");
       assertThat(counts.keySet()).containsExactlyInAnyOrder("webinf-a", "webinf-b");
       Explanation e = mesh.explain(MeshRequest.builder("http://www.webinf.info/").build());
       assertThat(policy(e, "destinationRule")).isEqualTo("testns/fqdn");
@@ -263,15 +248,15 @@ class ConformancePilotTestdataTest {
           resolution: STATIC
           endpoints: [{address: 127.0.0.1, ports: {http: %d}}]
         """.formatted(named.port(), endpoint.port());
-    Dns appDns = dns(Map.of("api.foo.com", "127.0.0.1"));
+    ClientOptions appDns = ClientOptions.defaults().hosts(Map.of("api.foo.com", "127.0.0.1"));
     String url = "http://api.foo.com:" + named.port() + "/v1/things";
     try (Mesh mesh = mesh().configYaml(entry).build()) {
-      OkHttpClient client = MeshOkHttp.install(mesh, new OkHttpClient.Builder().dns(appDns)).build();
+      Client client = client(mesh, appDns);
       assertThat(Http.get(client, url).backend()).as("without the rule: the entry's endpoint")
           .isEqualTo("service-entry-endpoint");
     }
     try (Mesh mesh = mesh("pilot-testdata/destination-rule-passthrough.yaml").configYaml(entry).build()) {
-      OkHttpClient client = MeshOkHttp.install(mesh, new OkHttpClient.Builder().dns(appDns)).build();
+      Client client = client(mesh, appDns);
       for (int i = 0; i < 20; i++) {
         assertThat(Http.get(client, url).backend()).isEqualTo("named-by-app");
       }
@@ -306,7 +291,7 @@ class ConformancePilotTestdataTest {
         assertThat(r.sent().sni()).isEqualTo("ssl1.webinf.info");
         assertThat(r.sent().endpoint().hostPort()).isEqualTo("127.0.0.1:" + server.getPort());
         // Over the wire: the server's certificate comes from a CA no system store trusts.
-        Reply reply = Http.get(MeshOkHttp.newClient(mesh), "http://ssl1.webinf.info/secure");
+        Reply reply = Http.get(client(mesh), "http://ssl1.webinf.info/secure");
         assertThat(reply.status()).isEqualTo(503);
         // A failed TLS handshake is a connection failure: Istio's default policy retries it twice.
         assertThat(reply.flags()).isEqualTo("UF,URX");
@@ -323,7 +308,7 @@ class ConformancePilotTestdataTest {
     List<LoopbackBackend> pods = List.of(pod("random-a"), pod("random-b"), pod("random-c"));
     try (Mesh mesh = mesh("pilot-testdata/destination-rule-ssl.yaml")
         .configYaml(staticEntry("random", "random.webinf.info", 80, pods)).build()) {
-      Map<String, Integer> counts = Http.byBackend(MeshOkHttp.newClient(mesh), 300, "http://random.webinf.info/");
+      Map<String, Integer> counts = Http.byBackend(client(mesh), 300, "http://random.webinf.info/");
       assertThat(counts.keySet()).containsExactlyInAnyOrder("random-a", "random-b", "random-c");
       Explanation e = mesh.explain(MeshRequest.builder("http://random.webinf.info/").build());
       assertThat(policy(e, "destinationRule")).isEqualTo("testns/drprefix");
@@ -345,8 +330,7 @@ class ConformancePilotTestdataTest {
     DnsResolver meshDns = resolver(Map.of("external.extsvc.com", "127.0.0.4", "ports.extsvc.com", "127.0.0.5",
         "ports1.extsvc.com", "127.0.0.6"));
     try (Mesh mesh = mesh("pilot-testdata/external_services.yaml").dnsResolver(meshDns).build()) {
-      OkHttpClient client = MeshOkHttp.install(mesh, new OkHttpClient.Builder()
-          .dns(dns(Map.of("dst.extsvc.com", "127.0.0.7")))).build();
+      Client client = client(mesh, ClientOptions.defaults().hosts(Map.of("dst.extsvc.com", "127.0.0.7")));
       // DNS: the name resolves through the mesh's resolver; the endpoint port is the service port.
       assertThat(Http.get(client, "http://external.extsvc.com:1443/a").backend()).isEqualTo("external");
       assertThat(external.last().header("host")).isEqualTo("external.extsvc.com:1443");
@@ -379,17 +363,17 @@ class ConformancePilotTestdataTest {
     String[] files = {"pilot-testdata/rule-content-route.yaml", "pilot-testdata/rule-weighted-route.yaml"};
     String url = "http://headers.test.istio.io/";
     try (Mesh mesh = mesh(files).workloadLabel("version", "v1").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.byBackend(client, 50, url, "version", "v2")).isEqualTo(Map.of("c-weighted-v2", 50));
       assertThat(Http.byBackend(client, 50, url)).isEqualTo(Map.of("c-weighted-v1", 50));
       assertThat(Http.byBackend(client, 20, url, "version", "v3")).isEqualTo(Map.of("c-weighted-v1", 20));
     }
     try (Mesh mesh = mesh(files).workloadLabel("version", "v2").build()) {
-      assertThat(Http.byBackend(MeshOkHttp.newClient(mesh), 50, url, "version", "v2"))
+      assertThat(Http.byBackend(client(mesh), 50, url, "version", "v2"))
           .as("caller not labelled version=v1").isEqualTo(Map.of("c-weighted-v1", 50));
     }
     try (Mesh mesh = mesh(files).build()) {
-      assertThat(Http.byBackend(MeshOkHttp.newClient(mesh), 50, url, "version", "v2"))
+      assertThat(Http.byBackend(client(mesh), 50, url, "version", "v2"))
           .as("caller without labels").isEqualTo(Map.of("c-weighted-v1", 50));
     }
   }
@@ -401,7 +385,7 @@ class ConformancePilotTestdataTest {
   void ruleDefaultRoute_inMeshUsesTheDefaultClusterAndTheGatewayGetsBothVirtualServices() throws IOException {
     LoopbackBackend c = pod("c.foo", "127.0.0.1", 7072);
     try (Mesh mesh = mesh("pilot-testdata/rule-default-route.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String path : List.of("/foo", "/bar", "/anything")) {
         assertThat(Http.get(client, "http://c.foo" + path).backend()).as(path).isEqualTo("c.foo");
         assertThat(c.last().path()).as("no rewrite in-mesh").isEqualTo(path);
@@ -409,7 +393,7 @@ class ConformancePilotTestdataTest {
       assertThat(mesh.explain(MeshRequest.builder("http://c.foo/foo").build()).virtualService()).isNull();
     }
     try (Mesh mesh = mesh("pilot-testdata/rule-default-route.yaml").gateways("my-gateway").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String path : List.of("/bar", "/bar/1", "/barbaz")) {
         assertThat(Http.get(client, "http://c.foo" + path).backend()).as(path).isEqualTo("c.foo");
         assertThat(c.last().path()).isEqualTo(path);
@@ -430,7 +414,7 @@ class ConformancePilotTestdataTest {
   void ruleDefaultRouteAppendHeaders_addsTheCustomHeader() throws IOException {
     LoopbackBackend appendh = pod("appendh", "127.0.0.2", 7072);
     try (Mesh mesh = mesh("pilot-testdata/rule-default-route-append-headers.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.get(client, "http://appendh.test.istio.io/").backend()).isEqualTo("appendh");
       assertThat(appendh.last().headers().get("istio-custom-header")).containsExactly("user-defined-value");
       assertThat(Http.get(client, "http://appendh.test.istio.io/", "istio-custom-header", "from-app").backend())
@@ -447,11 +431,11 @@ class ConformancePilotTestdataTest {
   void ruleDefaultRouteCorsPolicy_routesAndLeavesCorsToTheServer() throws IOException {
     LoopbackBackend cors = pod("cors", "127.0.0.2", 7072);
     try (Mesh mesh = mesh("pilot-testdata/rule-default-route-cors-policy.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       Reply r = Http.get(client, "http://cors.test.istio.io/", "Origin", "http://foo.example");
       assertThat(r.backend()).isEqualTo("cors");
       assertThat(cors.last().header("origin")).isEqualTo("http://foo.example");
-      assertThat(r.headers().get("access-control-allow-origin")).as("a client applies no CORS policy").isNull();
+      assertThat(r.header("access-control-allow-origin")).as("a client applies no CORS policy").isNull();
       Reply preflight = Http.call(client, "OPTIONS", "http://cors.test.istio.io/", "Origin", "http://foo.example",
           "Access-Control-Request-Method", "POST");
       assertThat(preflight.backend()).as("a preflight is forwarded, not answered locally").isEqualTo("cors");
@@ -473,7 +457,7 @@ class ConformancePilotTestdataTest {
       // The route's destination c (c.testns.svc.cluster.local) is no service: 503 NC if reached.
       assertThat(mesh.warnings()).anySatisfy(w -> assertThat(w.toString())
           .contains("c.testns.svc.cluster.local").contains("503 NC"));
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (int i = 1; i <= 20; i++) {
         assertThat(Http.get(client, url, "version", "v2").toString()).isEqualTo("503 FI \"fault filter abort\"");
         assertThat(sleeper.slept()).isEqualTo(Duration.ofSeconds(5L * i));
@@ -486,7 +470,7 @@ class ConformancePilotTestdataTest {
     // A caller not labelled version=v1 gets no route of this VirtualService at all: Istio drops
     // it for that workload, and the service's default route applies.
     try (Mesh mesh = mesh("pilot-testdata/rule-fault-injection.yaml").sleeper(sleeper).build()) {
-      Map<String, Integer> counts = Http.byBackend(MeshOkHttp.newClient(mesh), 20, url, "version", "v2");
+      Map<String, Integer> counts = Http.byBackend(client(mesh), 20, url, "version", "v2");
       assertThat(counts.keySet()).containsExactlyInAnyOrder("fault-v1", "fault-v2");
     }
   }
@@ -498,13 +482,13 @@ class ConformancePilotTestdataTest {
   void ruleRedirectInjection_redirectsWith301WhenAskedAndOtherwiseHasNoRoute() throws IOException {
     LoopbackBackend backend = pod("redirect", "127.0.0.2", 8080);
     try (Mesh mesh = mesh("pilot-testdata/rule-redirect-injection.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.install(mesh, new OkHttpClient.Builder().followRedirects(false)).build();
+      Client client = client(mesh, ClientOptions.defaults().followRedirects(false));
       Reply r = Http.get(client, "http://redirect.test.istio.io:8080/old/path", "testredirect", "enabled");
       assertThat(r.status()).isEqualTo(301);
-      assertThat(r.headers().get("location")).isEqualTo("http://redirect2.test.istio.io/new/path");
+      assertThat(r.header("location")).isEqualTo("http://redirect2.test.istio.io/new/path");
       assertThat(r.body()).isEmpty();
       Reply q = Http.get(client, "http://redirect.test.istio.io:8080/old?a=1", "testredirect", "enabled");
-      assertThat(q.headers().get("location")).as("the query is kept").isEqualTo(
+      assertThat(q.header("location")).as("the query is kept").isEqualTo(
           "http://redirect2.test.istio.io/new/path?a=1");
       assertThat(Http.get(client, "http://redirect.test.istio.io:8080/old/path").toString()).isEqualTo("404 NR \"\"");
       assertThat(Http.get(client, "http://redirect.test.istio.io:8080/", "testredirect", "Enabled").toString())
@@ -522,7 +506,7 @@ class ConformancePilotTestdataTest {
     pod("regex-v2", "127.0.0.3", 8081);
     String url = "http://regex.extsvc.com:9003/";
     try (Mesh mesh = mesh("pilot-testdata/rule-regex-route.yaml").workloadLabel("version", "v1").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String foo : List.of("bar", "b", "baz", "b.x")) {
         assertThat(Http.get(client, url, "foo", foo).backend()).as("foo: %s", foo).isEqualTo("regex-v2");
       }
@@ -533,7 +517,7 @@ class ConformancePilotTestdataTest {
       assertThat(Http.get(client, url).backend()).isEqualTo("regex-v1");
     }
     try (Mesh mesh = mesh("pilot-testdata/rule-regex-route.yaml").build()) {
-      assertThat(Http.byBackend(MeshOkHttp.newClient(mesh), 20, url, "foo", "bar"))
+      assertThat(Http.byBackend(client(mesh), 20, url, "foo", "bar"))
           .as("caller not labelled version=v1").isEqualTo(Map.of("regex-v1", 20));
     }
   }
@@ -546,7 +530,7 @@ class ConformancePilotTestdataTest {
     pod("c-weighted-v1", "127.0.0.2", 7072);
     pod("c-weighted-v2", "127.0.0.3", 7074);
     try (Mesh mesh = mesh("pilot-testdata/rule-weighted-route.yaml").build()) {
-      Map<String, Integer> counts = Http.byBackend(MeshOkHttp.newClient(mesh), N, "http://c-weighted.extsvc.com/");
+      Map<String, Integer> counts = Http.byBackend(client(mesh), N, "http://c-weighted.extsvc.com/");
       assertThat(counts.keySet()).containsExactlyInAnyOrder("c-weighted-v1", "c-weighted-v2");
       assertShare(counts, "c-weighted-v1", N, 0.75);
     }
@@ -579,14 +563,13 @@ class ConformancePilotTestdataTest {
     try (Mesh mesh = Mesh.builder().namespace("seexamples").configResource(Corpus.resource("pilot-testdata/se-example.yaml"))
         .outboundTrafficPolicy(OutboundTrafficPolicy.REGISTRY_ONLY).dnsResolver(meshDns)
         .dnsRefreshInterval(Duration.ZERO).random(RandomSource.seeded(5)).build()) {
-      Map<String, Integer> counts = Http.byBackend(MeshOkHttp.newClient(mesh), 300, "http://foo.bar.com:8000/");
+      Map<String, Integer> counts = Http.byBackend(client(mesh), 300, "http://foo.bar.com:8000/");
       assertThat(counts.keySet()).containsExactlyInAnyOrder("us", "uk", "in");
       for (String region : List.of("us", "uk", "in")) {
         assertShare(counts, region, 300, 1.0 / 3);
       }
       // *.bar.com, resolution NONE: known under REGISTRY_ONLY, sent to the address asked.
-      OkHttpClient viaProxy = MeshOkHttp.install(mesh, new OkHttpClient.Builder()
-          .proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", egress.port())))).build();
+      Client viaProxy = client(mesh, ClientOptions.defaults().proxy(new InetSocketAddress("127.0.0.1", egress.port())));
       assertThat(Http.get(viaProxy, "http://api.bar.com/x").backend()).isEqualTo("egress-proxy");
       assertThat(egress.last().target()).isEqualTo("http://api.bar.com/x");
       // foo.bar.com is a service of its own, but on port 80 only the wildcard has a route for it.

@@ -1,17 +1,17 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
-import static dev.mesh4j.okhttp.conformance.Bookinfo.url;
-import static dev.mesh4j.okhttp.conformance.ConformanceBookinfoTest.policy;
-import static dev.mesh4j.okhttp.conformance.ConformancePilotTestdataTest.mesh;
-import static dev.mesh4j.okhttp.conformance.ConformancePilotTestdataTest.staticEntry;
+import static dev.mesh4j.conformance.Bookinfo.url;
+import static dev.mesh4j.conformance.BookinfoConformance.policy;
+import static dev.mesh4j.conformance.PilotTestdataConformance.mesh;
+import static dev.mesh4j.conformance.PilotTestdataConformance.staticEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesh4j.conformance.Transport.Client;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.explain.Explanation;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.testing.Binomial;
 import dev.mesh4j.core.testing.LoopbackBackend;
-import dev.mesh4j.okhttp.MeshOkHttp;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,11 +20,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * LEAST_CONN (= LEAST_REQUEST), consistent hash. Each algorithm is checked by what it does over
  * real HTTP where endpoints are reachable, and by {@code explain}.
  */
-class ConformanceLoadBalancerTest {
+abstract class LoadBalancerConformance extends Conformance {
   private final List<AutoCloseable> resources = new ArrayList<>();
 
   @AfterEach
@@ -53,7 +48,7 @@ class ConformanceLoadBalancerTest {
    * How often a pick repeats the previous one over {@code n} sequential requests. Uniform random
    * over k endpoints repeats with probability 1/k; round robin never repeats.
    */
-  static int repeats(OkHttpClient client, int n, String url) throws IOException {
+  static int repeats(Client client, int n, String url) throws IOException {
     String previous = null;
     int repeats = 0;
     for (int i = 0; i < n; i++) {
@@ -66,7 +61,7 @@ class ConformanceLoadBalancerTest {
     return repeats;
   }
 
-  static void assertRandom(OkHttpClient client, int endpoints, String url) throws IOException {
+  static void assertRandom(Client client, int endpoints, String url) throws IOException {
     int n = 600;
     int r = repeats(client, n, url);
     double p = 1.0 / endpoints;
@@ -81,7 +76,7 @@ class ConformanceLoadBalancerTest {
   void destinationRuleReviews_balancesReviewsRandomly() throws IOException {
     try (Bookinfo bookinfo = Bookinfo.start();
         Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-reviews.yaml").build()) {
-      assertRandom(MeshOkHttp.newClient(mesh), 3, url("reviews", "/"));
+      assertRandom(client(mesh), 3, url("reviews", "/"));
       assertThat(policy(mesh.explain(MeshRequest.builder(url("reviews", "/")).build()), "loadBalancer"))
           .isEqualTo("RANDOM");
     }
@@ -108,23 +103,10 @@ class ConformanceLoadBalancerTest {
     }
     try (Mesh mesh = mesh("pilot-testdata/destination-rule-fqdn.yaml")
         .configYaml(staticEntry("webinf", "www.webinf.info", 80, pods)).build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       // One request stays in flight on one endpoint...
-      CompletableFuture<String> held = new CompletableFuture<>();
-      client.newCall(new Request.Builder().url("http://www.webinf.info/held").header("x-hold", "1").build())
-          .enqueue(new Callback() {
-            @Override
-            public void onFailure(Call call, IOException e) {
-              held.completeExceptionally(e);
-            }
-
-            @Override
-            public void onResponse(Call call, Response response) throws IOException {
-              try (response) {
-                held.complete(response.body().string());
-              }
-            }
-          });
+      CompletableFuture<String> held = client.callAsync("GET", "http://www.webinf.info/held", "x-hold", "1")
+          .thenApply(Reply::body);
       assertThat(arrived.await(10, TimeUnit.SECONDS)).isTrue();
       String busy = pods.get(0).requestCount() == 1 ? "webinf-a" : "webinf-b";
       // ...so the other one takes most of the rest: with two choices, the busy endpoint wins only
@@ -159,7 +141,7 @@ class ConformanceLoadBalancerTest {
         """;
     try (Mesh mesh = mesh("pilot-testdata/destination-rule-ssl.yaml").configYaml(ssl1)
         .configYaml(staticEntry("random", "random.webinf.info", 80, pods)).build()) {
-      assertRandom(MeshOkHttp.newClient(mesh), 3, "http://random.webinf.info/");
+      assertRandom(client(mesh), 3, "http://random.webinf.info/");
       assertThat(policy(mesh.explain(MeshRequest.builder("http://random.webinf.info/").build()), "loadBalancer"))
           .isEqualTo("RANDOM");
       assertThat(policy(mesh.explain(MeshRequest.builder("http://ssl1.webinf.info/").build()), "loadBalancer"))
@@ -204,7 +186,7 @@ class ConformanceLoadBalancerTest {
     expected.forEach((simple, shown) -> {
       Mesh.Builder b = mesh("pilot-testdata/static-weighted-se.yaml");
       if (!simple.isEmpty()) {
-        b.configYaml(ConformancePilotTestdataTest.lb(simple));
+        b.configYaml(PilotTestdataConformance.lb(simple));
       }
       try (Mesh mesh = b.build()) {
         assertThat(policy(mesh.explain(MeshRequest.builder("http://weighted.static.svc.cluster.local/").build()),

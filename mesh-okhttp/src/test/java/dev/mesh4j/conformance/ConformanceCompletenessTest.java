@@ -1,4 +1,4 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,16 +13,19 @@ import org.junit.jupiter.api.Test;
 /**
  * The conformance suite covers INDEX.md: every line has at least one test carrying its file in
  * {@link Covers}, no test claims a file INDEX.md does not list, and every manifest of the corpus
- * has a line.
+ * has a line. Each transport runs the whole suite ({@link #assertRunsTheWholeSuite}).
  */
 class ConformanceCompletenessTest {
-  /** The classes of the suite; a new one must be added here for its tests to count. */
+  /**
+   * The classes of the suite; a new one must be added here for its tests to count, and to every
+   * transport's runner.
+   */
   static final List<Class<?>> SUITE = List.of(
-      ConformanceBookinfoTest.class,
-      ConformanceExternalTest.class,
-      ConformanceGatewaysTest.class,
-      ConformancePilotTestdataTest.class,
-      ConformanceLoadBalancerTest.class);
+      BookinfoConformance.class,
+      ExternalConformance.class,
+      GatewaysConformance.class,
+      PilotTestdataConformance.class,
+      LoadBalancerConformance.class);
 
   static Map<String, List<String>> coverage() {
     Map<String, List<String>> covered = new TreeMap<>();
@@ -57,5 +60,19 @@ class ConformanceCompletenessTest {
   @Test
   void everyCorpusManifestHasAnIndexLine() {
     assertThat(new TreeSet<>(Corpus.indexedFiles())).isEqualTo(new TreeSet<>(Corpus.allFiles()));
+  }
+
+  /**
+   * Asserts that a transport's runner runs every class of the suite: it has one {@code @Nested}
+   * subclass of each.
+   */
+  static void assertRunsTheWholeSuite(Class<?> runner) {
+    List<Class<?>> nested = new ArrayList<>();
+    for (Class<?> c : runner.getDeclaredClasses()) {
+      if (c.isAnnotationPresent(org.junit.jupiter.api.Nested.class)) {
+        nested.add(c.getSuperclass());
+      }
+    }
+    assertThat(nested).as("the suite classes %s runs", runner.getSimpleName()).containsExactlyInAnyOrderElementsOf(SUITE);
   }
 }

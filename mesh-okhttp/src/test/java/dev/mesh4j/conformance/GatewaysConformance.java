@@ -1,19 +1,18 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.conformance.Transport.Client;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.ServiceRegistry;
 import dev.mesh4j.core.explain.Explanation;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.testing.LoopbackBackend;
-import dev.mesh4j.okhttp.MeshOkHttp;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * ({@code hosts: ["*"]}). A workload acting as that gateway gets their routes; an in-mesh client
  * gets none of them.
  */
-class ConformanceGatewaysTest {
+abstract class GatewaysConformance extends Conformance {
   LoopbackBackend helloworld;
   LoopbackBackend httpbin;
   LoopbackBackend other;
@@ -56,9 +55,9 @@ class ConformanceGatewaysTest {
   @Covers("gateways/helloworld-gateway.yaml")
   void helloworldGateway_routesHelloToHelloworldForTheGatewayOnly() throws IOException {
     try (Mesh mesh = mesh("gateways/helloworld-gateway.yaml").gateways("helloworld-gateway").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String host : List.of("http://hello.example.com", "http://greeter:5000")) {
-        Http.Reply r = Http.get(client, host + "/hello");
+        Reply r = Http.get(client, host + "/hello");
         assertThat(r.backend()).as(host).isEqualTo("helloworld-v1");
         assertThat(helloworld.last().path()).isEqualTo("/hello");
         assertThat(helloworld.last().header("host")).isEqualTo(host.substring("http://".length()));
@@ -69,7 +68,7 @@ class ConformanceGatewaysTest {
       assertThat(other.requestCount()).isZero();
     }
     try (Mesh mesh = mesh("gateways/helloworld-gateway.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.get(client, "http://greeter:5000/hello").backend()).as("in-mesh: no route of the gateway")
           .isEqualTo("greeter-v1");
       assertThat(Http.get(client, "http://helloworld:5000/other").backend()).isEqualTo("helloworld-v1");
@@ -83,7 +82,7 @@ class ConformanceGatewaysTest {
   @Covers("gateways/httpbin-gateway.yaml")
   void httpbinGateway_routesEverythingToHttpbinForTheGatewayOnly() throws IOException {
     try (Mesh mesh = mesh("gateways/httpbin-gateway.yaml").gateways("httpbin-gateway").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String url : List.of("http://httpbin.example.com/status/418", "http://greeter:5000/headers",
           "http://httpbin.example.com/")) {
         assertThat(Http.get(client, url).backend()).as(url).isEqualTo("httpbin-v1");
@@ -92,7 +91,7 @@ class ConformanceGatewaysTest {
       assertThat(other.requestCount()).isZero();
     }
     try (Mesh mesh = mesh("gateways/httpbin-gateway.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.get(client, "http://greeter:5000/headers").backend()).isEqualTo("greeter-v1");
       assertThat(mesh.explain(MeshRequest.builder("http://httpbin.example.com/status/418").build()).virtualService())
           .isNull();

@@ -1,4 +1,4 @@
-package dev.mesh4j.okhttp;
+package dev.mesh4j.core.tls;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
 import java.io.ByteArrayInputStream;
@@ -22,6 +22,7 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -38,7 +39,7 @@ import org.jspecify.annotations.Nullable;
  * It depends on the JDK only, so that any holder of certificate files — a DestinationRule's, or a
  * workload identity's — can be watched the same way. Immutable.
  */
-final class TlsMaterial {
+public final class TlsMaterial {
   private final @Nullable String caFile;
   private final @Nullable String certFile;
   private final @Nullable String keyFile;
@@ -59,7 +60,7 @@ final class TlsMaterial {
   }
 
   /** The files a DestinationRule's {@code tls} names, read now. */
-  static TlsMaterial read(ClientTlsSettings settings) throws IOException {
+  public static TlsMaterial read(ClientTlsSettings settings) throws IOException {
     boolean insecure = Boolean.TRUE.equals(settings.insecureSkipVerify());
     boolean mutual = settings.mode() == ClientTlsSettings.TlsMode.MUTUAL
         && settings.clientCertificate() != null && settings.privateKey() != null;
@@ -75,7 +76,7 @@ final class TlsMaterial {
    * @param keyFile the client certificate's private key, or null for none
    * @throws IOException when a file cannot be read; the message names it
    */
-  static TlsMaterial read(@Nullable String caFile, @Nullable String certFile, @Nullable String keyFile)
+  public static TlsMaterial read(@Nullable String caFile, @Nullable String certFile, @Nullable String keyFile)
       throws IOException {
     return new TlsMaterial(caFile, bytes(caFile), certFile, bytes(certFile), keyFile, bytes(keyFile));
   }
@@ -112,12 +113,12 @@ final class TlsMaterial {
   }
 
   /** SHA-256 of the contents, in hex: equal for equal readings. */
-  String fingerprint() {
+  public String fingerprint() {
     return fingerprint;
   }
 
   /** The files read, for messages. */
-  List<String> files() {
+  public List<String> files() {
     List<String> files = new ArrayList<>(3);
     for (String f : new String[] {caFile, certFile, keyFile}) {
       if (f != null) {
@@ -127,8 +128,21 @@ final class TlsMaterial {
     return files;
   }
 
-  /** An SSL context and its trust manager. */
-  record Built(SSLContext context, X509TrustManager trustManager) {}
+  /**
+   * An SSL context, its trust manager and its key managers (null without a client certificate).
+   */
+  public record Built(SSLContext context, X509TrustManager trustManager, KeyManager @Nullable [] keyManagers) {
+
+    /**
+     * A context with the same client certificate and another trust manager: a transport whose
+     * client cannot be told which name to verify (the JDK's) verifies it in the trust manager.
+     */
+    public SSLContext withTrustManager(X509TrustManager trust) throws GeneralSecurityException {
+      SSLContext ctx = SSLContext.getInstance("TLS");
+      ctx.init(keyManagers, new TrustManager[] {trust}, null);
+      return ctx;
+    }
+  }
 
   /**
    * Builds an SSL context from this material.
@@ -137,15 +151,16 @@ final class TlsMaterial {
    * @throws GeneralSecurityException when the material cannot be used (not PEM, no certificate,
    *     an unsupported key, a key that is not the certificate's); the message names the file
    */
-  Built build(boolean trustAll) throws GeneralSecurityException {
+  public Built build(boolean trustAll) throws GeneralSecurityException {
     X509TrustManager trust = trustAll ? new TrustAll() : trustManager();
     KeyManagerFactory kmf = null;
     if (cert != null && key != null) {
       kmf = keyManagers();
     }
+    KeyManager[] keyManagers = kmf == null ? null : kmf.getKeyManagers();
     SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(kmf == null ? null : kmf.getKeyManagers(), new TrustManager[] {trust}, null);
-    return new Built(ctx, trust);
+    ctx.init(keyManagers, new TrustManager[] {trust}, null);
+    return new Built(ctx, trust, keyManagers);
   }
 
   private X509TrustManager trustManager() throws GeneralSecurityException {

@@ -1,11 +1,12 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
-import static dev.mesh4j.okhttp.conformance.Bookinfo.url;
+import static dev.mesh4j.conformance.Bookinfo.url;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.runtime.DnsResolver;
+import dev.mesh4j.conformance.Transport.Client;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.explain.Explanation;
 import dev.mesh4j.core.http.MeshRequest;
@@ -13,10 +14,7 @@ import dev.mesh4j.core.testing.Binomial;
 import dev.mesh4j.core.testing.FakeSleeper;
 import dev.mesh4j.core.testing.LoopbackBackend;
 import dev.mesh4j.core.testing.RecordingExchange;
-import dev.mesh4j.okhttp.MeshOkHttp;
-import dev.mesh4j.okhttp.conformance.Http.Reply;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * checked with real HTTP from an in-mesh client in {@code default} (or a workload acting as the
  * Bookinfo gateway) to loopback pods.
  */
-class ConformanceBookinfoTest {
+abstract class BookinfoConformance extends Conformance {
   /** Requests per "all requests" check: a 1% leak would show with probability 1 - 0.99^200 = 87%. */
   static final int ALL = 200;
   /** Requests per weighted-split check. */
@@ -62,7 +59,7 @@ class ConformanceBookinfoTest {
   void allV1_sendsEveryServiceToSubsetV1() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml", "bookinfo/virtual-service-all-v1.yaml")
         .build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String app : List.of("productpage", "reviews", "ratings", "details")) {
         assertThat(Http.byBackend(client, ALL, url(app, "/" + app + "/0"))).as(app)
             .isEqualTo(Map.of(app + "-v1", ALL));
@@ -93,7 +90,7 @@ class ConformanceBookinfoTest {
     });
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml").configYaml("subset-picker", vs.toString())
         .build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (Map.Entry<String, List<String>> e : subsets.entrySet()) {
         String app = e.getKey();
         for (String subset : e.getValue()) {
@@ -115,18 +112,18 @@ class ConformanceBookinfoTest {
         .build()) {
       assertThat(mesh.warnings()).as("loads, warning about ISTIO_MUTUAL")
           .anySatisfy(w -> assertThat(w.toString()).contains("ISTIO_MUTUAL").contains("workload identity"));
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String app : List.of("productpage", "reviews", "ratings", "details")) {
         Reply r = Http.get(client, url(app, "/"));
         assertThat(r.status()).as(app).isEqualTo(503);
         assertThat(r.flags()).as(app).isEqualTo("UF");
         assertThat(r.body()).as(app).contains("workload identity").contains("ISTIO_MUTUAL");
-        assertThat(r.headers().get("content-type")).isEqualTo("text/plain");
+        assertThat(r.header("content-type")).isEqualTo("text/plain");
       }
     }
     // Without a VirtualService the default clusters carry the same policy.
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all-mtls.yaml").build()) {
-      Reply r = Http.get(MeshOkHttp.newClient(mesh), url("reviews", "/"));
+      Reply r = Http.get(client(mesh), url("reviews", "/"));
       assertThat(r.toString()).startsWith("503 UF").contains("workload identity");
     }
     for (String app : List.of("productpage", "reviews", "ratings", "details")) {
@@ -153,7 +150,7 @@ class ConformanceBookinfoTest {
           - route: [{destination: {host: reviews}}]
         """;
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-reviews.yaml").configYaml(picker).build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String v : List.of("v1", "v2", "v3")) {
         assertThat(Http.byBackend(client, 20, url("reviews", "/"), "x-subset", v)).isEqualTo(Map.of("reviews-" + v, 20));
       }
@@ -191,7 +188,7 @@ class ConformanceBookinfoTest {
 
   private void assertSplit(String file, Map<String, Double> shares) throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml", file).build()) {
-      Map<String, Integer> counts = Http.byBackend(MeshOkHttp.newClient(mesh), SPLIT, url("reviews", "/reviews/0"));
+      Map<String, Integer> counts = Http.byBackend(client(mesh), SPLIT, url("reviews", "/reviews/0"));
       assertThat(counts.keySet()).as("only the weighted subsets answer: %s", counts).isEqualTo(shares.keySet());
       shares.forEach((pod, p) -> assertThat(Binomial.plausible(counts.get(pod), SPLIT, p))
           .as("%s got %d of %d, expected %.0f ± %.0f", pod, counts.get(pod), SPLIT, SPLIT * p,
@@ -205,7 +202,7 @@ class ConformanceBookinfoTest {
   void reviewsV3_sendsAllToV3() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml", "bookinfo/virtual-service-reviews-v3.yaml")
         .build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.byBackend(client, ALL, url("reviews", "/reviews/0"))).isEqualTo(Map.of("reviews-v3", ALL));
       assertThat(Http.byBackend(client, 20, url("reviews", "/"), "end-user", "jason"))
           .isEqualTo(Map.of("reviews-v3", 20));
@@ -219,7 +216,7 @@ class ConformanceBookinfoTest {
   void reviewsTestV2_sendsJasonToV2AndEveryoneElseToV1() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml", "bookinfo/virtual-service-reviews-test-v2.yaml")
         .build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.byBackend(client, ALL, url("reviews", "/"), "end-user", "jason"))
           .isEqualTo(Map.of("reviews-v2", ALL));
       assertThat(Http.byBackend(client, ALL, url("reviews", "/"))).isEqualTo(Map.of("reviews-v1", ALL));
@@ -236,7 +233,7 @@ class ConformanceBookinfoTest {
   void reviewsJasonV2V3_sendsJasonToV2AndEveryoneElseToV3() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml",
         "bookinfo/virtual-service-reviews-jason-v2-v3.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.byBackend(client, ALL, url("reviews", "/"), "end-user", "jason"))
           .isEqualTo(Map.of("reviews-v2", ALL));
       assertThat(Http.byBackend(client, ALL, url("reviews", "/"))).isEqualTo(Map.of("reviews-v3", ALL));
@@ -252,7 +249,7 @@ class ConformanceBookinfoTest {
     FakeSleeper sleeper = new FakeSleeper();
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml",
         "bookinfo/virtual-service-ratings-test-delay.yaml").sleeper(sleeper).ticker(sleeper).build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.byBackend(client, 50, url("ratings", "/ratings/0"))).isEqualTo(Map.of("ratings-v1", 50));
       assertThat(sleeper.slept()).as("nobody else is delayed").isZero();
       for (int i = 1; i <= 50; i++) {
@@ -266,19 +263,18 @@ class ConformanceBookinfoTest {
   @Test
   @Covers("bookinfo/virtual-service-ratings-test-delay.yaml")
   void ratingsTestDelay_theCallersOwnTimeoutSeesTheDelay() throws IOException {
-    // The real sleeper: the 7 s delay is cut short by OkHttp's call timeout, not by the test.
+    // The real sleeper: the 7 s delay is cut short by the client's own call timeout, not by the test.
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml",
         "bookinfo/virtual-service-ratings-test-delay.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.install(mesh, new OkHttpClient.Builder()
-          .callTimeout(Duration.ofMillis(200))).build();
+      Client client = client(mesh, ClientOptions.defaults().callTimeout(Duration.ofMillis(200)));
       long start = System.nanoTime();
       assertThatThrownBy(() -> Http.get(client, url("ratings", "/ratings/0"), "end-user", "jason"))
-          .isInstanceOf(InterruptedIOException.class);
+          .isInstanceOf(transport().callTimeout());
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       assertThat(took).as("the caller gave up long before the 7 s delay ended").isLessThan(Duration.ofSeconds(5));
       assertThat(bookinfo.requestsTo("ratings")).as("the delayed request never left").isZero();
       // Without the 200 ms call timeout: on a loaded machine an undelayed call can take longer.
-      assertThat(Http.get(MeshOkHttp.newClient(mesh), url("ratings", "/ratings/0")).backend())
+      assertThat(Http.get(client(mesh), url("ratings", "/ratings/0")).backend())
           .as("others are not delayed").isEqualTo("ratings-v1");
     }
   }
@@ -288,7 +284,7 @@ class ConformanceBookinfoTest {
   void ratingsTestAbort_abortsJasonWith500AndForwardsEveryoneElse() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml",
         "bookinfo/virtual-service-ratings-test-abort.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.tally(client, ALL, url("ratings", "/ratings/0"), "end-user", "jason"))
           .isEqualTo(Map.of("500 FI \"fault filter abort\"", ALL));
       assertThat(bookinfo.requestsTo("ratings")).as("an abort never calls upstream").isZero();
@@ -300,7 +296,7 @@ class ConformanceBookinfoTest {
   @Covers("bookinfo/fault-injection-details-v1.yaml")
   void faultInjectionDetailsV1_abortsEveryRequestWith555() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/fault-injection-details-v1.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.tally(client, ALL, url("details", "/details/0")))
           .isEqualTo(Map.of("555 FI \"fault filter abort\"", ALL));
       // The first route has no match, so it takes everything; the second is unreachable.
@@ -315,7 +311,7 @@ class ConformanceBookinfoTest {
   void detailsV2_sendsAllToV2WhenTheDestinationRuleDefinesIt() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml", "bookinfo/virtual-service-details-v2.yaml")
         .build()) {
-      assertThat(Http.byBackend(MeshOkHttp.newClient(mesh), ALL, url("details", "/details/0")))
+      assertThat(Http.byBackend(client(mesh), ALL, url("details", "/details/0")))
           .isEqualTo(Map.of("details-v2", ALL));
     }
   }
@@ -328,7 +324,7 @@ class ConformanceBookinfoTest {
         new String[] {"bookinfo/virtual-service-details-v2.yaml", "bookinfo/destination-rule-reviews.yaml"})) {
       try (Mesh mesh = bookinfo.mesh(files).build()) {
         assertThat(mesh.warnings()).anySatisfy(w -> assertThat(w.toString()).contains("subset v2"));
-        assertThat(Http.tally(MeshOkHttp.newClient(mesh), 20, url("details", "/details/0")))
+        assertThat(Http.tally(client(mesh), 20, url("details", "/details/0")))
             .isEqualTo(Map.of("503 NC \"\"", 20));
       }
     }
@@ -355,7 +351,7 @@ class ConformanceBookinfoTest {
 
   private void assertReviewsV3AndRatings(String file, String ratingsPod) throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/destination-rule-all.yaml", file).build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.byBackend(client, ALL, url("reviews", "/reviews/0"))).isEqualTo(Map.of("reviews-v3", ALL));
       assertThat(Http.byBackend(client, ALL, url("ratings", "/ratings/0"))).isEqualTo(Map.of(ratingsPod, ALL));
       // productpage and details have no VirtualService here: their default route reaches every pod.
@@ -375,7 +371,7 @@ class ConformanceBookinfoTest {
   @Covers("bookinfo/bookinfo-gateway.yaml")
   void bookinfoGateway_givesAnInMeshClientNoneOfItsRoutes() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/bookinfo-gateway.yaml").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       // hosts: ["*"] would claim every host; in-mesh it claims none.
       assertThat(Http.get(client, url("reviews", "/productpage")).backend()).startsWith("reviews-");
       assertThat(Http.get(client, url("productpage", "/health")).backend()).isEqualTo("productpage-v1");
@@ -389,7 +385,7 @@ class ConformanceBookinfoTest {
   @Covers("bookinfo/bookinfo-gateway.yaml")
   void bookinfoGateway_routesBookinfoPathsToProductpageForTheGatewayAndOthersTo404() throws IOException {
     try (Mesh mesh = bookinfo.mesh("bookinfo/bookinfo-gateway.yaml").gateways("bookinfo-gateway").build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       for (String host : List.of("http://bookinfo.example.com", "http://" + "reviews:9080")) {
         for (String path : GATEWAY_PATHS) {
           Reply r = Http.get(client, host + path);
@@ -412,7 +408,7 @@ class ConformanceBookinfoTest {
     String challenge = "/.well-known/acme-challenge/token-1";
     try (Mesh mesh = bookinfo.mesh("bookinfo/certmanager-gateway.yaml").build()) {
       assertThat(mesh.config().resources()).hasSize(2);
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.get(client, url("productpage", challenge)).backend()).isEqualTo("productpage-v1");
       Explanation e = mesh.explain(MeshRequest.builder("http://example.com" + challenge).build());
       assertThat(e.virtualService()).isNull();
@@ -422,7 +418,7 @@ class ConformanceBookinfoTest {
         Mesh mesh = bookinfo.mesh("bookinfo/certmanager-gateway.yaml").gateways("istio-system/cert-manager-gateway")
             .build()) {
       bookinfo.registry().register("cert-manager-resolver.istio-system.svc.cluster.local", 8089, resolver.endpoint());
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       assertThat(Http.get(client, url("productpage", challenge)).backend()).isEqualTo("cert-manager-resolver");
       assertThat(Http.get(client, url("productpage", "/productpage")).toString()).isEqualTo("404 NR \"\"");
     } finally {
@@ -502,7 +498,7 @@ class ConformanceBookinfoTest {
     Path ca = tls.writeCa(dir);
     try (MockWebServer server = tls.server("secure.mesh4j.test");
         Mesh mesh = Mesh.builder().configYaml(SECURE_SE.formatted(server.getPort(), ca, "")).build()) {
-      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      Client client = client(mesh);
       Reply r = Http.get(client, "http://secure.mesh4j.test/books?id=1");
       assertThat(r.toString()).isEqualTo("200 \"secure\"");
       List<RecordedRequest> got = TestTls.requests(server);
@@ -523,7 +519,7 @@ class ConformanceBookinfoTest {
     try (MockWebServer server = tls.server("secure.mesh4j.test");
         Mesh mesh = Mesh.builder()
             .configYaml(SECURE_SE.formatted(server.getPort(), ca, ", subjectAltNames: [other.mesh4j.test]")).build()) {
-      Reply r = Http.get(MeshOkHttp.newClient(mesh), "http://secure.mesh4j.test/books");
+      Reply r = Http.get(client(mesh), "http://secure.mesh4j.test/books");
       assertThat(r.status()).isEqualTo(503);
       // A failed TLS handshake is a connection failure: Istio's default policy retries it twice.
       assertThat(r.flags()).isEqualTo("UF,URX");

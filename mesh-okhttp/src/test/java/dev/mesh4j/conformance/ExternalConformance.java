@@ -1,21 +1,18 @@
-package dev.mesh4j.okhttp.conformance;
+package dev.mesh4j.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
 import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.conformance.Transport.Client;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.testing.LoopbackBackend;
 import dev.mesh4j.core.testing.RecordingExchange;
-import dev.mesh4j.okhttp.MeshOkHttp;
-import dev.mesh4j.okhttp.conformance.Http.Reply;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Proxy;
 import java.time.Duration;
 import java.util.List;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@code REGISTRY_ONLY}. Passthrough requests leave through an HTTP proxy on loopback, which
  * records the address the application asked for, so no test needs the internet.
  */
-class ConformanceExternalTest {
+abstract class ExternalConformance extends Conformance {
   LoopbackBackend egress;
 
   @BeforeEach
@@ -45,16 +42,15 @@ class ConformanceExternalTest {
   }
 
   /** A client whose connections all go through the recording proxy. */
-  OkHttpClient viaProxy(Mesh mesh) {
-    return MeshOkHttp.install(mesh, new OkHttpClient.Builder()
-        .proxy(new Proxy(Proxy.Type.HTTP, new InetSocketAddress("127.0.0.1", egress.port())))).build();
+  Client viaProxy(Mesh mesh) {
+    return client(mesh, ClientOptions.defaults().proxy(new InetSocketAddress("127.0.0.1", egress.port())));
   }
 
   @Test
   @Covers("external/aptget.yaml")
   void aptget_letsTheFiveHostsThroughToTheAddressAskedAndBlocksOthersWith502() throws IOException {
     try (Mesh mesh = registryOnly("external/aptget.yaml")) {
-      OkHttpClient client = viaProxy(mesh);
+      Client client = viaProxy(mesh);
       List<String> hosts = List.of("deb.debian.org", "cdn-fastly.deb.debian.org", "security.debian.org",
           "archive.ubuntu.com", "security.ubuntu.com");
       for (String host : hosts) {
