@@ -128,6 +128,9 @@ final class LiveStats implements MeshListener {
         w = c.versions.computeIfAbsent(admit(c.versions, version, versions, MAX_VERSIONS), k -> Window.withLatencies());
       }
       w.record(end, error, latency);
+      if (call.peerPrincipal() != null && c.versions.containsKey(version)) {
+        c.mutualTlsSeen.put(version, end);
+      }
     }
   }
 
@@ -294,6 +297,11 @@ final class LiveStats implements MeshListener {
   static final class ClusterStats {
     final String name;
     final Map<String, Window> versions = new ConcurrentHashMap<>();
+    /**
+     * Per version (the keys {@link #versions} admitted), when a response last came over mutual TLS
+     * mesh4j originated (the peer presented a SPIFFE identity), on the ticker.
+     */
+    final Map<String, Long> mutualTlsSeen = new ConcurrentHashMap<>();
     final Window sheds = Window.countsOnly();
 
     ClusterStats(String name) {

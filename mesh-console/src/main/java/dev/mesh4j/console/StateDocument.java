@@ -126,7 +126,7 @@ final class StateDocument {
     }
     List<VersionNode> versions = versions(s, config);
     long answered = versions.stream().mapToLong(v -> v.totals == null ? 0 : v.totals.requests()).sum();
-    j.field("mtls", !versions.isEmpty() && versions.stream().allMatch(v -> v.cluster != null && mtls(v.cluster)));
+    j.field("mtls", !versions.isEmpty() && versions.stream().allMatch(StateDocument::mtls));
     j.field("circuitBreakerTripped", versions.stream().anyMatch(v -> v.tripped));
     routes(j, s, config);
     j.name("versions").beginArray();
@@ -265,6 +265,8 @@ final class StateDocument {
           }
         }
       }
+      Long mutual = cs == null ? null : cs.mutualTlsSeen.get(n.version);
+      n.mutualTlsObserved = mutual != null && now - mutual <= span * 1_000_000_000L;
       n.circuitBreaker = n.cluster != null && (n.cluster.outlierDetection() != null || n.cluster.connectionPool() != null);
       n.tripped = n.ejected > 0 || n.shedRecent > 0;
       // A configured share belongs to a version when one route alone sends to its cluster and the
@@ -289,7 +291,7 @@ final class StateDocument {
     j.field("configuredPercent", v.configuredPercent == null ? Double.NaN : v.configuredPercent)
         .field("observedPercent", answered == 0 || v.totals == null ? Double.NaN : 100.0 * v.totals.requests() / answered)
         .field("tls", c == null ? null : c.tls())
-        .field("mtls", c != null && mtls(c))
+        .field("mtls", mtls(v))
         .field("failure", c == null ? null : c.failure());
     j.name("circuitBreaker").beginObject()
         .field("configured", v.circuitBreaker)
@@ -316,10 +318,20 @@ final class StateDocument {
   }
 
   /**
-   * Whether requests to the cluster travel over mutual TLS: its DestinationRule's TLS mode is
-   * {@code MUTUAL} (a client certificate of the rule's) or {@code ISTIO_MUTUAL} (this workload's
-   * identity), and the cluster can originate it. An {@code ISTIO_MUTUAL} cluster without a workload
-   * identity fails every request locally ({@code failure}): no lock, the failure shows instead.
+   * Whether a version's traffic travels over mutual TLS: as Kiali draws its lock from the traffic
+   * ({@code connection_security_policy}), responses of the window came over mutual TLS mesh4j
+   * originated (auto mTLS, which no TLS mode shows, included); or the cluster is configured for it.
+   */
+  private static boolean mtls(VersionNode v) {
+    return v.mutualTlsObserved || v.cluster != null && mtls(v.cluster);
+  }
+
+  /**
+   * Whether requests to the cluster are configured to travel over mutual TLS: its DestinationRule's
+   * TLS mode is {@code MUTUAL} (a client certificate of the rule's) or {@code ISTIO_MUTUAL} (this
+   * workload's identity), and the cluster can originate it. An {@code ISTIO_MUTUAL} cluster without
+   * a workload identity fails every request locally ({@code failure}): no lock, the failure shows
+   * instead.
    */
   static boolean mtls(MeshSummary.Cluster c) {
     return ("MUTUAL".equals(c.tls()) || "ISTIO_MUTUAL".equals(c.tls())) && c.failure() == null;
@@ -365,6 +377,8 @@ final class StateDocument {
     int ejected;
     boolean circuitBreaker;
     boolean tripped;
+    /** Responses of the window came over mutual TLS (auto mTLS shows here: its cluster has no TLS mode). */
+    boolean mutualTlsObserved;
     @Nullable Double configuredPercent;
 
     VersionNode(String name, MeshSummary.@Nullable Cluster cluster, String version) {

@@ -202,4 +202,36 @@ class TimelineAndLockTest {
     }
     return kinds;
   }
+
+  @Test
+  void aLockWhereResponsesCameOverMutualTlsAsWithAutoMtls() throws Exception {
+    // No TLS mode configured: auto mTLS decides per endpoint, so only the traffic can tell.
+    try (Mesh mesh = Mesh.builder()
+            .registry(new ServiceRegistry()
+                .register("ratings", 9080, Endpoint.of("10.0.0.1", 9080))
+                .register("details", 9080, Endpoint.of("10.0.0.2", 9080)))
+            .ticker(clock).scheduler(clock).sleeper(clock).dnsRefreshInterval(Duration.ZERO)
+            .random(RandomSource.seeded(1)).build();
+        MeshConsole console = MeshConsole.attach(mesh)) {
+      mesh.execute(MeshRequest.builder("http://ratings:9080/").build(),
+          new RecordingExchange().overMutualTls("spiffe://cluster.local/ns/default/sa/ratings"));
+      mesh.execute(MeshRequest.builder("http://details:9080/").build(), new RecordingExchange());
+      Map<String, JsonNode> services = new LinkedHashMap<>();
+      for (JsonNode s : JSON.readTree(console.state()).get("services")) {
+        services.put(s.get("name").asText(), s);
+      }
+      assertThat(services.get("ratings").get("versions").get(0).get("tls").asText()).isEqualTo("DISABLE");
+      assertThat(services.get("ratings").get("mtls").asBoolean()).isTrue();
+      assertThat(services.get("details").get("mtls").asBoolean()).isFalse();
+
+      clock.advance(Duration.ofSeconds(61));
+      JsonNode later = null;
+      for (JsonNode s : JSON.readTree(console.state()).get("services")) {
+        if (s.get("name").asText().equals("ratings")) {
+          later = s;
+        }
+      }
+      assertThat(later == null || !later.get("mtls").asBoolean()).as("a minute later the lock is gone").isTrue();
+    }
+  }
 }

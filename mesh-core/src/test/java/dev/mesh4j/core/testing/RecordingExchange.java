@@ -69,6 +69,7 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
   private final IOException failure;
   private final UpstreamFailure failureKind;
   private boolean completed;
+  private String peerPrincipal;
 
   public RecordingExchange() {
     this(null, null);
@@ -78,6 +79,12 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
   public RecordingExchange(IOException failure, UpstreamFailure kind) {
     this.failure = failure;
     this.failureKind = kind;
+  }
+
+  /** Sent requests answer as over mutual TLS with a peer presenting {@code spiffeId}. */
+  public RecordingExchange overMutualTls(String spiffeId) {
+    this.peerPrincipal = spiffeId;
+    return this;
   }
 
   @Override
@@ -140,7 +147,7 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
       return new ResponseInfo(response.reply().status(), grpc,
           response.reply().body().length(), "HTTP/1.1");
     }
-    return new ResponseInfo(200, null, -1, "HTTP/1.1");
+    return new ResponseInfo(200, null, -1, "HTTP/1.1", peerPrincipal, null);
   }
 
   @Override
