@@ -193,6 +193,7 @@ public final class IstiodSource implements MeshSource {
     AdsClient ads = new AdsClient(name, ch, node, context, view, random);
     client = ads;
     if (destinationRules != null) {
+      view.useCompanion();
       companion = new Companion(destinationRules, context, view, ads::supplementsChanged);
       companion.start();
     }

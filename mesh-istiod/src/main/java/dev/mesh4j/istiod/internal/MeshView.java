@@ -65,6 +65,8 @@ public final class MeshView {
   final Map<String, List<Endpoint>> endpoints = new TreeMap<>();
   /** DestinationRules of a companion source, by FQDN host: what istiod's gRPC generator drops. */
   final Map<String, DestinationRule> supplements = new TreeMap<>();
+  /** Whether a companion source gives the DestinationRules (then a host without one has none). */
+  private boolean companion;
 
   // What the mesh was given.
   private final Map<String, Map<Integer, Published>> published = new TreeMap<>();
@@ -81,6 +83,11 @@ public final class MeshView {
     this.domainSuffix = domainSuffix;
     this.defaultNamespace = defaultNamespace;
     this.warmTimeoutNanos = warmTimeoutNanos;
+  }
+
+  /** A companion source gives the DestinationRules: a host it has none for has Istio's defaults. */
+  public void useCompanion() {
+    companion = true;
   }
 
   // --- subscriptions -----------------------------------------------------------------------------
@@ -300,8 +307,9 @@ public final class MeshView {
     for (Map.Entry<Integer, List<ClusterModel>> e : ports.entrySet()) {
       for (ClusterModel c : e.getValue()) {
         from.add("CDS " + c.name());
-        PortTrafficPolicy policy = policy(c, hashKeys.get(c.name()),
-            supplement == null ? null : Supplements.effective(supplement, c.id().subset(), c.id().port()));
+        TrafficPolicy filler = supplement != null ? Supplements.effective(supplement, c.id().subset(), c.id().port())
+            : companion ? TrafficPolicy.EMPTY : null;
+        PortTrafficPolicy policy = policy(c, hashKeys.get(c.name()), filler);
         if (c.id().subset() == null) {
           defaults.add(policy);
         } else {
@@ -326,7 +334,7 @@ public final class MeshView {
   /** One cluster's policy, filled in from a companion DestinationRule where istiod sent nothing. */
   private static PortTrafficPolicy policy(ClusterModel c, @Nullable ConsistentHashLb key,
       @Nullable TrafficPolicy supplement) {
-    LoadBalancerSettings lb = c.loadBalancer();
+    @Nullable LoadBalancerSettings lb = c.loadBalancer();
     if (c.hashing()) {
       ConsistentHashLb algorithm = lb.consistentHash();
       if (key == null || algorithm == null) {
@@ -347,7 +355,9 @@ public final class MeshView {
     OutlierDetection outlier = c.outlierDetection();
     ClientTlsSettings tls = c.tls();
     if (supplement != null) {
-      if (c.defaultLoadBalancer() && supplement.loadBalancer() != null) {
+      if (c.defaultLoadBalancer()) {
+        // istiod writes no lb_policy for ROUND_ROBIN, UNSPECIFIED, RANDOM and PASSTHROUGH alike: the
+        // DestinationRule says which (none: Istio's default, as for a sidecar).
         lb = supplement.loadBalancer();
       }
       if (supplement.connectionPool() != null) {
@@ -360,7 +370,10 @@ public final class MeshView {
         tls = supplement.tls();
       }
     }
-    PortTrafficPolicy.Builder p = PortTrafficPolicy.builder().port(c.id().port()).loadBalancer(lb);
+    PortTrafficPolicy.Builder p = PortTrafficPolicy.builder().port(c.id().port());
+    if (lb != null) {
+      p.loadBalancer(lb);
+    }
     if (pool != null) {
       p.connectionPool(pool);
     }

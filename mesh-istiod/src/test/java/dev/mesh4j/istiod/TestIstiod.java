@@ -1,0 +1,221 @@
+package dev.mesh4j.istiod;
+
+import com.google.protobuf.Message;
+import io.envoyproxy.controlplane.cache.ConfigWatcher;
+import io.envoyproxy.controlplane.cache.DeltaWatch;
+import io.envoyproxy.controlplane.cache.DeltaXdsRequest;
+import io.envoyproxy.controlplane.cache.Response;
+import io.envoyproxy.controlplane.cache.Watch;
+import io.envoyproxy.controlplane.cache.WatchCancelledException;
+import io.envoyproxy.controlplane.cache.XdsRequest;
+import io.envoyproxy.controlplane.server.DiscoveryServerCallbacks;
+import io.envoyproxy.controlplane.server.V3DiscoveryServer;
+import io.envoyproxy.envoy.service.discovery.v3.DeltaDiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryRequest;
+import io.envoyproxy.envoy.service.discovery.v3.DiscoveryResponse;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * istiod for tests: java-control-plane's {@link V3DiscoveryServer} on grpc's in-process transport,
+ * serving what {@link #push} is given with istiod's answering rules — a request is answered with
+ * the resources it names that exist (all of them for an empty list) when its version is not the
+ * current one or it names new resources; a NACK is not answered until the next push, as istiod
+ * does (java-control-plane's own cache withholds an ADS answer while any named resource is
+ * missing, which istiod never does). Records every request and the bytes of every response.
+ */
+final class TestIstiod implements AutoCloseable {
+  private final String name = InProcessServerBuilder.generateName();
+  private final Cache cache = new Cache();
+  private final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
+  private final AtomicLong responseBytes = new AtomicLong();
+  private final AtomicLong responses = new AtomicLong();
+  private final V3DiscoveryServer discovery;
+  private Server server;
+
+  private TestIstiod() {
+    discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
+      @Override
+      public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
+        requests.add(request);
+      }
+
+      @Override
+      public void onV3StreamDeltaRequest(long streamId, DeltaDiscoveryRequest request) {}
+
+      @Override
+      public void onV3StreamResponse(long streamId, DiscoveryRequest request, DiscoveryResponse response) {
+        responseBytes.addAndGet(response.getSerializedSize());
+        responses.incrementAndGet();
+      }
+    }, cache);
+  }
+
+  static TestIstiod start() {
+    TestIstiod t = new TestIstiod();
+    t.up();
+    return t;
+  }
+
+  /** Starts serving (again, after {@link #down}) under the same in-process name. */
+  void up() {
+    try {
+      server = InProcessServerBuilder.forName(name).addService(discovery.getAggregatedDiscoveryServiceImpl())
+          .build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Stops at once, breaking every stream (as istiod restarting or the network failing). */
+  void down() {
+    server.shutdownNow();
+    try {
+      server.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  ManagedChannel channel() {
+    return InProcessChannelBuilder.forName(name).build();
+  }
+
+  /** Serves {@code r} as the next version of every type. */
+  void push(GrpcGen.Resources r) {
+    cache.set(r);
+  }
+
+  /** Serves a changed set of resources of one type. */
+  void push(String type, Map<String, ? extends Message> resources) {
+    cache.set(type, resources);
+  }
+
+  List<DiscoveryRequest> requests() {
+    return List.copyOf(requests);
+  }
+
+  List<DiscoveryRequest> nacks() {
+    return requests.stream().filter(DiscoveryRequest::hasErrorDetail).toList();
+  }
+
+  long responseBytes() {
+    return responseBytes.get();
+  }
+
+  long responses() {
+    return responses.get();
+  }
+
+  String version(String type) {
+    return cache.version(type);
+  }
+
+  @Override
+  public void close() {
+    down();
+  }
+
+  /** istiod's rules for answering a state-of-the-world request. */
+  private static final class Cache implements ConfigWatcher {
+    private final Map<String, Map<String, Message>> state = new HashMap<>();
+    private final Map<String, Long> versions = new HashMap<>();
+    private final List<Watch> open = new ArrayList<>();
+
+    synchronized String version(String type) {
+      return Long.toString(versions.getOrDefault(type, 0L));
+    }
+
+    void set(GrpcGen.Resources r) {
+      for (String type : List.of(dev.mesh4j.istiod.internal.AdsClient.LDS, dev.mesh4j.istiod.internal.AdsClient.RDS,
+          dev.mesh4j.istiod.internal.AdsClient.CDS, dev.mesh4j.istiod.internal.AdsClient.EDS)) {
+        set(type, r.of(type));
+      }
+    }
+
+    void set(String type, Map<String, ? extends Message> resources) {
+      List<Watch> due = new ArrayList<>();
+      synchronized (this) {
+        state.put(type, new LinkedHashMap<>(resources));
+        versions.merge(type, 1L, Long::sum);
+        for (Watch w : new ArrayList<>(open)) {
+          if (w.request().getTypeUrl().equals(type)) {
+            open.remove(w);
+            due.add(w);
+          }
+        }
+      }
+      due.forEach(this::respond);
+    }
+
+    @Override
+    public Watch createWatch(boolean ads, XdsRequest request, Set<String> known, Consumer<Response> consumer,
+        boolean hasClusterChanged, boolean allowDefaultEmptyEdsUpdate) {
+      Watch w = new Watch(ads, false, request, consumer);
+      boolean now;
+      synchronized (this) {
+        String type = request.getTypeUrl();
+        boolean nack = request.hasErrorDetail();
+        boolean newNames = !known.containsAll(request.getResourceNamesList());
+        now = versions.containsKey(type) && (!nack && !request.getVersionInfo().equals(version(type)) || newNames);
+        if (!now) {
+          open.add(w);
+          w.setStop(() -> {
+            synchronized (Cache.this) {
+              open.remove(w);
+            }
+          });
+        }
+      }
+      if (now) {
+        respond(w);
+      }
+      return w;
+    }
+
+    private void respond(Watch w) {
+      Response r;
+      synchronized (this) {
+        String type = w.request().getTypeUrl();
+        Map<String, Message> all = state.getOrDefault(type, Map.of());
+        List<Message> out = new ArrayList<>();
+        if (w.request().getResourceNamesList().isEmpty()) {
+          out.addAll(all.values());
+        } else {
+          for (String n : w.request().getResourceNamesList()) {
+            if (all.containsKey(n)) {
+              out.add(all.get(n));
+            }
+          }
+        }
+        r = Response.create(w.request(), out, version(type));
+      }
+      try {
+        w.respond(r);
+      } catch (WatchCancelledException e) {
+        // The stream went away.
+      }
+    }
+
+    @Override
+    public DeltaWatch createDeltaWatch(DeltaXdsRequest request, String requesterVersion,
+        Map<String, String> resourceVersions, Set<String> pendingResources, boolean isWildcard,
+        Consumer<io.envoyproxy.controlplane.cache.DeltaResponse> responseConsumer, boolean hasClusterChanged) {
+      throw new UnsupportedOperationException("delta xDS is not served");
+    }
+  }
+}
