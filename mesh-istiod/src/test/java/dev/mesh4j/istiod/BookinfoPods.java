@@ -69,9 +69,21 @@ final class BookinfoPods implements AutoCloseable {
 
   /** The files read as kubectl apply -f reads them: a later resource with the same key replaces one. */
   static MeshConfig config(List<String> files) {
+    return config(files, "");
+  }
+
+  /** The files, then {@code yaml}, read as kubectl apply -f reads them. */
+  static MeshConfig config(List<String> files, String yaml) {
     Map<ResourceKey, IstioResource> byKey = new LinkedHashMap<>();
+    List<MeshConfig> all = new java.util.ArrayList<>();
     for (String f : files) {
-      for (IstioResource r : MeshConfig.fromYaml(f, corpus(f)).resources()) {
+      all.add(MeshConfig.fromYaml(f, corpus(f)));
+    }
+    if (!yaml.isEmpty()) {
+      all.add(MeshConfig.fromYaml("extra", yaml));
+    }
+    for (MeshConfig c : all) {
+      for (IstioResource r : c.resources()) {
         byKey.put(ResourceKey.of(r), r);
       }
     }

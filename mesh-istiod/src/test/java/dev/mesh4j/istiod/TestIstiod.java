@@ -170,7 +170,9 @@ final class TestIstiod implements AutoCloseable {
       synchronized (this) {
         String type = request.getTypeUrl();
         boolean nack = request.hasErrorDetail();
-        boolean newNames = !known.containsAll(request.getResourceNamesList());
+        // istiod answers at once when the request names a resource it has that it did not send.
+        Map<String, Message> have = state.getOrDefault(type, Map.of());
+        boolean newNames = request.getResourceNamesList().stream().anyMatch(n -> have.containsKey(n) && !known.contains(n));
         now = versions.containsKey(type) && (!nack && !request.getVersionInfo().equals(version(type)) || newNames);
         if (!now) {
           open.add(w);

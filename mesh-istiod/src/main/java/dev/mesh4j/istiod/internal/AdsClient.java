@@ -244,6 +244,10 @@ public final class AdsClient {
           .setMessage(nackDetail.length() > MAX_DETAIL ? nackDetail.substring(0, MAX_DETAIL) + "…" : nackDetail));
     }
     requestedOnStream.add(type);
+    if (log.isDebugEnabled()) {
+      log.debug("{}: request {} version {} nonce {} {}{}", name, shortType(type), r.getVersionInfo(),
+          r.getResponseNonce(), r.getResourceNamesList(), nackDetail == null ? "" : " NACK");
+    }
     try {
       stream.onNext(r.build());
     } catch (RuntimeException e) {
@@ -258,6 +262,10 @@ public final class AdsClient {
     backoff = INITIAL_BACKOFF;
     String type = response.getTypeUrl();
     nonces.put(type, response.getNonce());
+    if (log.isDebugEnabled()) {
+      log.debug("{}: response {} version {} nonce {} with {} resources", name, shortType(type),
+          response.getVersionInfo(), response.getNonce(), response.getResourcesCount());
+    }
     if (!TYPES.contains(type)) {
       send(type, "mesh4j does not subscribe to " + type);
       return;
@@ -458,16 +466,10 @@ public final class AdsClient {
       }
     }
     scheduleWarmTimer(a.nextDeadlineNanos());
-    if (listenersReceived && a.allWarm() && subscriptionsAnswered()) {
+    // Every host's routes are in force with the clusters they name (or waited the warming timeout).
+    if (listenersReceived && a.allWarm()) {
       markSynced();
     }
-  }
-
-  /** Whether every subscribed name has arrived, so the first sync reflects the whole config. */
-  private boolean subscriptionsAnswered() {
-    return view.routes.keySet().containsAll(view.routeNames())
-        && view.clusters.keySet().containsAll(view.clusterNames())
-        && view.endpoints.keySet().containsAll(view.endpointNames());
   }
 
   private void markSynced() {
