@@ -169,19 +169,19 @@ public final class ClusterMapper {
       }
       String path = "circuit_breakers.thresholds[" + i + "].";
       if (t.hasMaxConnections()) {
-        tcp.maxConnections(limit(t.getMaxConnections().getValue(), p, path + "max_connections"));
+        tcp.maxConnections(limit(Protos.u32(t.getMaxConnections()), p, path + "max_connections"));
         anyTcp = true;
       }
       if (t.hasMaxPendingRequests()) {
-        http.http1MaxPendingRequests(limit(t.getMaxPendingRequests().getValue(), p, path + "max_pending_requests"));
+        http.http1MaxPendingRequests(limit(Protos.u32(t.getMaxPendingRequests()), p, path + "max_pending_requests"));
         anyHttp = true;
       }
       if (t.hasMaxRequests()) {
-        http.http2MaxRequests(limit(t.getMaxRequests().getValue(), p, path + "max_requests"));
+        http.http2MaxRequests(limit(Protos.u32(t.getMaxRequests()), p, path + "max_requests"));
         anyHttp = true;
       }
       if (t.hasMaxRetries()) {
-        http.maxRetries(limit(t.getMaxRetries().getValue(), p, path + "max_retries"));
+        http.maxRetries(limit(Protos.u32(t.getMaxRetries()), p, path + "max_retries"));
         anyHttp = true;
       }
       if (t.hasRetryBudget()) {

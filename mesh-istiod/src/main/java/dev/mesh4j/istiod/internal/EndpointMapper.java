@@ -90,7 +90,7 @@ public final class EndpointMapper {
     }
     int weight = 1;
     if (e.hasLoadBalancingWeight()) {
-      long w = e.getLoadBalancingWeight().getValue();
+      long w = Protos.u32(e.getLoadBalancingWeight());
       if (w < 1) {
         p.error(path + "load_balancing_weight", w + " (expected: >= 1)");
         return null;

@@ -403,7 +403,7 @@ public final class RouteMapper {
             h = new Headers(req.build(), h.response());
           }
           out.route(HttpRouteDestination.builder().destination(destination(c))
-              .weight(cw.hasWeight() ? (int) Math.min(Integer.MAX_VALUE, cw.getWeight().getValue()) : 0)
+              .weight(cw.hasWeight() ? (int) Math.min(Integer.MAX_VALUE, Protos.u32(cw.getWeight())) : 0)
               .headers(h));
         }
       }
@@ -501,7 +501,7 @@ public final class RouteMapper {
 
   private static HttpRetry retry(RetryPolicy r, Problems p, String path) {
     // Envoy's default is one retry when a policy names no number.
-    int attempts = r.hasNumRetries() ? (int) Math.min(Integer.MAX_VALUE, r.getNumRetries().getValue()) : 1;
+    int attempts = r.hasNumRetries() ? (int) Math.min(Integer.MAX_VALUE, Protos.u32(r.getNumRetries())) : 1;
     List<String> on = new ArrayList<>();
     for (String c : r.getRetryOn().split(",")) {
       if (!c.isBlank()) {
