@@ -46,6 +46,7 @@ final class TestIstiod implements AutoCloseable {
   private final AtomicLong responses = new AtomicLong();
   private final V3DiscoveryServer discovery;
   private Server server;
+  private Server tcp;
 
   private TestIstiod() {
     discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
@@ -81,8 +82,23 @@ final class TestIstiod implements AutoCloseable {
     }
   }
 
+  /** Serves the same resources over TCP on loopback too (for clients that cannot use in-process). */
+  int listenOnLoopback() {
+    try {
+      tcp = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+          .forAddress(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
+          .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return tcp.getPort();
+  }
+
   /** Stops at once, breaking every stream (as istiod restarting or the network failing). */
   void down() {
+    if (tcp != null) {
+      tcp.shutdownNow();
+    }
     server.shutdownNow();
     try {
       server.awaitTermination(5, TimeUnit.SECONDS);
