@@ -1,5 +1,9 @@
 package dev.mesh4j.istiod;
 
+import dev.mesh4j.istiod.testing.BookinfoPods;
+import dev.mesh4j.istiod.testing.GrpcGen;
+import dev.mesh4j.istiod.testing.TestIstiod;
+import dev.mesh4j.istiod.testing.ReseedableRandom;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh4j.core.Mesh;

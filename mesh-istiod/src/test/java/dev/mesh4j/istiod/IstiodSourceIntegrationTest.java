@@ -1,5 +1,8 @@
 package dev.mesh4j.istiod;
 
+import dev.mesh4j.istiod.testing.BookinfoPods;
+import dev.mesh4j.istiod.testing.GrpcGen;
+import dev.mesh4j.istiod.testing.TestIstiod;
 import static dev.mesh4j.istiod.internal.AdsClient.CDS;
 import static dev.mesh4j.istiod.internal.AdsClient.EDS;
 import static dev.mesh4j.istiod.internal.AdsClient.LDS;

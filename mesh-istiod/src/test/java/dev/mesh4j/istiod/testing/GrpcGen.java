@@ -1,4 +1,4 @@
-package dev.mesh4j.istiod;
+package dev.mesh4j.istiod.testing;
 
 import com.google.protobuf.Any;
 import com.google.protobuf.BoolValue;
@@ -94,23 +94,23 @@ import java.util.TreeMap;
  * locality, weights, HEALTHY, {@code istio.workload} metadata). Only the parts bookinfo's task
  * manifests and the tests use are written; it is a test fixture, not an istiod.
  */
-final class GrpcGen {
-  static final String DOMAIN = "cluster.local";
+public final class GrpcGen {
+  public static final String DOMAIN = "cluster.local";
 
   /** A pod behind a service port. */
-  record Pod(String name, String address, int port, Map<String, String> labels) {}
+  public record Pod(String name, String address, int port, Map<String, String> labels) {}
 
   /** A Kubernetes service: one HTTP port and its pods. */
-  record Svc(String name, String namespace, int port, List<Pod> pods) {
-    String host() {
+  public record Svc(String name, String namespace, int port, List<Pod> pods) {
+    public String host() {
       return name + "." + namespace + ".svc." + DOMAIN;
     }
   }
 
   /** The generated resources, by name, per type. */
-  record Resources(Map<String, Listener> listeners, Map<String, RouteConfiguration> routes,
+  public record Resources(Map<String, Listener> listeners, Map<String, RouteConfiguration> routes,
       Map<String, Cluster> clusters, Map<String, ClusterLoadAssignment> endpoints) {
-    Map<String, ? extends Message> of(String type) {
+    public Map<String, ? extends Message> of(String type) {
       return switch (type) {
         case dev.mesh4j.istiod.internal.AdsClient.LDS -> listeners;
         case dev.mesh4j.istiod.internal.AdsClient.RDS -> routes;
@@ -125,14 +125,14 @@ final class GrpcGen {
   private final String proxyNamespace;
   private final Map<String, String> proxyLabels;
 
-  GrpcGen(MeshConfig config, List<Svc> services, String proxyNamespace, Map<String, String> proxyLabels) {
+  public GrpcGen(MeshConfig config, List<Svc> services, String proxyNamespace, Map<String, String> proxyLabels) {
     this.config = config;
     this.services = services;
     this.proxyNamespace = proxyNamespace;
     this.proxyLabels = proxyLabels;
   }
 
-  Resources generate() {
+  public Resources generate() {
     Map<String, Listener> lds = new TreeMap<>();
     Map<String, RouteConfiguration> rds = new TreeMap<>();
     Map<String, Cluster> cds = new TreeMap<>();
@@ -156,7 +156,7 @@ final class GrpcGen {
     return new Resources(lds, rds, cds, eds);
   }
 
-  static String cluster(String host, int port, String subset) {
+  public static String cluster(String host, int port, String subset) {
     return "outbound|" + port + "|" + (subset == null ? "" : subset) + "|" + host;
   }
 
@@ -780,7 +780,7 @@ final class GrpcGen {
     return com.google.protobuf.Duration.newBuilder().setSeconds(d.getSeconds()).setNanos(d.getNano()).build();
   }
 
-  static Map<String, String> labels(String... kv) {
+  public static Map<String, String> labels(String... kv) {
     Map<String, String> m = new LinkedHashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       m.put(kv[i], kv[i + 1]);

@@ -1,4 +1,4 @@
-package dev.mesh4j.istiod;
+package dev.mesh4j.istiod.testing;
 
 import dev.mesh4j.api.config.IstioResource;
 import dev.mesh4j.api.config.MeshConfig;
@@ -20,9 +20,9 @@ import java.util.Map;
  * reviews-v2}): as a {@link ServiceRegistry} for a mesh that reads YAML, and as the services a
  * {@link GrpcGen} turns into EDS — the same endpoints either way.
  */
-final class BookinfoPods implements AutoCloseable {
-  static final int PORT = 9080;
-  static final Map<String, List<String>> VERSIONS = new LinkedHashMap<>();
+public final class BookinfoPods implements AutoCloseable {
+  public static final int PORT = 9080;
+  public static final Map<String, List<String>> VERSIONS = new LinkedHashMap<>();
 
   static {
     VERSIONS.put("productpage", List.of("v1"));
@@ -31,11 +31,11 @@ final class BookinfoPods implements AutoCloseable {
     VERSIONS.put("ratings", List.of("v1", "v2", "v2-mysql", "v2-mysql-vm"));
   }
 
-  final Map<String, LoopbackBackend> pods = new LinkedHashMap<>();
-  final ServiceRegistry registry = new ServiceRegistry();
-  final List<GrpcGen.Svc> services = new ArrayList<>();
+  public final Map<String, LoopbackBackend> pods = new LinkedHashMap<>();
+  public final ServiceRegistry registry = new ServiceRegistry();
+  public final List<GrpcGen.Svc> services = new ArrayList<>();
 
-  BookinfoPods() {
+  public BookinfoPods() {
     VERSIONS.forEach((app, versions) -> {
       List<Endpoint> endpoints = new ArrayList<>();
       List<GrpcGen.Pod> gen = new ArrayList<>();
@@ -50,13 +50,13 @@ final class BookinfoPods implements AutoCloseable {
     });
   }
 
-  int requestsTo(String app) {
+  public int requestsTo(String app) {
     return pods.values().stream().filter(p -> p.name().startsWith(app + "-")).mapToInt(LoopbackBackend::requestCount)
         .sum();
   }
 
   /** The classpath text of a file of Istio's samples (mesh-core's test corpus). */
-  static String corpus(String file) {
+  public static String corpus(String file) {
     try (InputStream in = BookinfoPods.class.getClassLoader().getResourceAsStream("istio-samples/" + file)) {
       if (in == null) {
         throw new IllegalArgumentException("no corpus file " + file);
@@ -68,12 +68,12 @@ final class BookinfoPods implements AutoCloseable {
   }
 
   /** The files read as kubectl apply -f reads them: a later resource with the same key replaces one. */
-  static MeshConfig config(List<String> files) {
+  public static MeshConfig config(List<String> files) {
     return config(files, "");
   }
 
   /** The files, then {@code yaml}, read as kubectl apply -f reads them. */
-  static MeshConfig config(List<String> files, String yaml) {
+  public static MeshConfig config(List<String> files, String yaml) {
     Map<ResourceKey, IstioResource> byKey = new LinkedHashMap<>();
     List<MeshConfig> all = new java.util.ArrayList<>();
     for (String f : files) {

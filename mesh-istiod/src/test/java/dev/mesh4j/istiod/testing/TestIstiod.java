@@ -1,4 +1,4 @@
-package dev.mesh4j.istiod;
+package dev.mesh4j.istiod.testing;
 
 import com.google.protobuf.Message;
 import io.envoyproxy.controlplane.cache.ConfigWatcher;
@@ -37,8 +37,14 @@ import java.util.function.Consumer;
  * current one or it names new resources; a NACK is not answered until the next push, as istiod
  * does (java-control-plane's own cache withholds an ADS answer while any named resource is
  * missing, which istiod never does). Records every request and the bytes of every response.
+ * Test fixture, also used by the istiod demo and benchmarks.
  */
-final class TestIstiod implements AutoCloseable {
+public final class TestIstiod implements AutoCloseable {
+  /** The type URLs of LDS, RDS, CDS and EDS resources. */
+  public static final String LDS = dev.mesh4j.istiod.internal.AdsClient.LDS;
+  public static final String RDS = dev.mesh4j.istiod.internal.AdsClient.RDS;
+  public static final String CDS = dev.mesh4j.istiod.internal.AdsClient.CDS;
+  public static final String EDS = dev.mesh4j.istiod.internal.AdsClient.EDS;
   private final String name = InProcessServerBuilder.generateName();
   private final Cache cache = new Cache();
   private final List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
@@ -66,14 +72,14 @@ final class TestIstiod implements AutoCloseable {
     }, cache);
   }
 
-  static TestIstiod start() {
+  public static TestIstiod start() {
     TestIstiod t = new TestIstiod();
     t.up();
     return t;
   }
 
   /** Starts serving (again, after {@link #down}) under the same in-process name. */
-  void up() {
+  public void up() {
     try {
       server = InProcessServerBuilder.forName(name).addService(discovery.getAggregatedDiscoveryServiceImpl())
           .build().start();
@@ -83,7 +89,7 @@ final class TestIstiod implements AutoCloseable {
   }
 
   /** Serves the same resources over TCP on loopback too (for clients that cannot use in-process). */
-  int listenOnLoopback() {
+  public int listenOnLoopback() {
     try {
       tcp = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
           .forAddress(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
@@ -95,7 +101,7 @@ final class TestIstiod implements AutoCloseable {
   }
 
   /** Stops at once, breaking every stream (as istiod restarting or the network failing). */
-  void down() {
+  public void down() {
     if (tcp != null) {
       tcp.shutdownNow();
     }
@@ -107,37 +113,37 @@ final class TestIstiod implements AutoCloseable {
     }
   }
 
-  ManagedChannel channel() {
+  public ManagedChannel channel() {
     return InProcessChannelBuilder.forName(name).build();
   }
 
   /** Serves {@code r} as the next version of every type. */
-  void push(GrpcGen.Resources r) {
+  public void push(GrpcGen.Resources r) {
     cache.set(r);
   }
 
   /** Serves a changed set of resources of one type. */
-  void push(String type, Map<String, ? extends Message> resources) {
+  public void push(String type, Map<String, ? extends Message> resources) {
     cache.set(type, resources);
   }
 
-  List<DiscoveryRequest> requests() {
+  public List<DiscoveryRequest> requests() {
     return List.copyOf(requests);
   }
 
-  List<DiscoveryRequest> nacks() {
+  public List<DiscoveryRequest> nacks() {
     return requests.stream().filter(DiscoveryRequest::hasErrorDetail).toList();
   }
 
-  long responseBytes() {
+  public long responseBytes() {
     return responseBytes.get();
   }
 
-  long responses() {
+  public long responses() {
     return responses.get();
   }
 
-  String version(String type) {
+  public String version(String type) {
     return cache.version(type);
   }
 

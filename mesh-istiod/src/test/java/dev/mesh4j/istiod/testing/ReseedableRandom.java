@@ -1,4 +1,4 @@
-package dev.mesh4j.istiod;
+package dev.mesh4j.istiod.testing;
 
 import dev.mesh4j.api.runtime.RandomSource;
 
@@ -7,14 +7,14 @@ import dev.mesh4j.api.runtime.RandomSource;
  * differently (one reads files at once, the other applies xDS responses as they come, drawing
  * for each cluster it builds) then draw the same numbers for the requests under test.
  */
-final class ReseedableRandom implements RandomSource {
+public final class ReseedableRandom implements RandomSource {
   private volatile RandomSource delegate;
 
-  ReseedableRandom(long seed) {
+  public ReseedableRandom(long seed) {
     reseed(seed);
   }
 
-  void reseed(long seed) {
+  public void reseed(long seed) {
     delegate = RandomSource.seeded(seed);
   }
 
