@@ -3,9 +3,11 @@ package dev.mesh4j.benchmarks;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import java.io.IOException;
+import java.util.function.LongConsumer;
 
 /**
  * A transport that sends nothing: {@code send} returns the {@link UpstreamRequest} it is given,
@@ -17,14 +19,11 @@ public final class NoopExchange implements Exchange<Object> {
     return request;
   }
 
-  @Override
-  public int status(Object response) {
-    return response instanceof LocalReply r ? r.status() : 200;
-  }
+  private static final ResponseInfo OK = new ResponseInfo(200, null, 0, "HTTP/1.1");
 
   @Override
-  public String header(Object response, String name) {
-    return null;
+  public ResponseInfo view(Object response) {
+    return response instanceof LocalReply r ? new ResponseInfo(r.status(), null, 0, "HTTP/1.1") : OK;
   }
 
   @Override
@@ -36,18 +35,13 @@ public final class NoopExchange implements Exchange<Object> {
   }
 
   @Override
-  public Object whenComplete(Object response, Runnable onComplete) {
-    onComplete.run();
+  public Object complete(Object response, HeaderMutation headers, LongConsumer done) {
+    done.accept(0);
     return response;
   }
 
   @Override
   public Object reply(LocalReply reply) {
     return reply;
-  }
-
-  @Override
-  public Object mutateResponse(Object response, HeaderMutation mutation) {
-    return response;
   }
 }

@@ -105,12 +105,14 @@ public class TelemetryBenchmark {
   }
 
   private void request(Telemetry telemetry, Blackhole bh) {
-    RequestTelemetry<Object> t = (RequestTelemetry<Object>) telemetry.start(request, exchange);
+    RequestTelemetry<Object> t = (RequestTelemetry<Object>) telemetry.<Object>start(request);
     t.routed(ROUTED);
     UpstreamRequest sent = t.attemptStarted(ATTEMPT);
-    t.attemptEnded(sent, exchange.response);
+    ResponseInfo info = exchange.view(exchange.response);
+    t.attemptEnded(sent, info);
+    t.responded(info, "");
     bh.consume(sent);
-    bh.consume(t.end(exchange.response));
+    bh.consume(exchange.complete(exchange.response, HeaderMutation.NONE, t));
   }
 
   @Benchmark
@@ -133,7 +135,7 @@ public class TelemetryBenchmark {
   /** A transport whose every response is the same 200 with a 42-byte body, read at once. */
   static final class FixedExchange implements Exchange<Object> {
     final Object response = new Object();
-    static final ResponseInfo OK = new ResponseInfo(200, "", null, 42, "HTTP/1.1");
+    static final ResponseInfo OK = new ResponseInfo(200, null, 42, "HTTP/1.1");
 
     @Override
     public Object send(UpstreamRequest request) {
@@ -146,47 +148,21 @@ public class TelemetryBenchmark {
     }
 
     @Override
-    public int status(Object response) {
-      return 200;
-    }
-
-    @Override
-    public String header(Object response, String name) {
-      return null;
+    public ResponseInfo view(Object response) {
+      return OK;
     }
 
     @Override
     public void discard(Object response) {}
 
     @Override
-    public Object whenComplete(Object response, Runnable onComplete) {
-      onComplete.run();
+    public Object complete(Object response, HeaderMutation headers, LongConsumer done) {
+      done.accept(42);
       return response;
-    }
-
-    @Override
-    public Object whenBodyComplete(Object response, LongConsumer onComplete) {
-      onComplete.accept(42);
-      return response;
-    }
-
-    @Override
-    public ResponseInfo describe(Object response) {
-      return OK;
-    }
-
-    @Override
-    public long requestBodySize() {
-      return 0;
     }
 
     @Override
     public Object reply(LocalReply reply) {
-      return response;
-    }
-
-    @Override
-    public Object mutateResponse(Object response, HeaderMutation mutation) {
       return response;
     }
   }

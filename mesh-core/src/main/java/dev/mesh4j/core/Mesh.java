@@ -7,6 +7,7 @@ import dev.mesh4j.api.config.ConfigProblem;
 import dev.mesh4j.api.config.MeshConfig;
 import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
+import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.DnsResolver;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Scheduler;
@@ -40,7 +41,11 @@ import dev.mesh4j.core.internal.source.SourceHub;
 import dev.mesh4j.core.internal.source.SourceState;
 import dev.mesh4j.core.internal.source.Staged;
 import dev.mesh4j.core.internal.source.TextSource;
+import dev.mesh4j.core.internal.resilience.EjectionListener;
 import dev.mesh4j.core.internal.telemetry.Telemetry;
+import dev.mesh4j.core.observe.ConfigChange;
+import dev.mesh4j.core.observe.EndpointEjection;
+import dev.mesh4j.core.observe.EndpointsChange;
 import dev.mesh4j.core.observe.MeshListener;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
@@ -101,6 +106,8 @@ public final class Mesh implements AutoCloseable {
   private final DnsCache dns;
   private final SnapshotCompiler compiler;
   private final RequestPipeline pipeline;
+  /** Where the mesh's own events go (guarded listeners; none with telemetry off). */
+  private final MeshListener events;
   private final Explainer explainer;
   private final Ticker ticker;
   private final Clock clock;
@@ -126,9 +133,6 @@ public final class Mesh implements AutoCloseable {
     this.workload = b.workload();
     this.registry = b.registry;
     this.dns = new DnsCache(b.dnsResolver);
-    Scheduler background = scheduler;
-    this.compiler = new SnapshotCompiler(workload, dns,
-        new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)), scheduler, b.ticker);
     this.propagatedHeaders = List.copyOf(b.propagatedHeaders);
     Telemetry.Builder telemetry = Telemetry.builder()
         .openTelemetry(b.openTelemetry)
@@ -141,7 +145,25 @@ public final class Mesh implements AutoCloseable {
         .samplingPercent(b.tracingSamplingPercent)
         .enabled(b.telemetry);
     b.listeners.forEach(telemetry::listener);  // each guarded on its own
-    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix, telemetry.build());
+    Telemetry t = telemetry.build();
+    this.events = t.events();
+    this.pipeline = new RequestPipeline(b.random, b.sleeper, b.ticker, b.shadowHostSuffix, t);
+    Scheduler background = scheduler;
+    Clock eventClock = b.clock;
+    MeshListener ejections = events;
+    this.compiler = new SnapshotCompiler(workload, dns,
+        new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)), scheduler, b.ticker,
+        new EjectionListener() {
+          @Override
+          public void ejected(String cluster, Endpoint endpoint, String reason, int n, Duration duration) {
+            ejections.endpointEjected(new EndpointEjection(cluster, endpoint, reason, n, duration, eventClock.instant()));
+          }
+
+          @Override
+          public void returned(String cluster, Endpoint endpoint, String reason, int n, Duration out) {
+            ejections.endpointReturned(new EndpointEjection(cluster, endpoint, reason, n, out, eventClock.instant()));
+          }
+        });
     this.explainer = new Explainer(b.random);
     this.ticker = b.ticker;
     this.clock = b.clock;
@@ -323,24 +345,35 @@ public final class Mesh implements AutoCloseable {
           reload = null;
         }
       }
-      synchronized (lock) {
-        for (Staged s : r.staged.values()) {
-          if (!s.accepted()) {
-            problems.addAll(s.problems());
-          }
-        }
-        if (problems.stream().anyMatch(ConfigProblem::isError)) {
+      List<Runnable> told = new ArrayList<>();
+      try {
+        synchronized (lock) {
           for (Staged s : r.staged.values()) {
-            hub.commit(new Staged(s.state(), s.full(), false, Map.of(), Map.of(), Map.of(), s.problems(), Set.of()));
+            if (!s.accepted()) {
+              problems.addAll(s.problems());
+            }
           }
-          MeshConfigException e = new MeshConfigException(List.copyOf(problems));
-          log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
-          throw e;
+          if (problems.stream().anyMatch(ConfigProblem::isError)) {
+            for (Staged s : r.staged.values()) {
+              hub.commit(new Staged(s.state(), s.full(), false, Map.of(), Map.of(), Map.of(), s.problems(), Set.of()));
+            }
+            MeshConfigException e = new MeshConfigException(List.copyOf(problems));
+            ConfigChange change = new ConfigChange("reload", version, e.errors(), clock.instant());
+            told.add(() -> events.configRejected(change));
+            log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
+            throw e;
+          }
+          for (Staged s : r.staged.values()) {
+            hub.commit(s);
+          }
+          recompile();
+          for (Staged s : r.staged.values()) {
+            ConfigChange change = new ConfigChange(s.state().name(), version, s.problems(), clock.instant());
+            told.add(() -> events.configApplied(change));
+          }
         }
-        for (Staged s : r.staged.values()) {
-          hub.commit(s);
-        }
-        recompile();
+      } finally {
+        told.forEach(Runnable::run);
       }
     }
   }
@@ -494,9 +527,14 @@ public final class Mesh implements AutoCloseable {
     }
   }
 
-  /** Applies one source's update: stage, commit, then compile what it changed. Holds the lock. */
+  /**
+   * Applies one source's update: stage, commit, then compile what it changed (under the lock);
+   * then tells listeners (outside it).
+   */
   private SourceUpdate.Result apply(SourceState state, SourceUpdate update) {
     requireNonNull(update, "update");
+    List<Runnable> told = new ArrayList<>();
+    SourceUpdate.Result result;
     synchronized (lock) {
       if (closed) {
         return new SourceUpdate.Result(false, version, List.of(), Set.of());
@@ -514,8 +552,30 @@ public final class Mesh implements AutoCloseable {
         } else if (!effect.endpointsOnly().isEmpty()) {
           updateEndpoints(effect.endpointsOnly());
         }
+        changeEvents(state, staged, effect, told);
       }
-      return result(staged);
+      result = result(staged);
+    }
+    told.forEach(Runnable::run);
+    return result;
+  }
+
+  /** The events an applied update makes: config applied or rejected, endpoints changed. Holds the lock. */
+  private void changeEvents(SourceState state, Staged staged, SourceHub.Effect effect, List<Runnable> told) {
+    ConfigChange change = new ConfigChange(state.name(), version,
+        staged.accepted() ? staged.problems() : staged.problems().stream().filter(ConfigProblem::isError).toList(),
+        clock.instant());
+    if (!staged.accepted() || !staged.rejectedKeys().isEmpty()) {
+      told.add(() -> events.configRejected(change));
+    }
+    if (staged.accepted() && effect.changed()) {
+      told.add(() -> events.configApplied(change));
+    }
+    for (String host : effect.services()) {
+      CatalogBuilder.Registered r = hub.effectiveService(host);
+      int count = r == null ? 0 : r.service().endpoints().values().stream().mapToInt(List::size).sum();
+      EndpointsChange c = new EndpointsChange(r == null ? state.name() : r.source(), host, count, version, clock.instant());
+      told.add(() -> events.endpointsChanged(c));
     }
   }
 

@@ -71,6 +71,11 @@ final class Attempt extends AsyncTimeout {
     throw expired(null);
   }
 
+  /** The protocol of the connection the request went on, or null when it never got one. */
+  synchronized @Nullable Protocol protocol() {
+    return connection == null ? null : connection.protocol();
+  }
+
   @Override
   protected void timedOut() {
     Connection c;

@@ -19,15 +19,9 @@ import org.jspecify.annotations.Nullable;
 final class CompletionBody extends ResponseBody {
   private final ResponseBody delegate;
   private final LongConsumer onComplete;
-  /** A second callback, run after the first ({@link #alsoOnComplete}), or null. */
-  private volatile @Nullable LongConsumer next;
   private final AtomicBoolean done = new AtomicBoolean();
   private final BufferedSource source;
   private volatile long read;
-
-  CompletionBody(ResponseBody delegate, Runnable onComplete) {
-    this(delegate, bytes -> onComplete.run());
-  }
 
   /** {@code onComplete} is told how many body bytes were read. */
   CompletionBody(ResponseBody delegate, LongConsumer onComplete) {
@@ -61,29 +55,9 @@ final class CompletionBody extends ResponseBody {
     });
   }
 
-  /**
-   * Runs {@code then} too, after this body's own callback, instead of wrapping the body a second
-   * time (a second buffered source and a second response copy per request). False when the
-   * body already completed or already has a second callback.
-   */
-  boolean alsoOnComplete(LongConsumer then) {
-    if (done.get() || next != null) {
-      return false;
-    }
-    next = then;
-    return true;
-  }
-
   private void complete() {
     if (done.compareAndSet(false, true)) {
-      try {
-        onComplete.accept(read);
-      } finally {
-        LongConsumer then = next;
-        if (then != null) {
-          then.accept(read);
-        }
-      }
+      onComplete.accept(read);
     }
   }
 

@@ -7,21 +7,12 @@ import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.ProtocolException;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.net.UnknownServiceException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocketFactory;
 import okhttp3.Authenticator;
 import okhttp3.Call;
@@ -55,6 +46,8 @@ final class OkHttpExchange implements Exchange<Response> {
   /** Whether the engine's time budget, rather than the client's own timeout, set the last attempt's limits. */
   private boolean connectLimitedByBudget;
   private boolean readLimitedByBudget;
+  /** The last attempt sent, for classifying how it failed. */
+  private @Nullable Attempt lastAttempt;
 
   OkHttpExchange(Interceptor.Chain chain, OkHttpRequestView view, OkHttpClient mirrorClient, TlsContexts tls,
       ConnectionReuse reuse) {
@@ -71,6 +64,7 @@ final class OkHttpExchange implements Exchange<Response> {
     // The attempt's limits are wall-clock deadlines counted from now, whatever the peer sends.
     long start = upstream.timeout() != null || upstream.responseTimeout() != null ? System.nanoTime() : 0;
     Attempt attempt = new Attempt(upstream.endpoint() != null, upstream.connection().maxRequestsPerConnection());
+    lastAttempt = attempt;
     CookieJar jar = chain.getCookieJar();
     Request request = toOkHttp(upstream, jar, attempt);
     Interceptor.Chain c = wire(timeouts(chain, upstream), upstream, request.url(), tls, reuse, attempt);
@@ -249,58 +243,17 @@ final class OkHttpExchange implements Exchange<Response> {
 
   @Override
   public UpstreamFailure classify(IOException e) {
-    if (chain.call().isCanceled()) {
-      return UpstreamFailure.RETHROW;
-    }
-    if (e instanceof Attempt.AttemptTimeoutException) {
-      return UpstreamFailure.TIMEOUT;
-    }
-    if (e instanceof UnknownHostException || e instanceof EgressRefusedException
-        || e instanceof UnknownServiceException) {
-      // Nothing was sent: a name that does not resolve, a connection the mesh refused, or a
-      // request the client cannot send with the TLS it asked for.
-      return UpstreamFailure.RETHROW;
-    }
-    if (e instanceof SocketTimeoutException) {
-      String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-      if (m.contains("connect")) {
-        return connectLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.CONNECT_TIMEOUT;
-      }
-      return readLimitedByBudget ? UpstreamFailure.TIMEOUT : UpstreamFailure.RETHROW;
-    }
-    if (e instanceof InterruptedIOException) {
-      return UpstreamFailure.RETHROW;
-    }
-    if (e instanceof ConnectException || e instanceof NoRouteToHostException || e instanceof SSLException) {
-      return UpstreamFailure.CONNECT_FAILURE;
-    }
-    if (e.getClass().getSimpleName().equals("StreamResetException")) {
-      return UpstreamFailure.REMOTE_RESET;
-    }
-    if (e instanceof ProtocolException) {
-      return UpstreamFailure.PROTOCOL_ERROR;
-    }
-    if (e instanceof EOFException || e instanceof SocketException) {
-      return UpstreamFailure.CONNECTION_TERMINATION;
-    }
-    String m = String.valueOf(e.getMessage());
-    if (m.contains("unexpected end of stream")) {
-      return UpstreamFailure.CONNECTION_TERMINATION;
-    }
-    if (m.startsWith("Failed to connect")) {
-      return UpstreamFailure.CONNECT_FAILURE;
-    }
-    return UpstreamFailure.CONNECTION_TERMINATION;
+    Attempt a = lastAttempt;
+    Protocol p = a == null ? null : a.protocol();
+    return FailureClassifier.classify(e, p == null ? FailureClassifier.Phase.CONNECTING : FailureClassifier.Phase.SENT,
+        p == Protocol.HTTP_2 || p == Protocol.H2_PRIOR_KNOWLEDGE, chain.call().isCanceled(), connectLimitedByBudget,
+        readLimitedByBudget);
   }
 
   @Override
-  public int status(Response response) {
-    return response.code();
-  }
-
-  @Override
-  public @Nullable String header(Response response, String name) {
-    return response.header(name);
+  public ResponseInfo view(Response response) {
+    return new ResponseInfo(response.code(), response.header("grpc-status"), response.body().contentLength(),
+        protocol(response.protocol()));
   }
 
   @Override
@@ -308,30 +261,23 @@ final class OkHttpExchange implements Exchange<Response> {
     response.close();
   }
 
+  /**
+   * One copy of the response: the route's header changes, and a body that tells {@code done}
+   * when the application has read it to the end or closed it — or {@code done} told at once when
+   * the response has no body.
+   */
   @Override
-  public boolean canResend() {
-    return original.body() == null || !original.body().isOneShot();
-  }
-
-  @Override
-  public Response whenComplete(Response response, Runnable onComplete) {
-    return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
-  }
-
-  @Override
-  public Response whenBodyComplete(Response response, LongConsumer onComplete) {
-    // Usually the body is already ours (the attempt's completion): one wrapper serves both.
-    if (response.body() instanceof CompletionBody body && body.alsoOnComplete(onComplete)) {
-      return response;
+  public Response complete(Response response, HeaderMutation headers, LongConsumer done) {
+    Response.Builder b = response.newBuilder();
+    if (response.body().contentLength() == 0) {
+      done.accept(0);
+    } else {
+      b.body(new CompletionBody(response.body(), done));
     }
-    return response.newBuilder().body(new CompletionBody(response.body(), onComplete)).build();
-  }
-
-  @Override
-  public ResponseInfo describe(Response response) {
-    String flags = response.header(LocalReply.FLAGS_HEADER);
-    return new ResponseInfo(response.code(), flags == null ? "" : flags, response.header("grpc-status"),
-        response.body().contentLength(), protocol(response.protocol()));
+    if (!headers.isEmpty()) {
+      headers.applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
+    }
+    return b.build();
   }
 
   /** The protocol as Envoy's access log writes it. */
@@ -343,18 +289,6 @@ final class OkHttpExchange implements Exchange<Response> {
       case QUIC, HTTP_3 -> "HTTP/3";
       default -> p.toString().toUpperCase(Locale.ROOT);
     };
-  }
-
-  @Override
-  public long requestBodySize() {
-    if (original.body() == null) {
-      return 0;
-    }
-    try {
-      return original.body().contentLength();
-    } catch (IOException | RuntimeException e) {
-      return -1;
-    }
   }
 
   @Override
@@ -379,12 +313,6 @@ final class OkHttpExchange implements Exchange<Response> {
     return b.build();
   }
 
-  @Override
-  public Response mutateResponse(Response response, HeaderMutation mutation) {
-    Response.Builder b = response.newBuilder();
-    mutation.applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
-    return b.build();
-  }
 
   @Override
   public void mirror(UpstreamRequest upstream) {

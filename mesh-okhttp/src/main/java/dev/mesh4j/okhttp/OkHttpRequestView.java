@@ -24,6 +24,24 @@ final class OkHttpRequestView implements MeshRequest {
     this.url = request.url();
   }
 
+  /** A one-shot body (a stream) cannot be sent twice; others can. */
+  @Override
+  public boolean replayable() {
+    return request.body() == null || !request.body().isOneShot();
+  }
+
+  @Override
+  public long bodyLength() {
+    if (request.body() == null) {
+      return 0;
+    }
+    try {
+      return request.body().contentLength();
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   @Override
   public String method() {
     return request.method();

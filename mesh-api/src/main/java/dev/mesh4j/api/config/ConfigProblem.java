@@ -6,12 +6,14 @@ import static java.util.Objects.requireNonNull;
  * One thing wrong (or suspicious) in the configuration, located precisely enough to fix it.
  *
  * <p>{@link #toString()} renders {@code file#doc field.path: message}, for example
- * {@code reviews.yaml#2 spec.http[1].route[0].weight: must not be negative (-5)}, on one line:
- * control and line-separator characters (which a file name, a field name or a quoted value may
- * hold) are rendered as escapes such as {@code \n}, so a problem can never forge a log line.
+ * {@code reviews.yaml#2 spec.http[1].route[0].weight: weight -5 < 0}; for a resource built in
+ * code, its kind, namespace and name stand for the file:
+ * {@code VirtualService default/reviews spec.http[1].route[0].weight: weight -5 < 0}. On one
+ * line: control and line-separator characters (which a file name, a field name or a quoted value
+ * may hold) are rendered as escapes such as {@code \n}, so a problem can never forge a log line.
  *
  * @param severity whether the problem rejects the configuration or only deserves attention
- * @param origin the file and document the problem is in
+ * @param origin the file and document the problem is in, or the resource built in code
  * @param path the field path inside the document, e.g. {@code spec.http[1].route[0].weight};
  *     empty when the problem concerns the whole document
  * @param message what is wrong, including the offending value where that helps

@@ -67,7 +67,10 @@ public sealed interface IstioResource
     /** Sets the creation time ({@code metadata.creationTimestamp}); older wins conflicts. */
     ResourceBuilder<R> creationTimestamp(Instant creationTimestamp);
 
-    /** Sets the origin named in config problems; {@link ConfigOrigin#PROGRAMMATIC} unless set. */
+    /**
+     * Sets the origin named in config problems; {@link ConfigOrigin#PROGRAMMATIC} unless set, which
+     * names the resource by kind, namespace and name ({@code VirtualService default/reviews}).
+     */
     ResourceBuilder<R> origin(ConfigOrigin origin);
 
     /** Replaces the whole metadata: name, namespace, labels, annotations, time and origin. */

@@ -22,7 +22,8 @@ import org.jspecify.annotations.Nullable;
  * @param creationTimestamp {@code metadata.creationTimestamp}, used to order conflicting
  *     resources as Istio does (oldest first)
  * @param origin the file and document this resource came from (not a Kubernetes field);
- *     {@link ConfigOrigin#PROGRAMMATIC} for resources built in code
+ *     {@link ConfigOrigin#PROGRAMMATIC} for resources built in code, which a mesh names by kind,
+ *     namespace and name ({@code VirtualService default/reviews}) once it has validated them
  */
 public record ObjectMeta(
     String name,

@@ -41,7 +41,11 @@
  *       Header names are lower-cased, as the loader does.
  *   <li>Builders do not validate: weights, regexes, ports, durations and which fields exclude
  *       each other are checked by the mesh when it applies the configuration, with the same
- *       messages and field paths as for YAML. A required string left unset is empty, which the
+ *       messages and field paths as for YAML, naming the resource by kind, namespace and name
+ *       ({@code VirtualService default/reviews spec.http[0].route[0].weight: weight -5 < 0}):
+ *       {@code Mesh.builder().config(...).build()} and {@code mesh.apply(...)} throw
+ *       {@link dev.mesh4j.api.config.MeshConfigException}, a source delivering resources per
+ *       resource has the invalid one rejected. A required string left unset is empty, which the
  *       mesh rejects; a required value of another kind left unset (a destination, a delay's
  *       duration) makes {@code build()} throw {@link IllegalStateException}.
  *   <li>A resource's namespace left unset is empty: the resource belongs to the namespace of the

@@ -66,7 +66,12 @@ public final class SourceUpdate {
   /** One change of an update. */
   public sealed interface Change {}
 
-  /** Adds or replaces a resource built in code, under {@link ResourceKey#of its key}. */
+  /**
+   * Adds or replaces a resource built in code, under {@link ResourceKey#of its key}. It is
+   * validated as its manifest would be, with the same problems at the same field paths; a
+   * resource built in code ({@link dev.mesh4j.api.config.ConfigOrigin#PROGRAMMATIC}) is named in
+   * them by kind, namespace and name ({@code VirtualService default/reviews}).
+   */
   public record Resource(IstioResource resource) implements Change {
     public Resource {
       requireNonNull(resource, "resource");

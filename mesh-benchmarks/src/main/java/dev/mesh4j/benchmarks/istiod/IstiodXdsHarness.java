@@ -124,7 +124,8 @@ public final class IstiodXdsHarness {
         r.header("end-user", user);
       }
       try (Response response = client.newCall(r.build()).execute()) {
-        if (want.contains(response.header("x-backend"))) {
+        String backend = response.header("x-backend");
+        if (backend != null && want.contains(backend)) {
           return System.nanoTime() - start;
         }
       }

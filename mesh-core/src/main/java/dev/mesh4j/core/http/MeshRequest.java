@@ -43,6 +43,20 @@ public interface MeshRequest {
   @Nullable String header(String lowerCaseName);
 
   /**
+   * Whether the request's body can be sent again (default true): false for a body that can be
+   * read only once (a stream), whose first failure is then final — as for a sidecar that cannot
+   * buffer it. Requests without a body are always resendable.
+   */
+  default boolean replayable() {
+    return true;
+  }
+
+  /** The size of the request body in bytes: 0 without a body, -1 when unknown (default 0). */
+  default long bodyLength() {
+    return 0;
+  }
+
+  /**
    * The first value of a query parameter as sent (not percent-decoded), {@code ""} for a
    * parameter without a value ({@code ?debug}), or null when absent. This is how Envoy reads
    * query parameters for route matching and hashing.

@@ -1,29 +1,22 @@
 package dev.mesh4j.core.http;
 
-import static java.util.Objects.requireNonNull;
-
 import org.jspecify.annotations.Nullable;
 
 /**
- * What a transport can tell about a response before its body is read, for metrics, spans and
- * the access log. Immutable.
+ * What the engine reads of a response before its body: its status and {@code grpc-status}
+ * (retry decisions, outlier detection), and for metrics, spans and the access log its declared
+ * length and protocol. Response flags are the engine's own, never read from a response.
+ * Immutable.
  *
  * @param status the HTTP status, or 0 when unknown
- * @param flags Envoy response flags of a local reply (the {@link LocalReply#FLAGS_HEADER} header),
- *     or empty
  * @param grpcStatus the {@code grpc-status} response header, or null (a status sent in trailers is
  *     not known before the body is read)
  * @param contentLength the declared body length, or -1 when unknown
  * @param protocol the protocol as Envoy's access log names it ({@code HTTP/1.1}, {@code HTTP/2}),
  *     or null when unknown
  */
-public record ResponseInfo(int status, String flags, @Nullable String grpcStatus, long contentLength,
-    @Nullable String protocol) {
+public record ResponseInfo(int status, @Nullable String grpcStatus, long contentLength, @Nullable String protocol) {
 
   /** Nothing known. */
-  public static final ResponseInfo UNKNOWN = new ResponseInfo(0, "", null, -1, null);
-
-  public ResponseInfo {
-    requireNonNull(flags, "flags");
-  }
+  public static final ResponseInfo UNKNOWN = new ResponseInfo(0, null, -1, null);
 }

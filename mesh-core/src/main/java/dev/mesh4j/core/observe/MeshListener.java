@@ -2,8 +2,10 @@ package dev.mesh4j.core.observe;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mesh4j.core.http.LocalReply;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Told what the mesh does with each application request. Every method has a no-op default;
@@ -18,6 +20,17 @@ import java.util.List;
  * one {@link #requestEnded} — when the application is done with the response body (read to the
  * end or closed) or when the request failed. A request answered locally ({@code NR}, {@code UH},
  * a fault abort, a redirect, …) has no attempts.
+ *
+ * <p>Within a request also: {@link #overflow} when a connection-pool limit sheds it,
+ * {@link #retryDecided} after each attempt (and after a wait for a connection slot that timed
+ * out), and {@link #localReply} when the mesh answers instead of an upstream (before
+ * {@code requestEnded}).
+ *
+ * <p>Besides requests, the mesh reports what happens to it: {@link #endpointEjected} and
+ * {@link #endpointReturned} (outlier detection), {@link #configApplied} and
+ * {@link #configRejected} (a source's update), {@link #endpointsChanged} (a service's endpoints).
+ * These are not tied to a request and arrive on the thread that caused them: a request's thread
+ * for an ejection, the mesh's scheduler for a return, the thread that delivered an update.
  *
  * <h2>Threading</h2>
  *
@@ -64,6 +77,40 @@ public interface MeshListener {
 
   /** The request is over: status, flags, sizes and duration are final. */
   default void requestEnded(MeshCall call) {}
+
+  /**
+   * After an attempt ended (or a wait for a connection slot ran out, when {@code attempt} is
+   * null): whether the request is sent again, and why (not).
+   */
+  default void retryDecided(MeshCall call, @Nullable MeshAttempt attempt, RetryDecision decision) {}
+
+  /**
+   * A connection-pool limit of the cluster shed the request (503 {@code UO}, or a retry not made):
+   * {@code limit} names it ({@code maxConnections/http2MaxRequests}, {@code http1MaxPendingRequests},
+   * {@code maxRetries}).
+   */
+  default void overflow(MeshCall call, String cluster, String limit) {}
+
+  /**
+   * The mesh answered the request itself — no route ({@code NR}), no healthy endpoint ({@code UH}),
+   * a fault abort, a timeout, a redirect or direct response, … — with this reply.
+   */
+  default void localReply(MeshCall call, LocalReply reply) {}
+
+  /** Outlier detection ejected an endpoint: the cluster's balancers skip it until it returns. */
+  default void endpointEjected(EndpointEjection ejection) {}
+
+  /** An ejected endpoint is back in its cluster's load balancing. */
+  default void endpointReturned(EndpointEjection ejection) {}
+
+  /** A source's update is in force. */
+  default void configApplied(ConfigChange change) {}
+
+  /** A source's update was refused (what served before keeps serving), or some of its resources were skipped. */
+  default void configRejected(ConfigChange change) {}
+
+  /** The endpoints of a service changed. */
+  default void endpointsChanged(EndpointsChange change) {}
 
   /** A listener telling this one, then {@code next}, every event. */
   default MeshListener and(MeshListener next) {

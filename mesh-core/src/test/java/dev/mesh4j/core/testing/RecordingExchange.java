@@ -90,16 +90,6 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
   }
 
   @Override
-  public int status(Result response) {
-    return response.reply() != null ? response.reply().status() : 200;
-  }
-
-  @Override
-  public String header(Result response, String name) {
-    return response.responseHeaders().get(name);
-  }
-
-  @Override
   public void discard(Result response) {}
 
   @Override
@@ -107,11 +97,13 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
     return failureKind;
   }
 
+  /** Applies the header changes; the body is done at once (-1: bytes not counted). */
   @Override
-  public Result whenComplete(Result response, Runnable onComplete) {
+  public Result complete(Result response, HeaderMutation headers, java.util.function.LongConsumer done) {
     completed = true;
-    onComplete.run();
-    return response;
+    Result r = headers.isEmpty() ? response : mutate(response, headers);
+    done.accept(-1);
+    return r;
   }
 
   @Override
@@ -119,8 +111,7 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
     return new Result(null, reply, new LinkedHashMap<>(reply.headers()));
   }
 
-  @Override
-  public Result mutateResponse(Result response, HeaderMutation mutation) {
+  private static Result mutate(Result response, HeaderMutation mutation) {
     Map<String, String> headers = new LinkedHashMap<>(response.responseHeaders());
     mutation.applyTo(new HeaderMutation.Target() {
       @Override
@@ -143,19 +134,13 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
 
   /** Sent requests answer 200; local replies their status and flags. */
   @Override
-  public ResponseInfo describe(Result response) {
+  public ResponseInfo view(Result response) {
     if (response.reply() != null) {
       String grpc = response.responseHeaders().get("grpc-status");
-      return new ResponseInfo(response.reply().status(), response.reply().flags(), grpc,
+      return new ResponseInfo(response.reply().status(), grpc,
           response.reply().body().length(), "HTTP/1.1");
     }
-    return new ResponseInfo(200, "", null, -1, "HTTP/1.1");
-  }
-
-  /** Requests here have no body. */
-  @Override
-  public long requestBodySize() {
-    return 0;
+    return new ResponseInfo(200, null, -1, "HTTP/1.1");
   }
 
   @Override

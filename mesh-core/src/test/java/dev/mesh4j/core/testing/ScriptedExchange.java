@@ -3,6 +3,7 @@ package dev.mesh4j.core.testing;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  * failure — after advancing a {@link FakeClock} by the step's duration. Records every attempt.
  * Lets retry and timeout logic be tested in virtual time. Test fixture; one per request.
  */
-public final class ScriptedExchange implements Exchange<ScriptedExchange.Response> {
+public class ScriptedExchange implements Exchange<ScriptedExchange.Response> {
 
   /** What the engine returned: an upstream response or a local reply. */
   public record Response(int status, @Nullable UpstreamRequest sent, @Nullable LocalReply reply,
@@ -55,17 +56,10 @@ public final class ScriptedExchange implements Exchange<ScriptedExchange.Respons
   private final List<Integer> discarded = new ArrayList<>();
   private final List<Long> startedAt = new ArrayList<>();
   private UpstreamFailure lastFailure;
-  private boolean resendable = true;
 
   public ScriptedExchange(FakeClock clock, Step... steps) {
     this.clock = clock;
     this.script = new ArrayDeque<>(List.of(steps));
-  }
-
-  /** A request whose body cannot be sent twice. */
-  public ScriptedExchange oneShotBody() {
-    resendable = false;
-    return this;
   }
 
   @Override
@@ -89,13 +83,9 @@ public final class ScriptedExchange implements Exchange<ScriptedExchange.Respons
   }
 
   @Override
-  public int status(Response response) {
-    return response.status();
-  }
-
-  @Override
-  public String header(Response response, String name) {
-    return response.headers().get(name);
+  public ResponseInfo view(Response response) {
+    return new ResponseInfo(response.status(), response.headers().get("grpc-status"), -1,
+        "HTTP/1.1");
   }
 
   @Override
@@ -104,29 +94,20 @@ public final class ScriptedExchange implements Exchange<ScriptedExchange.Respons
   }
 
   @Override
-  public boolean canResend() {
-    return resendable;
-  }
-
-  @Override
   public UpstreamFailure classify(IOException failure) {
     return lastFailure;
   }
 
+  /** The body is done at once; response-header changes are not modelled. */
   @Override
-  public Response whenComplete(Response response, Runnable onComplete) {
-    onComplete.run();
+  public Response complete(Response response, HeaderMutation headers, java.util.function.LongConsumer done) {
+    done.accept(-1);
     return response;
   }
 
   @Override
   public Response reply(LocalReply reply) {
     return new Response(reply.status(), null, reply, reply.headers());
-  }
-
-  @Override
-  public Response mutateResponse(Response response, HeaderMutation mutation) {
-    return response;
   }
 
   /** Every attempt sent, in order. */

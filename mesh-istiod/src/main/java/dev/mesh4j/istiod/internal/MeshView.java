@@ -309,11 +309,16 @@ public final class MeshView {
         from.add("CDS " + c.name());
         TrafficPolicy filler = supplement != null ? Supplements.effective(supplement, c.id().subset(), c.id().port())
             : companion ? TrafficPolicy.EMPTY : null;
-        PortTrafficPolicy policy = policy(c, hashKeys.get(c.name()), filler);
+        @Nullable PortTrafficPolicy policy = policy(c, hashKeys.get(c.name()), filler);
         if (c.id().subset() == null) {
-          defaults.add(policy);
+          if (policy != null) {
+            defaults.add(policy);
+          }
         } else {
-          subsets.computeIfAbsent(c.id().subset(), s -> new ArrayList<>()).add(policy);
+          List<PortTrafficPolicy> list = subsets.computeIfAbsent(c.id().subset(), s -> new ArrayList<>());
+          if (policy != null) {
+            list.add(policy);
+          }
         }
       }
     }
@@ -323,16 +328,22 @@ public final class MeshView {
       b.trafficPolicy(TrafficPolicy.builder().portLevelSettings(defaults));
     }
     for (Map.Entry<String, List<PortTrafficPolicy>> s : subsets.entrySet()) {
-      b.subsets(Subset.builder().name(s.getKey()).label(SUBSET_LABEL_PREFIX + s.getKey(), "true")
-          .trafficPolicy(TrafficPolicy.builder().portLevelSettings(s.getValue())));
+      Subset.Builder subset = Subset.builder().name(s.getKey()).label(SUBSET_LABEL_PREFIX + s.getKey(), "true");
+      if (!s.getValue().isEmpty()) {
+        subset.trafficPolicy(TrafficPolicy.builder().portLevelSettings(s.getValue()));
+      }
+      b.subsets(subset);
     }
     DestinationRule dr = b.build();
     origins.put(ResourceKey.of(dr), from);
     return dr;
   }
 
-  /** One cluster's policy, filled in from a companion DestinationRule where istiod sent nothing. */
-  private static PortTrafficPolicy policy(ClusterModel c, @Nullable ConsistentHashLb key,
+  /**
+   * One cluster's policy, filled in from a companion DestinationRule where istiod sent nothing;
+   * null when neither sets anything (Istio's validation refuses a port-level entry without a field).
+   */
+  private static @Nullable PortTrafficPolicy policy(ClusterModel c, @Nullable ConsistentHashLb key,
       @Nullable TrafficPolicy supplement) {
     @Nullable LoadBalancerSettings lb = c.loadBalancer();
     if (c.hashing()) {
@@ -369,6 +380,9 @@ public final class MeshView {
       if (tls == null) {
         tls = supplement.tls();
       }
+    }
+    if (lb == null && pool == null && outlier == null && tls == null) {
+      return null;
     }
     PortTrafficPolicy.Builder p = PortTrafficPolicy.builder().port(c.id().port());
     if (lb != null) {

@@ -9,6 +9,7 @@ import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.ClusterResilience;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
+import dev.mesh4j.core.internal.resilience.EjectionListener;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
 import dev.mesh4j.core.internal.resilience.OutlierSettings;
 import java.util.HashMap;
@@ -32,12 +33,19 @@ import org.jspecify.annotations.Nullable;
 public final class ResilienceStates implements AutoCloseable {
   private final Scheduler scheduler;
   private final Ticker ticker;
+  private final EjectionListener events;
   private final Map<ClusterKey, Entry> entries = new HashMap<>();
   private boolean closed;
 
   public ResilienceStates(Scheduler scheduler, Ticker ticker) {
+    this(scheduler, ticker, EjectionListener.NONE);
+  }
+
+  /** @param events told of every detector's ejections and returns */
+  public ResilienceStates(Scheduler scheduler, Ticker ticker, EjectionListener events) {
     this.scheduler = requireNonNull(scheduler, "scheduler");
     this.ticker = requireNonNull(ticker, "ticker");
+    this.events = requireNonNull(events, "events");
   }
 
   /**
@@ -64,7 +72,7 @@ public final class ResilienceStates implements AutoCloseable {
         e.detector = null;
       }
     } else if (e.detector == null) {
-      e.detector = new OutlierDetector(key.envoyName(), outlier, hosts, scheduler, ticker);
+      e.detector = new OutlierDetector(key.envoyName(), outlier, hosts, scheduler, ticker, events);
     } else {
       if (!e.detector.settings().equals(outlier)) {
         e.detector.reconfigure(outlier);

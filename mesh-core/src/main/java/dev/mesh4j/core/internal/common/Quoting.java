@@ -15,11 +15,12 @@ public final class Quoting {
 
   /**
    * The value in double quotes, escaped and cut: {@code "a\nb"}, or
-   * {@code "1234…" (200000 characters)} for a long one.
+   * {@code "1234…" (200000 characters)} for a long one. A quote or backslash inside is escaped
+   * too ({@code "a\"b"}), as Go's {@code %q} writes it, so the quoted text ends where it seems to.
    */
   public static String quote(String value) {
     StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_SHOWN) + 24).append('"');
-    boolean cut = append(sb, value, MAX_SHOWN);
+    boolean cut = append(sb, value, MAX_SHOWN, true);
     sb.append('"');
     if (cut) {
       sb.append("… (").append(value.length()).append(" characters)");
@@ -36,7 +37,7 @@ public final class Quoting {
       return value;
     }
     StringBuilder sb = new StringBuilder(Math.min(value.length(), MAX_SHOWN) + 24);
-    if (append(sb, value, MAX_SHOWN)) {
+    if (append(sb, value, MAX_SHOWN, false)) {
       sb.append("… (").append(value.length()).append(" characters)");
     }
     return sb.toString();
@@ -51,7 +52,7 @@ public final class Quoting {
       return text;
     }
     StringBuilder sb = new StringBuilder(text.length() + 16);
-    append(sb, text, Integer.MAX_VALUE);
+    append(sb, text, Integer.MAX_VALUE, false);
     return sb.toString();
   }
 
@@ -70,8 +71,11 @@ public final class Quoting {
     return false;
   }
 
-  /** Appends up to {@code max} characters of {@code s}, escaped; whether the rest was cut. */
-  private static boolean append(StringBuilder sb, String s, int max) {
+  /**
+   * Appends up to {@code max} characters of {@code s}, escaped (and, {@code quoted}, its quotes
+   * and backslashes); whether the rest was cut.
+   */
+  private static boolean append(StringBuilder sb, String s, int max, boolean quoted) {
     int n = Math.min(s.length(), max);
     // Never cut a surrogate pair in two.
     if (n < s.length() && n > 0 && Character.isHighSurrogate(s.charAt(n - 1))) {
@@ -79,6 +83,10 @@ public final class Quoting {
     }
     for (int i = 0; i < n; i++) {
       char c = s.charAt(i);
+      if (quoted && (c == '"' || c == '\\')) {
+        sb.append('\\').append(c);
+        continue;
+      }
       if (!isUnsafe(c)) {
         sb.append(c);
         continue;

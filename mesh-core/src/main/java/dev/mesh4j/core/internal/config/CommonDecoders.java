@@ -37,7 +37,8 @@ final class CommonDecoders {
    * {@code validateStringMatch(sm, where)}: an empty prefix is an error unless
    * {@code emptyPrefixAllowed} (only {@code uri}, {@code validateStringMatchRegexp}), an empty or
    * invalid regex always is. An empty StringMatch {@code {}} is returned as
-   * {@link StringMatch#present()}; null means the value was invalid.
+   * {@link StringMatch#present()}; an invalid one as written (of several kinds, the first of
+   * exact, prefix and regex); null means absent or not a map.
    */
   static @Nullable StringMatch stringMatch(Node n, String where, boolean emptyPrefixAllowed) {
     if (!n.expectObject()) {
@@ -49,22 +50,18 @@ final class CommonDecoders {
     int kinds = (exact != null ? 1 : 0) + (prefix != null ? 1 : 0) + (regex != null ? 1 : 0);
     if (kinds > 1) {
       n.error("only one of exact, prefix and regex may be set");
-      return null;
+    } else if (prefix != null && prefix.isEmpty() && !emptyPrefixAllowed) {
+      n.get("prefix").error(Quoting.quote(where) + ": prefix string match should not be empty");
+    } else if (regex != null) {
+      validRegex(n.get("regex"), regex, where);
     }
     if (exact != null) {
       return StringMatch.exact(exact);
     }
     if (prefix != null) {
-      if (prefix.isEmpty() && !emptyPrefixAllowed) {
-        n.get("prefix").error(Quoting.quote(where) + ": prefix string match should not be empty");
-        return null;
-      }
       return StringMatch.prefix(prefix);
     }
-    if (regex != null) {
-      return validRegex(n.get("regex"), regex, where) ? StringMatch.regex(regex) : null;
-    }
-    return StringMatch.present();
+    return regex != null ? StringMatch.regex(regex) : StringMatch.present();
   }
 
   /**
@@ -94,21 +91,30 @@ final class CommonDecoders {
     }
   }
 
+  /** A value as written, and whether it passed its checks. */
+  record Checked<T>(@Nullable T value, boolean valid) {}
+
   /**
    * A {@code Destination}, checked as Istio's {@code validateDestination}: the host a valid
-   * name or wildcard but not {@code *}, the subset a DNS-1123 label, the port 1..65535.
+   * name or wildcard but not {@code *}, the subset a DNS-1123 label, the port 1..65535. Returned
+   * as written, also when invalid; null when absent or not a map.
    *
    * @param required whether an absent destination is an error ("destination is required")
    */
   static @Nullable Destination destination(Node n, boolean required) {
+    return checkedDestination(n, required).value();
+  }
+
+  /** {@link #destination}, and whether it is valid (an absent one is not). */
+  static Checked<Destination> checkedDestination(Node n, boolean required) {
     if (n.isMissing()) {
       if (required) {
         n.error("destination is required");
       }
-      return null;
+      return new Checked<>(null, false);
     }
     if (!n.expectObject()) {
-      return null;
+      return new Checked<>(null, false);
     }
     boolean valid = true;
     String host = n.text("host");
@@ -132,18 +138,20 @@ final class CommonDecoders {
     if (portNode.expectObject()) {
       // validatePortSelector: an absent number is 0, which is out of range.
       Node number = portNode.get("number");
-      port = number.isMissing() ? null : Ports.port(number);
-      if (number.isMissing()) {
-        number.error(Ports.validatePort(0));
+      Long v = number.isMissing() ? Long.valueOf(0) : number.asUint32();
+      String why = v == null ? null : Ports.validatePort(v);
+      if (why != null) {
+        number.error(why);
       }
-      valid &= port != null;
+      port = v == null ? null : Ports.toInt(v);
+      valid &= v != null && why == null;
     }
-    return valid ? new Destination(host, subset.isEmpty() ? null : subset, port) : null;
+    return new Checked<>(new Destination(host, subset.isEmpty() ? null : subset, port), valid);
   }
 
   /**
    * A {@code Percent} ({@code {value: 12.5}}), checked as Istio's {@code validatePercentage}:
-   * 0, or 0.0001..100. Absent value means 0.
+   * 0, or 0.0001..100. Absent value means 0; an invalid one is returned as written.
    */
   static @Nullable Double percentage(Node n) {
     if (!n.expectObject()) {
@@ -156,17 +164,15 @@ final class CommonDecoders {
     }
     if (d.isNaN() || d < 0 || d > 100 || (d > 0 && d < 0.0001)) {
       v.error("percentage " + format(d) + " is neither 0.0, nor in range [0.0001, 100.0]");
-      return null;
     }
     return d;
   }
 
-  /** An integer percentage ({@code ValidatePercent}): 0..100. */
+  /** An integer percentage ({@code ValidatePercent}): 0..100 (returned as written if not). */
   static @Nullable Integer intPercent(Node n) {
     Integer v = n.asInt32();
     if (v != null && (v < 0 || v > 100)) {
       n.error("percentage " + v + " is not in range 0..100");
-      return null;
     }
     return v;
   }
@@ -180,7 +186,7 @@ final class CommonDecoders {
   /**
    * Label maps (subset labels, endpoint labels, sourceLabels), checked as Istio's
    * {@code labels.Instance.Validate}: keys are Kubernetes label keys, values empty or
-   * qualified names.
+   * qualified names. Invalid entries are kept, after their error.
    */
   static Map<String, String> labels(Node n) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -198,9 +204,8 @@ final class CommonDecoders {
         e.getValue().error(why);
       } else if (!TAG_VALUE.matcher(value).matches()) {
         e.getValue().error("invalid tag value: " + Quoting.quote(value));
-      } else {
-        out.put(key, value);
       }
+      out.put(key, value);
     }
     return out;
   }
@@ -227,7 +232,8 @@ final class CommonDecoders {
   /**
    * A workload selector's labels ({@code validateWorkloadSelector},
    * {@code ValidateAlphaWorkloadSelector}): keys non-empty, no {@code *} in keys or values. An
-   * empty selector is a warning: it selects every workload of the namespace.
+   * empty selector is a warning: it selects every workload of the namespace. Invalid entries are
+   * kept, after their error.
    *
    * @param kindPrefix Istio's prefix of that warning ("sidecar: ", "service entry: " or "")
    */
@@ -243,9 +249,8 @@ final class CommonDecoders {
         e.getValue().error("empty key is not supported in selector: " + Quoting.quote("=" + v));
       } else if (k.contains("*") || v.contains("*")) {
         e.getValue().error("wildcard is not supported in selector: " + Quoting.quote(k + "=" + v));
-      } else {
-        out.put(k, v);
       }
+      out.put(k, v);
     }
     if (labels.entries().isEmpty()) {
       selector.warn(kindPrefix + "workload selector specified without labels"
@@ -258,6 +263,8 @@ final class CommonDecoders {
    * {@code exportTo}, checked as Istio's {@code validateExportTo}: each entry {@code "."},
    * {@code "*"} or a namespace ({@code "~"}, "no one", only for a ServiceEntry), no duplicates
    * ({@code "."} counts as the config's own namespace), {@code "*"} and {@code "~"} alone.
+   *
+   * Invalid entries are kept, after their error.
    *
    * @param drWithSelector a DestinationRule with a workloadSelector may only export to its own
    *     namespace
@@ -272,6 +279,7 @@ final class CommonDecoders {
         continue;
       }
       String key = s.equals(".") ? namespace : s;
+      out.add(s);
       if (seen.contains(key)) {
         e.error(key.equals(s) ? "duplicate entries in exportTo for entry " + Quoting.escape(s)
             : "duplicate entries in exportTo: . and current namespace " + namespace);
@@ -286,7 +294,6 @@ final class CommonDecoders {
         continue;
       }
       seen.add(key);
-      out.add(s);
     }
     if (drWithSelector && !seen.isEmpty()) {
       if (!seen.contains(namespace)) {

@@ -6,7 +6,11 @@ import java.time.Duration;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
-/** Decodes {@code HTTPFaultInjection}, checked as Istio's {@code validateHTTPFaultInjection}. */
+/**
+ * Decodes {@code HTTPFaultInjection}, checked as Istio's {@code validateHTTPFaultInjection}. An
+ * invalid delay or abort is kept as written, after its error; one mesh4j does not apply
+ * ({@code exponentialDelay}, {@code http2Error}, an abort without a status) is left out.
+ */
 final class FaultDecoder {
   private FaultDecoder() {}
 
@@ -69,7 +73,12 @@ final class FaultDecoder {
         + (http2Node.isMissing() ? 0 : 1);
     if (types > 1) {
       n.error("only one of httpStatus, grpcStatus and http2Error may be set");
-      return null;
+      // Kept as written where they read without a problem of their own (Istio stops here).
+      Integer status = statusNode.json().canConvertToInt() && statusNode.json().isIntegralNumber()
+          ? statusNode.asInt32() : null;
+      String grpc = grpcNode.json().isTextual() ? grpcNode.asString() : null;
+      return status == null && grpc == null ? null
+          : new HttpFaultInjection.Abort(status, grpc, percentage);
     }
     if (!http2Node.isMissing()) {
       http2Node.asString();
@@ -82,15 +91,15 @@ final class FaultDecoder {
         grpcNode.error("gRPC status " + Quoting.quote(grpc) + " is not supported. See "
             + "https://github.com/grpc/grpc/blob/master/doc/statuscodes.md for a list of supported "
             + "codes, for example 'NOT_FOUND'");
-        return null;
       }
-      return new HttpFaultInjection.Abort(null, grpc, percentage);
+      return grpc == null ? null : new HttpFaultInjection.Abort(null, grpc, percentage);
     }
     if (!statusNode.isMissing()) {
       Integer status = statusNode.asInt32();
-      if (status == null || !checkHttpStatus(statusNode, status)) {
+      if (status == null) {
         return null;
       }
+      checkHttpStatus(statusNode, status);
       return new HttpFaultInjection.Abort(status, null, percentage);
     }
     n.warn("abort configured, but error type not set (nothing is aborted)");

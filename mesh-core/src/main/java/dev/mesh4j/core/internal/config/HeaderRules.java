@@ -111,7 +111,8 @@ final class HeaderRules {
    * {@code headers: {request: …, response: …}} at route or destination level. Request
    * {@code set}/{@code add} may name {@code host} or {@code :authority} (an authority rewrite);
    * request {@code remove} and all response operations may not touch {@code Host} or a
-   * pseudo-header. Names are lower-cased in the model.
+   * pseudo-header. Names are lower-cased in the model. Invalid operations are kept after their
+   * error, an invalid name as written (so that the manifest of the model reads the same).
    */
   static Headers headers(Node n) {
     if (!n.expectObject()) {
@@ -129,8 +130,8 @@ final class HeaderRules {
     List<String> remove = new ArrayList<>();
     for (Node r : n.get("remove").elements()) {
       String name = r.asString();
-      if (name != null && checkOperationName(r, name)) {
-        remove.add(name.toLowerCase(Locale.ROOT));
+      if (name != null) {
+        remove.add(checkOperationName(r, name) ? name.toLowerCase(Locale.ROOT) : name);
       }
     }
     return new HeaderOperations(set, add, remove);
@@ -151,11 +152,14 @@ final class HeaderRules {
       boolean nameOk = request ? checkSetName(at, name) : checkOperationName(at, name);
       boolean authority = request && isAuthority(name);
       nameOk = nameOk && (authority || checkSentName(at, name));
-      boolean valueOk = checkValue(at, v)
-          && (authority ? checkSendable(at, "authority", v, false) : checkSendable(at, "header value", v, true));
-      if (nameOk && valueOk) {
-        out.put(name.toLowerCase(Locale.ROOT), v);
+      if (checkValue(at, v)) {
+        if (authority) {
+          checkSendable(at, "authority", v, false);
+        } else {
+          checkSendable(at, "header value", v, true);
+        }
       }
+      out.put(nameOk ? name.toLowerCase(Locale.ROOT) : name, v);
     }
     return out;
   }

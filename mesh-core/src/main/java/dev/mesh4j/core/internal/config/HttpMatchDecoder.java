@@ -43,9 +43,8 @@ final class HttpMatchDecoder {
       String why = Ports.validatePort(rawPort);
       if (why != null) {
         portNode.error(why);
-      } else {
-        port = rawPort.intValue();
       }
+      port = Ports.toInt(rawPort);
     }
     Map<String, String> sourceLabels = CommonDecoders.labels(m.get("sourceLabels"));
     List<String> gateways = CommonDecoders.gatewayNames(m.get("gateways"));
@@ -65,7 +64,8 @@ final class HttpMatchDecoder {
 
   /**
    * {@code headers} or {@code withoutHeaders}: names are tokens, pseudo-headers or JWT claims
-   * (upper case allowed; lower-cased in the model, as header names are case-insensitive). A null
+   * (upper case allowed; lower-cased in the model, as header names are case-insensitive; an
+   * invalid name is kept as written, after its error). A null
    * {@code headers} entry is an error; in {@code withoutHeaders} it means "absent", and there
    * {@code regex: "*"} is a presence test rather than a regex (Istio exempts it).
    */
@@ -96,8 +96,8 @@ final class HttpMatchDecoder {
         value.warn("mesh4j validates no JWT, so it has no claims: this condition "
             + (without ? "always holds" : "never holds"));
       }
-      if (validName && sm != null) {
-        out.put(name.toLowerCase(Locale.ROOT), sm);
+      if (sm != null) {
+        out.put(validName ? name.toLowerCase(Locale.ROOT) : name, sm);
       }
     }
     return out;

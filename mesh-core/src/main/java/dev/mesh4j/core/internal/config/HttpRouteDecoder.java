@@ -123,7 +123,8 @@ final class HttpRouteDecoder {
   /**
    * {@code validateHTTPRouteDestinations}: each entry has a destination, valid header
    * operations and a weight >= 0; several destinations need a total weight > 0 (weights need not
-   * sum to 100).
+   * sum to 100). Entries are kept as written, invalid ones too; only one without a destination,
+   * which the model cannot hold, is left out.
    */
   private static List<HttpRouteDestination> destinations(Node n) {
     List<HttpRouteDestination> out = new ArrayList<>();
@@ -140,19 +141,18 @@ final class HttpRouteDecoder {
         complete = false;
         continue;
       }
-      Destination dest = CommonDecoders.destination(d.get("destination"), true);
+      CommonDecoders.Checked<Destination> dest = CommonDecoders.checkedDestination(d.get("destination"), true);
       Headers headers = HeaderRules.headers(d.get("headers"));
       Node w = d.get("weight");
       Integer weight = w.asInt32();
       if (weight != null && weight < 0) {
         w.error("weight " + weight + " < 0");
-        weight = null;
+      } else if (weight != null) {
+        total += weight;
       }
-      total += weight == null ? 0 : weight;
-      if (dest == null) {
-        complete = false;
-      } else {
-        out.add(new HttpRouteDestination(dest, w.isMissing() ? null : weight, headers));
+      complete &= dest.valid();
+      if (dest.value() != null) {
+        out.add(new HttpRouteDestination(dest.value(), weight, headers));
       }
     }
     if (nodes.size() > 1 && total == 0 && complete) {
@@ -161,7 +161,10 @@ final class HttpRouteDecoder {
     return out;
   }
 
-  /** {@code validateHTTPRedirect}, which reports only the first problem it finds. */
+  /**
+   * {@code validateHTTPRedirect}, which reports only the first problem it finds. The redirect is
+   * returned as written, also when invalid.
+   */
   private static @Nullable HttpRedirect redirect(Node n, List<Node> matches) {
     if (!n.expectObject()) {
       return null;
@@ -178,33 +181,20 @@ final class HttpRouteDecoder {
     Long code = codeNode.asUint32();
     if (!portNode.isMissing() && !deriveNode.isMissing()) {
       n.error("only one of port and derivePort may be set");
-      return null;
-    }
-    if (!uri.isEmpty() && !prefixRewrite.isEmpty()) {
+    } else if (!uri.isEmpty() && !prefixRewrite.isEmpty()) {
       n.error("redirect may only specify one of uri or prefix_rewrite");
-      return null;
-    }
-    if (!prefixRewrite.isEmpty() && !allUriMatchesArePrefixes(matches)) {
+    } else if (!prefixRewrite.isEmpty() && !allUriMatchesArePrefixes(matches)) {
       n.get("prefixRewrite").error(
           "redirect prefix_rewrite requires all URI matches to use prefix match type");
-      return null;
-    }
-    if (uri.isEmpty() && prefixRewrite.isEmpty() && authority.isEmpty() && scheme.isEmpty()
+    } else if (uri.isEmpty() && prefixRewrite.isEmpty() && authority.isEmpty() && scheme.isEmpty()
         && portNode.isMissing() && deriveNode.isMissing()) {
       n.error("redirect must specify URI, authority, scheme, or port");
-      return null;
-    }
-    if (code != null && code != 0 && (code < 300 || code > 399)) {
+    } else if (code != null && code != 0 && (code < 300 || code > 399)) {
       codeNode.error(code + " is not a valid redirect code, must be 3xx");
-      return null;
-    }
-    if (!scheme.isEmpty() && !scheme.equals("http") && !scheme.equals("https")) {
+    } else if (!scheme.isEmpty() && !scheme.equals("http") && !scheme.equals("https")) {
       n.get("scheme").error("invalid redirect scheme, must be \"http\" or \"https\"");
-      return null;
-    }
-    if (port != null && port > 0 && Ports.validatePort(port) != null) {
+    } else if (port != null && port > 0 && Ports.validatePort(port) != null) {
       portNode.error(Ports.validatePort(port));
-      return null;
     }
     if (!HeaderRules.checkSendable(n.get("uri"), "redirect uri", uri, false)
         || !HeaderRules.checkSendable(n.get("prefixRewrite"), "redirect prefix", prefixRewrite, false)
@@ -213,8 +203,8 @@ final class HttpRouteDecoder {
     }
     return new HttpRedirect(uri.isEmpty() ? null : uri,
         prefixRewrite.isEmpty() ? null : prefixRewrite, authority.isEmpty() ? null : authority,
-        port == null || port == 0 ? null : port.intValue(), derive, scheme.isEmpty() ? null : scheme,
-        code == null || code == 0 ? HttpRedirect.DEFAULT_REDIRECT_CODE : code.intValue());
+        port == null || port == 0 ? null : Ports.toInt(port), derive, scheme.isEmpty() ? null : scheme,
+        code == null || code == 0 ? HttpRedirect.DEFAULT_REDIRECT_CODE : Ports.toInt(code));
   }
 
   private static boolean allUriMatchesArePrefixes(List<Node> matches) {
@@ -226,14 +216,17 @@ final class HttpRouteDecoder {
     return true;
   }
 
-  /** {@code validateHTTPDirectResponse}: status 200..600, a body under 1 MiB. */
+  /**
+   * {@code validateHTTPDirectResponse}: status 200..600, a body under 1 MiB. Returned as
+   * written, also when invalid (an absent status as 0).
+   */
   private static @Nullable HttpDirectResponse directResponse(Node n) {
     if (!n.expectObject()) {
       return null;
     }
     Node statusNode = n.get("status");
     Long status = statusNode.asUint32();
-    boolean valid = FaultDecoder.checkHttpStatus(statusNode, status == null ? 0 : status);
+    FaultDecoder.checkHttpStatus(statusNode, status == null ? 0 : status);
     Node body = n.get("body");
     String string = null;
     String bytes = null;
@@ -243,7 +236,6 @@ final class HttpRouteDecoder {
       int size = 0;
       if (string != null && bytes != null) {
         body.error("only one of string and bytes may be set");
-        valid = false;
       } else if (string != null) {
         size = string.getBytes(StandardCharsets.UTF_8).length;
       } else if (bytes != null) {
@@ -251,17 +243,15 @@ final class HttpRouteDecoder {
           size = Base64.getDecoder().decode(bytes).length;
         } catch (IllegalArgumentException e) {
           body.get("bytes").error("bytes must be base64: " + e.getMessage());
-          valid = false;
         }
       }
       if (size > MAX_BODY) {
         body.error("large direct_responses may impact control plane performance, must be less than 1MB");
-        valid = false;
       } else if (size > LARGE_BODY) {
         body.warn("large direct_responses may impact control plane performance");
       }
     }
-    return valid && status != null ? new HttpDirectResponse(status.intValue(), string, bytes) : null;
+    return new HttpDirectResponse(status == null ? 0 : Ports.toInt(status), string, bytes);
   }
 
   /**
@@ -281,7 +271,10 @@ final class HttpRouteDecoder {
     return new Delegate(name, namespace.isEmpty() ? null : namespace);
   }
 
-  /** {@code validateHTTPRewrite}, which reports only the first problem it finds. */
+  /**
+   * {@code validateHTTPRewrite}, which reports only the first problem it finds. Returned as
+   * written, also when invalid.
+   */
   private static @Nullable HttpRewrite rewrite(Node n) {
     if (!n.expectObject()) {
       return null;
@@ -292,40 +285,30 @@ final class HttpRouteDecoder {
     String match = rr.isObject() ? rr.text("match") : "";
     String replace = rr.isObject() ? rr.text("rewrite") : "";
     rr.expectObject();
+    RegexRewrite regex = rr.isObject() ? new RegexRewrite(match, replace) : null;
+    HttpRewrite rewrite = new HttpRewrite(uri.isEmpty() ? null : uri,
+        authority.isEmpty() ? null : authority, regex);
     if (!uri.isEmpty() && !rr.isMissing()) {
       n.error("rewrite may only contain one of URI or UriRegexRewrite");
-      return null;
-    }
-    if (uri.isEmpty() && rr.isMissing() && authority.isEmpty()) {
+    } else if (uri.isEmpty() && rr.isMissing() && authority.isEmpty()) {
       n.error("rewrite must specify at least one of URI, UriRegexRewrite, or authority. "
           + "Only one of URI or UriRegexRewrite may be specified");
-      return null;
+    } else if (rr.isObject() && (match.isEmpty() || replace.isEmpty())) {
+      rr.get(match.isEmpty() ? "match" : "rewrite").error(
+          "UriRegexRewrite requires both Rewrite and Match fields to be specified");
+    } else if (rr.isObject()) {
+      CommonDecoders.validRegex(rr.get("match"), match, "HTTPRewrite.UriRegexRewrite.Match");
     }
-    RegexRewrite regex = null;
-    if (rr.isObject()) {
-      if (match.isEmpty() || replace.isEmpty()) {
-        rr.get(match.isEmpty() ? "match" : "rewrite").error(
-            "UriRegexRewrite requires both Rewrite and Match fields to be specified");
-        return null;
-      }
-      if (!CommonDecoders.validRegex(rr.get("match"), match, "HTTPRewrite.UriRegexRewrite.Match")) {
-        return null;
-      }
-      if (!HeaderRules.checkSendable(rr.get("rewrite"), "rewrite", replace, false)) {
-        return null;
-      }
-      regex = new RegexRewrite(match, replace);
+    if (rr.isObject() && !replace.isEmpty()) {
+      HeaderRules.checkSendable(rr.get("rewrite"), "rewrite", replace, false);
     }
-    if (!HeaderRules.checkSendable(n.get("authority"), "authority", authority, false)
-        || !HeaderRules.checkSendable(n.get("uri"), "rewrite uri", uri, false)) {
-      return null;
-    }
-    if (!uri.isEmpty() && !uri.startsWith("/")) {
+    HeaderRules.checkSendable(n.get("authority"), "authority", authority, false);
+    if (HeaderRules.checkSendable(n.get("uri"), "rewrite uri", uri, false)
+        && !uri.isEmpty() && !uri.startsWith("/")) {
       // The rewritten path is the request's path: it must be one.
       n.get("uri").error("rewrite uri " + Quoting.quote(uri) + " must start with \"/\": mesh4j sends it as the request path");
-      return null;
     }
-    return new HttpRewrite(uri.isEmpty() ? null : uri, authority.isEmpty() ? null : authority, regex);
+    return rewrite;
   }
 
   /**
@@ -381,7 +364,10 @@ final class HttpRouteDecoder {
     return out;
   }
 
-  /** A mirror's percentage: 0..100 (Istio checks no 0.0001 granularity here). */
+  /**
+   * A mirror's percentage: 0..100 (Istio checks no 0.0001 granularity here); one out of range is
+   * returned as written.
+   */
   private static @Nullable Double mirrorPercentage(Node v, String what) {
     Double d = v.asDouble();
     if (d == null) {
@@ -389,11 +375,8 @@ final class HttpRouteDecoder {
     }
     if (d > 100) {
       v.error(what + " must have a max value of 100 (it has " + CommonDecoders.format(d) + ")");
-      return null;
-    }
-    if (d < 0) {
+    } else if (d < 0) {
       v.error(what + " must have a min value of 0 (it has " + CommonDecoders.format(d) + ")");
-      return null;
     }
     return d;
   }

@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decodes {@code LoadBalancerSettings}, checked as Istio's {@code validateLoadBalancer};
- * locality settings are checked by {@link LocalityRules}. Stateless.
+ * locality settings are checked by {@link LocalityRules}. Invalid values are kept as written,
+ * after their error. Stateless.
  */
 final class LoadBalancerDecoder {
   private LoadBalancerDecoder() {}
@@ -64,17 +65,14 @@ final class LoadBalancerDecoder {
       Double min = mp.asDouble();
       if (min != null && min > 100) {
         mp.error("minimumPercent value should be less than or equal to 100 (" + CommonDecoders.format(min) + ")");
-        min = null;
       } else if (min != null && min < 0) {
         // The CRD's schema has minimum: 0.
         mp.error("minimumPercent value should be greater than or equal to 0 (" + CommonDecoders.format(min) + ")");
-        min = null;
       }
       Node ag = w.get("aggression");
       Double aggression = ag.asDouble();
       if (aggression != null && aggression <= 0) {
         ag.error("aggression should be greater than 0 (" + CommonDecoders.format(aggression) + ")");
-        aggression = null;
       }
       return d == null ? null : new LoadBalancerSettings.Warmup(d, min, aggression);
     }
@@ -161,8 +159,10 @@ final class LoadBalancerDecoder {
     String path = n.string("path");
     Duration ttl = n.get("ttl").asDuration(true);
     // Name, path and attributes are written into the Set-Cookie header of a generated cookie.
-    boolean sendable = HeaderRules.checkSendable(n.get("name"), "cookie name", name, false)
-        & (path == null || HeaderRules.checkSendable(n.get("path"), "cookie path", path, false));
+    HeaderRules.checkSendable(n.get("name"), "cookie name", name, false);
+    if (path != null) {
+      HeaderRules.checkSendable(n.get("path"), "cookie path", path, false);
+    }
     List<ConsistentHashLb.Attribute> attributes = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (Node a : n.get("attributes").elements()) {
@@ -176,11 +176,12 @@ final class LoadBalancerDecoder {
       } else if (!seen.add(an)) {
         a.get("name").error("duplicate cookie attribute name: " + Quoting.escape(an));
       } else if (HeaderRules.checkSendable(a.get("name"), "cookie attribute name", an, false)
-          && (av == null || HeaderRules.checkSendable(a.get("value"), "cookie attribute value", av, true))) {
-        attributes.add(new ConsistentHashLb.Attribute(an, av));
+          && av != null) {
+        HeaderRules.checkSendable(a.get("value"), "cookie attribute value", av, true);
       }
+      attributes.add(new ConsistentHashLb.Attribute(an, av));
     }
-    return name.isEmpty() || !sendable ? null : new ConsistentHashLb.HttpCookie(name, path, ttl, attributes);
+    return new ConsistentHashLb.HttpCookie(name, path, ttl, attributes);
   }
 
   /** Envoy's primality test (Istio copies it): 1, 2 and 3 count as prime, 0 does not. */

@@ -311,7 +311,9 @@ public final class Node {
   /**
    * A duration in Istio's format ({@code 1.5s}, {@code 200ms}, {@code 1m}, {@code 1h30m}),
    * checked as Istio's {@code agent.ValidateDuration}: at least 1ms and whole milliseconds. With
-   * {@code allowZero}, zero is accepted too (where Istio lets 0 disable something).
+   * {@code allowZero}, zero is accepted too (where Istio lets 0 disable something). A duration
+   * that fails these checks is returned as written, after the error; null means absent or not a
+   * duration.
    */
   public @Nullable Duration asDuration(boolean allowZero) {
     String s = asString();
@@ -330,11 +332,8 @@ public final class Node {
     }
     if (d.compareTo(Duration.ofMillis(1)) < 0) {
       error("duration must be greater than 1ms (" + Quoting.escape(s) + ")");
-      return null;
-    }
-    if (d.getNano() % 1_000_000 != 0) {
+    } else if (d.getNano() % 1_000_000 != 0) {
       error("only durations to ms precision are supported (" + Quoting.escape(s) + ")");
-      return null;
     }
     return d;
   }

@@ -66,20 +66,11 @@ final class Ports {
   }
 
   /**
-   * Reads an unsigned port number (a proto {@code uint32}) and checks its range: the value, or
-   * null when absent or wrong.
+   * A {@code uint32} as the model's int, kept as written where it fits (an out-of-range port is
+   * kept for the record of an invalid resource; beyond an int it is capped, still out of range).
    */
-  static @Nullable Integer port(Node n) {
-    Long v = n.asLong(0, 0xFFFF_FFFFL);
-    if (v == null) {
-      return null;
-    }
-    String why = validatePort(v);
-    if (why != null) {
-      n.error(why);
-      return null;
-    }
-    return v.intValue();
+  static int toInt(long v) {
+    return (int) Math.min(Integer.MAX_VALUE, v);
   }
 
   /** {@code ValidatePortName}: a DNS-1123 label (so an empty name is invalid). */

@@ -36,12 +36,12 @@ final class RetryDecoder {
     Integer attempts = a.asInt32();
     if (attempts != null && attempts < 0) {
       a.error("attempts cannot be negative (" + attempts + ")");
-      attempts = 0;
     }
     Node perTryNode = n.get("perTryTimeout");
     String retryOn = n.text("retryOn");
     Node remoteNode = n.get("retryRemoteLocalities");
-    if ((attempts == null || attempts == 0)
+    // Negative attempts (an error of their own) count as 0, as Istio's check reads them.
+    if ((attempts == null || attempts <= 0)
         && (!perTryNode.isMissing() || !retryOn.isEmpty() || !remoteNode.isMissing())) {
       n.error("http retry policy configured when attempts are set to 0 (disabled)");
     }

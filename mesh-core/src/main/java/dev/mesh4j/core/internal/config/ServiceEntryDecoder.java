@@ -147,6 +147,7 @@ final class ServiceEntryDecoder {
 
   /**
    * Ports: a name (a DNS label), a number and a known protocol; names and numbers unique.
+   * Invalid ports are kept as written, after their error.
    *
    * @param warnTcp whether a TCP (or unset) protocol needs an address Istio will not allocate
    */
@@ -178,7 +179,6 @@ final class ServiceEntryDecoder {
       Long target = targetNode.asUint32();
       if (target != null && target != 0 && Ports.validatePort(target) != null) {
         targetNode.error(Ports.validatePort(target));
-        target = null;
       }
       // Istio compares with "TCP" exactly here, unlike everywhere else.
       if (warnTcp && !warned && (protocol.isEmpty() || protocol.equals("TCP"))) {
@@ -193,14 +193,12 @@ final class ServiceEntryDecoder {
         numberNode.error(why);
         valid = false;
       }
-      if (valid) {
-        ServicePort sp = new ServicePort((int) num, protocol, name,
-            target == null || target == 0 ? null : target.intValue());
-        if (!sp.isHttp() && !sp.isTlsPassthrough()) {
-          p.warn("protocol " + Quoting.escape(protocol) + " is not HTTP: mesh4j does not route it (port ignored)");
-        }
-        out.add(sp);
+      ServicePort sp = new ServicePort(Ports.toInt(num), protocol, name,
+          target == null || target == 0 ? null : Ports.toInt(target));
+      if (valid && !sp.isHttp() && !sp.isTlsPassthrough()) {
+        p.warn("protocol " + Quoting.escape(protocol) + " is not HTTP: mesh4j does not route it (port ignored)");
       }
+      out.add(sp);
     }
     return out;
   }

@@ -136,7 +136,8 @@ final class SidecarDecoder {
   /**
    * {@code namespace/dnsName} hosts ({@code ValidateNamespaceSlashWildcardHostname}): namespace
    * {@code *}, {@code .} or a name, optionally {@code ~}-prefixed to exclude; dnsName {@code *}
-   * or a dotted name or wildcard, no partial wildcard. Duplicates are warnings.
+   * or a dotted name or wildcard, no partial wildcard. Duplicates are warnings. Invalid hosts are
+   * kept as written, after their error.
    */
   private static List<String> egressHosts(Node hostsNode, String namespace) {
     List<String> hosts = hostsNode.asStringList();
@@ -149,6 +150,7 @@ final class SidecarDecoder {
     for (int i = 0; i < hosts.size() && i < nodes.size(); i++) {
       String h = hosts.get(i);
       Node at = nodes.get(i);
+      out.add(h);
       int slash = h.indexOf('/');
       if (slash < 0) {
         at.error("host must be of form namespace/dnsName");
@@ -156,13 +158,10 @@ final class SidecarDecoder {
       }
       String ns = h.substring(0, slash);
       String dns = h.substring(slash + 1);
-      boolean valid = checkEgressHost(at, ns, dns);
+      checkEgressHost(at, ns, dns);
       if (!ns.startsWith("~")) {
         warnDuplicate(at, h, imports.computeIfAbsent(ns.equals(".") ? namespace : ns,
             k -> new HashSet<>()), dns);
-      }
-      if (valid) {
-        out.add(h);
       }
     }
     Set<String> all = imports.get("*");
@@ -172,32 +171,25 @@ final class SidecarDecoder {
     return out;
   }
 
-  private static boolean checkEgressHost(Node at, String ns, String dns) {
-    boolean valid = true;
+  private static void checkEgressHost(Node at, String ns, String dns) {
     if (ns.isEmpty() || dns.isEmpty()) {
       at.error("config namespace and dnsName in host entry cannot be empty");
-      valid = false;
     }
     String bare = ns.startsWith("~") ? ns.substring(1) : ns;
     if (!bare.isEmpty() && !bare.equals("*") && !bare.equals(".") && !Hosts.isDns1123Label(bare)) {
       at.error("invalid namespace value " + Quoting.quote(ns) + " in sidecar");
-      valid = false;
     }
     if (!dns.equals("*") && !dns.contains(".")) {
       at.error("short names (non FQDN) are not allowed");
-      valid = false;
     }
     String why = Hosts.validateWildcardDomain(dns);
     if (why != null) {
       at.error(why);
-      valid = false;
     }
     String partial = Hosts.validatePartialWildcard(dns);
     if (partial != null) {
       at.error(partial);
-      valid = false;
     }
-    return valid;
   }
 
   /** {@code ns/host} after {@code ns/host} or {@code ns/*}, or {@code ns/*} after {@code ns/host}. */

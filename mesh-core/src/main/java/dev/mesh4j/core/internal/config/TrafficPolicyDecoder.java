@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * Decodes a {@code TrafficPolicy} (top level, per subset, per port), checked as Istio's
  * {@code validateTrafficPolicy}, {@code validateOutlierDetection}, {@code validateConnectionPool},
  * {@code agent.ValidateTLS} and {@code validatePortTrafficPolicies}; load balancing is decoded by
- * {@link LoadBalancerDecoder}. Stateless.
+ * {@link LoadBalancerDecoder}. Invalid values are kept as written, after their error. Stateless.
  */
 final class TrafficPolicyDecoder {
   private TrafficPolicyDecoder() {}
@@ -36,7 +36,7 @@ final class TrafficPolicyDecoder {
     }
     if (!any) {
       n.error("traffic policy must have at least one field");
-      return null;
+      return TrafficPolicy.EMPTY;
     }
     Node tunnel = n.get("tunnel");
     Node proxyProtocol = n.get("proxyProtocol");
@@ -112,6 +112,9 @@ final class TrafficPolicyDecoder {
       if (p.get("outlierDetection").isMissing() && p.get("connectionPool").isMissing()
           && p.get("loadBalancer").isMissing() && p.get("tls").isMissing()) {
         p.error("port traffic policy must have at least one field");
+        if (port != null) {
+          out.add(new PortTrafficPolicy(port, null, null, null, null));
+        }
         continue;
       }
       OutlierDetection outlier = outlierDetection(p.get("outlierDetection"));
@@ -135,7 +138,7 @@ final class TrafficPolicyDecoder {
     Node h = n.get("http");
     if (t.isMissing() && h.isMissing()) {
       n.error("connection pool must have at least one field");
-      return null;
+      return new ConnectionPoolSettings(null, null);
     }
     ConnectionPoolSettings.Tcp tcp = null;
     if (t.expectObject()) {
@@ -188,13 +191,12 @@ final class TrafficPolicyDecoder {
 
   /**
    * A limit ({@code int32}, {@code >= 0}); 0 is Istio's "not set" (it only programs Envoy for
-   * values {@code > 0}), so it is read as absent.
+   * values {@code > 0}), so it is read as absent. A negative one is kept, after its error.
    */
   private static @Nullable Integer limit(Node n, String what) {
     Integer v = n.asInt32();
     if (v != null && v < 0) {
       n.error(what + " must be non-negative (" + v + ")");
-      return null;
     }
     return v == null || v == 0 ? null : v;
   }

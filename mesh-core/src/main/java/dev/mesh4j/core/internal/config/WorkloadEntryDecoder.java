@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * as Istio's {@code validateWorkloadEntry} (and, for DNS endpoints, the checks
  * {@code ValidateServiceEntry} makes instead). mesh4j cannot reach unix sockets or endpoints
  * without an address (behind a network gateway): those are validated, then ignored with a
- * warning.
+ * warning. Invalid endpoints are kept as written, after their error.
  */
 final class WorkloadEntryDecoder {
   private WorkloadEntryDecoder() {}
@@ -62,7 +62,7 @@ final class WorkloadEntryDecoder {
     if (address.isEmpty()) {
       if (network.isEmpty()) {
         addressNode.error("address is required");
-        return null;
+        return new WorkloadEndpoint("", Map.of(), Map.of(), null, null, null, null);
       }
       addressNode.warn("address is unset with network " + Quoting.quote(network));
     }
@@ -96,7 +96,10 @@ final class WorkloadEntryDecoder {
     return ep;
   }
 
-  /** Endpoint ports: names DNS labels (and service port names, when known), numbers 1..65535. */
+  /**
+   * Endpoint ports: names DNS labels (and service port names, when known), numbers 1..65535.
+   * Invalid ones are kept as written, after their error.
+   */
   private static Map<String, Integer> ports(Node n, @Nullable Set<String> servicePorts) {
     Map<String, Integer> out = new LinkedHashMap<>();
     for (Map.Entry<String, Node> p : n.entries().entrySet()) {
@@ -105,12 +108,13 @@ final class WorkloadEntryDecoder {
         p.getValue().error("endpoint port " + (v == null ? Quoting.escape(p.getKey()) : v)
             + " is not defined by the service entry");
       }
-      boolean valid = Ports.checkPortName(p.getValue(), p.getKey());
+      Ports.checkPortName(p.getValue(), p.getKey());
       String why = v == null ? null : Ports.validatePort(v);
       if (why != null) {
         p.getValue().error(why);
-      } else if (v != null && valid) {
-        out.put(p.getKey(), v.intValue());
+      }
+      if (v != null) {
+        out.put(p.getKey(), Ports.toInt(v));
       }
     }
     return out;

@@ -6,7 +6,15 @@
  * {@link dev.mesh4j.core.internal.config.Node}, which knows its field path, records every
  * problem in a shared {@link dev.mesh4j.core.internal.common.Problems} and warns about the fields
  * nobody read. A decoder never throws for bad input; it records the problem and returns what it
- * could read, so that one load reports all problems.
+ * could read, so that one load reports all problems. What it returns keeps an invalid value as
+ * written wherever the model can hold it (a negative weight, an invalid host, a redirect with two
+ * exclusive fields): a resource with errors is never applied, and keeping its values lets the
+ * resource stand for its YAML.
+ *
+ * <p>Resources built in code are validated by the same decoders:
+ * {@link dev.mesh4j.core.internal.config.ManifestWriter} writes a resource as its manifest and
+ * {@link dev.mesh4j.core.internal.config.ManifestReader#validate} decodes that, so a resource gets
+ * the problems its YAML would get, at the same field paths. There is one validator.
  *
  * <p>The rules are those of istio/istio {@code pkg/config/validation} (the webhook), plus a few
  * of its CRD schema, and each check names the Istio function it follows. What Istio rejects is an

@@ -6,6 +6,7 @@ import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
@@ -13,7 +14,6 @@ import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.OutlierDetector;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
-import dev.mesh4j.core.internal.resilience.RetryPolicy.FailureKind;
 import dev.mesh4j.core.internal.telemetry.RequestObserver;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -48,7 +48,8 @@ final class AttemptLoop {
   }
 
   /**
-   * Runs the attempts.
+   * Runs the attempts: each one waits for a connection slot, goes to an endpoint the balancer
+   * picks, and ends in a decision ({@link RetryRules#decide}) — retry, deliver or answer locally.
    *
    * @param firstSent called with the first attempt's request as sent (for mirroring), or null
    */
@@ -58,36 +59,33 @@ final class AttemptLoop {
     RetryPolicy policy = a.policy;
     ConnectionLimiter limiter = cluster.resilience().limiter();
     OutlierDetector outliers = cluster.resilience().outlierDetector();
-    boolean holdingRetry = false;
     try {
       for (int attempt = 1; ; attempt++) {
         long now = ticker.nanos();
         if (now >= a.deadline) {
-          return exchange.reply(LocalReplies.ROUTE_TIMEOUT);
+          return reply(exchange, t, LocalReplies.ROUTE_TIMEOUT);
         }
         long remaining = a.deadline == Long.MAX_VALUE ? Long.MAX_VALUE : a.deadline - now;
         Duration perTry = policy.perTryTimeout();
         boolean perTryBinds = perTry != null && perTry.toNanos() <= remaining;
         long attemptDeadline = perTryBinds ? now + perTry.toNanos() : a.deadline;
-        boolean retriesLeft = attempt <= policy.attempts();
 
         // A request waits for any connection slot of the cluster, before an endpoint is chosen.
         ConnectionLimiter.Permit permit = acquire(limiter, attemptDeadline);
         if (permit.outcome() == ConnectionLimiter.Outcome.OVERFLOW) {
-          return exchange.reply(LocalReplies.OVERFLOW);
+          t.overflow(cluster.name(), permit.limit());  // telemetry: shed
+          return reply(exchange, t, LocalReplies.OVERFLOW);
         }
         if (permit.outcome() == ConnectionLimiter.Outcome.DEADLINE_EXCEEDED) {
-          if (!perTryBinds) {
-            return exchange.reply(LocalReplies.ROUTE_TIMEOUT);
+          AttemptDecision d = RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, a.replayable, a);
+          if (t.active()) {
+            t.retryDecided(false, d.toEvent(new RetryRules.PendingTimeout(), policy));  // telemetry: retry decided
           }
-          if (retriesLeft && policy.retriesFailure(FailureKind.PER_TRY_TIMEOUT) && exchange.canResend()) {
-            holdingRetry = retryPermit(limiter, holdingRetry);
-            if (holdingRetry) {
-              backoff(attempt, policy, a.deadline, exchange);
-              continue;
-            }
+          if (d.retries()) {
+            backoff(attempt, policy, a.deadline, exchange);
+            continue;
           }
-          return exchange.reply(LocalReplies.failure(UpstreamFailure.TIMEOUT, attempt > 1, false));
+          return reply(exchange, t, d.reply());
         }
 
         UpstreamHost host = null;
@@ -95,7 +93,7 @@ final class AttemptLoop {
           host = cluster.loadBalancer().pick(a);
           if (host == null) {
             permit.release();
-            return exchange.reply(LocalReplies.NO_HEALTHY_UPSTREAM);
+            return reply(exchange, t, LocalReplies.NO_HEALTHY_UPSTREAM);
           }
         }
         Duration budget = perTryBinds ? perTry : remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
@@ -108,6 +106,7 @@ final class AttemptLoop {
         if (host != null) {
           host.state().requestStarted();
         }
+
         R response;
         try {
           response = exchange.send(request);
@@ -116,59 +115,77 @@ final class AttemptLoop {
           UpstreamFailure failure = exchange.classify(e);
           t.attemptFailed(request, failure, e);  // telemetry: attempt end (failed)
           if (failure == UpstreamFailure.RETHROW) {
-            throw e;
+            throw e;  // the application's own cancellation or timeout
           }
           if (outliers != null && host != null) {
             outliers.onLocalOriginFailure(host, localOrigin(failure));
           }
-          if (failure == UpstreamFailure.TIMEOUT && !perTryBinds) {
-            return exchange.reply(LocalReplies.ROUTE_TIMEOUT);
-          }
           a.tried(host);
-          boolean wanted = policy.retriesFailure(kind(failure)) && exchange.canResend();
-          if (retriesLeft && wanted) {
-            holdingRetry = retryPermit(limiter, holdingRetry);
-            if (holdingRetry) {
-              backoff(attempt, policy, a.deadline, exchange);
-              continue;
-            }
-            // Envoy: a retry the cluster's maxRetries does not allow is an overflow (UO).
-            return exchange.reply(LocalReplies.withFlag(LocalReplies.failure(failure, attempt > 1, false), "UO"));
+          AttemptDecision d = RetryRules.afterFailure(failure, attempt, policy, perTryBinds, a.replayable, a);
+          if (t.active()) {
+            t.retryDecided(true, d.toEvent(new RetryRules.Failure(failure), policy));  // telemetry: retry decided
           }
-          // Envoy adds URX when it wanted to retry but the retry limit was reached.
-          return exchange.reply(LocalReplies.failure(failure, attempt > 1, wanted && policy.attempts() > 0));
+          if (d.overflow()) {
+            t.overflow(cluster.name(), "maxRetries");
+          }
+          if (d.retries()) {
+            backoff(attempt, policy, a.deadline, exchange);
+            continue;
+          }
+          return reply(exchange, t, d.reply());
         } catch (RuntimeException | Error e) {
           end(host, permit);
           throw e;
         }
-        t.attemptEnded(request, response);  // telemetry: attempt end (response headers)
-        int status = exchange.status(response);
+
+        ResponseInfo info = exchange.view(response);
+        t.attemptEnded(request, info);  // telemetry: attempt end (response headers)
+        int status = info.status();
+        String grpc = info.grpcStatus();
         if (outliers != null && host != null) {
           outliers.onLocalOriginSuccess(host);
-          outliers.onResponse(host, outlierStatus(status, exchange.header(response, "grpc-status")));
+          outliers.onResponse(host, outlierStatus(status, grpc));
         }
-        if (retriesLeft && retriable(policy, exchange, response, status) && exchange.canResend()) {
-          boolean allowed = retryPermit(limiter, holdingRetry);
-          if (allowed) {
-            holdingRetry = true;
-            exchange.discard(response);
-            end(host, permit);
-            a.tried(host);
-            backoff(attempt, policy, a.deadline, exchange);
-            continue;
-          }
+        int grpcStatus = grpcStatus(grpc);
+        AttemptDecision d = RetryRules.afterResponse(status, grpcStatus, attempt, policy, a.replayable, a);
+        if (t.active()) {
+          t.retryDecided(true, d.toEvent(new RetryRules.Response(status, grpcStatus), policy));  // telemetry: retry decided
         }
+        if (d.overflow()) {
+          t.overflow(cluster.name(), "maxRetries");
+        }
+        if (d.retries()) {
+          exchange.discard(response);
+          end(host, permit);
+          a.tried(host);
+          backoff(attempt, policy, a.deadline, exchange);
+          continue;
+        }
+        t.responded(info, "");  // telemetry: the response the application gets
         UpstreamHost done = host;
         ConnectionLimiter.Permit held = permit;
-        response = exchange.whenComplete(response, () -> end(done, held));
-        HeaderMutation headers = a.responseHeaders;
-        return headers.isEmpty() ? response : exchange.mutateResponse(response, headers);
+        // The request holds its endpoint and connection slot until the application is done with the body.
+        return exchange.complete(response, a.responseHeaders, bytes -> {
+          end(done, held);
+          t.accept(bytes);  // telemetry: request end
+        });
       }
     } finally {
-      if (holdingRetry) {
-        limiter.releaseRetry();
-      }
+      a.releaseRetryPermit();
     }
+  }
+
+  /** Answers locally, telling telemetry. */
+  static <R> R reply(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply) {
+    return reply(exchange, t, reply, HeaderMutation.NONE);
+  }
+
+  /** Answers locally with response-header changes (a redirect's or direct response's route headers). */
+  static <R> R reply(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply, HeaderMutation headers) {
+    t.localReply(reply);  // telemetry: local reply
+    R r = exchange.reply(reply);
+    t.responded(exchange.view(r), reply.flags());
+    return exchange.complete(r, headers, t);  // telemetry: request end, when the body is done
   }
 
   private static ConnectionLimiter.Permit acquire(ConnectionLimiter limiter, long deadline) throws IOException {
@@ -178,19 +195,6 @@ final class AttemptLoop {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while waiting for a connection slot");
     }
-  }
-
-  /** Holds one retry permit from the first retry to the end of the request. */
-  private static boolean retryPermit(ConnectionLimiter limiter, boolean holding) {
-    return holding || limiter.tryAcquireRetry();
-  }
-
-  private static <R> boolean retriable(RetryPolicy policy, Exchange<R> exchange, R response, int status) {
-    if (policy.retriesStatus(status)) {
-      return true;
-    }
-    int grpc = grpcStatus(exchange.header(response, "grpc-status"));
-    return grpc > 0 && policy.retriesGrpcStatus(grpc);
   }
 
   private static int grpcStatus(@Nullable String value) {
@@ -229,14 +233,6 @@ final class AttemptLoop {
       case 14 -> 503;
       case 16 -> 401;
       default -> 500;
-    };
-  }
-
-  private static FailureKind kind(UpstreamFailure failure) {
-    return switch (failure) {
-      case CONNECT_FAILURE, CONNECT_TIMEOUT -> FailureKind.CONNECT_FAILURE;
-      case TIMEOUT -> FailureKind.PER_TRY_TIMEOUT;
-      case CONNECTION_TERMINATION, REMOTE_RESET, PROTOCOL_ERROR, RETHROW -> FailureKind.RESET;
     };
   }
 

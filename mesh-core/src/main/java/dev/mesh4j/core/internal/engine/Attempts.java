@@ -10,6 +10,7 @@ import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,12 +20,14 @@ import org.jspecify.annotations.Nullable;
  * has it). One object per request, used by one thread at a time; it is the only allocation the
  * attempt loop needs besides each attempt's {@link UpstreamRequest}.
  */
-final class Attempts implements PickContext {
+final class Attempts implements PickContext, BooleanSupplier {
   final Cluster cluster;
   final RetryPolicy policy;
   final HeaderMutation responseHeaders;
   /** The route deadline in ticker nanos, or {@link Long#MAX_VALUE} for none. */
   final long deadline;
+  /** Whether the request's body can be sent again (else its first failure is final). */
+  final boolean replayable;
   private final RandomSource random;
   private final boolean hasHash;
   private final long hash;
@@ -37,14 +40,17 @@ final class Attempts implements PickContext {
   private final HeaderMutation requestHeaders;
   private @Nullable UpstreamHost[] tried;
   private int triedCount;
+  /** Whether this request holds a retry permit of the cluster (from its first retry to its end). */
+  private boolean holdingRetry;
 
-  Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline,
+  Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline, boolean replayable,
       RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
       @Nullable String rawQuery, String authority, HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
     this.responseHeaders = responseHeaders;
     this.deadline = deadline;
+    this.replayable = replayable;
     this.random = random;
     this.hasHash = hasHash;
     this.hash = hash;
@@ -99,6 +105,28 @@ final class Attempts implements PickContext {
       }
     }
     return false;
+  }
+
+  /**
+   * Takes the cluster's retry permit for this request's retries ({@code maxRetries}), once: a
+   * request holds one permit from its first retry to its end, as Envoy's retry circuit breaker
+   * counts retries in flight. (This object is the permit supplier the retry rules ask, so that
+   * asking allocates nothing.)
+   */
+  @Override
+  public boolean getAsBoolean() {
+    if (!holdingRetry) {
+      holdingRetry = cluster.resilience().limiter().tryAcquireRetry();
+    }
+    return holdingRetry;
+  }
+
+  /** Returns the retry permit, if this request took one. */
+  void releaseRetryPermit() {
+    if (holdingRetry) {
+      holdingRetry = false;
+      cluster.resilience().limiter().releaseRetry();
+    }
   }
 
   /** Remembers a host an attempt went to. */

@@ -8,6 +8,7 @@ import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
@@ -60,9 +61,9 @@ public final class RequestPipeline {
   }
 
   public <R> R execute(MeshSnapshot snapshot, MeshRequest request, Exchange<R> exchange) throws IOException {
-    RequestObserver<R> t = telemetry.start(request, exchange);  // telemetry: request start (context merged)
+    RequestObserver<R> t = telemetry.start(request);  // telemetry: request start (context merged)
     try {
-      return t.end(dispatch(snapshot, t.request(request), exchange, t));  // telemetry: request end, at body end
+      return dispatch(snapshot, t.request(request), exchange, t);  // ends with the response's body
     } catch (IOException | RuntimeException | Error e) {
       t.failed(e);  // telemetry: request end (failed)
       throw e;
@@ -78,9 +79,9 @@ public final class RequestPipeline {
     }
     switch (result.outcome()) {
       case BLACKHOLE:
-        return exchange.reply(LocalReplies.BLACKHOLE);
+        return AttemptLoop.reply(exchange, t, LocalReplies.BLACKHOLE);
       case NO_ROUTE:
-        return exchange.reply(LocalReplies.NO_ROUTE);
+        return AttemptLoop.reply(exchange, t, LocalReplies.NO_ROUTE);
       case PASSTHROUGH:
         return send(Attempts.upstream(Origination.passthrough(request.scheme()), null, request.path(),
             request.rawQuery(), request.authority(), HeaderMutation.NONE, 1, null, null), exchange, t);
@@ -100,8 +101,10 @@ public final class RequestPipeline {
       t.attemptFailed(sent, exchange.classify(e), e);  // telemetry: attempt end (failed)
       throw e;
     }
-    t.attemptEnded(sent, response);  // telemetry: attempt end (response headers)
-    return response;
+    ResponseInfo info = exchange.view(response);
+    t.attemptEnded(sent, info);  // telemetry: attempt end (response headers)
+    t.responded(info, "");
+    return exchange.complete(response, HeaderMutation.NONE, t);  // telemetry: request end, when the body is done
   }
 
   private <R> R forward(CompiledMatch match, int port, MeshRequest request, Exchange<R> exchange,
@@ -109,16 +112,16 @@ public final class RequestPipeline {
     CompiledRoute route = match.route();
     RouteAction action = route.action();
     if (action instanceof RouteAction.Redirect r) {
-      return respond(exchange, LocalReplies.redirect(r.redirect(), request, match), r.responseHeaders());
+      return respond(exchange, t, LocalReplies.redirect(r.redirect(), request, match), r.responseHeaders());
     }
     if (action instanceof RouteAction.Direct d) {
-      return respond(exchange, LocalReplies.direct(d.response()), d.responseHeaders());
+      return respond(exchange, t, LocalReplies.direct(d.response()), d.responseHeaders());
     }
     HttpFaultInjection fault = route.config().fault();
     if (fault != null) {
       LocalReply abort = injectFault(fault, exchange, t);
       if (abort != null) {
-        return exchange.reply(abort);
+        return AttemptLoop.reply(exchange, t, abort);
       }
     }
     // The router's timer starts after the fault delay, as Envoy's fault filter runs before it.
@@ -130,10 +133,10 @@ public final class RequestPipeline {
     Cluster cluster = dest.cluster(port);
     t.destination(dest, cluster);  // telemetry: destination picked
     if (cluster == null) {
-      return exchange.reply(LocalReplies.NO_CLUSTER);
+      return AttemptLoop.reply(exchange, t, LocalReplies.NO_CLUSTER);
     }
     if (cluster.failure() != null) {
-      return exchange.reply(LocalReplies.clusterFailure(cluster.failure()));
+      return AttemptLoop.reply(exchange, t, LocalReplies.clusterFailure(cluster.failure()));
     }
     String path = route.rewritePath(request.path(), match);
     String authority = dest.authority() != null ? dest.authority() : request.authority();
@@ -148,7 +151,8 @@ public final class RequestPipeline {
       }
       responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
     }
-    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, random, hash.present(),
+    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, request.replayable(), random,
+        hash.present(),
         hash.value(), request.host(), request.scheme(), path, request.rawQuery(),
         authority, dest.requestHeaders());
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
@@ -166,9 +170,9 @@ public final class RequestPipeline {
     return now > Long.MAX_VALUE - t ? Long.MAX_VALUE : now + t;
   }
 
-  private <R> R respond(Exchange<R> exchange, LocalReply reply, HeaderMutation responseHeaders) {
-    R r = exchange.reply(reply);
-    return responseHeaders.isEmpty() ? r : exchange.mutateResponse(r, responseHeaders);
+  private <R> R respond(Exchange<R> exchange, RequestObserver<R> t, LocalReply reply,
+      HeaderMutation responseHeaders) {
+    return AttemptLoop.reply(exchange, t, reply, responseHeaders);
   }
 
   /** Delay (blocking, cancellable by the application), then maybe an abort reply. */

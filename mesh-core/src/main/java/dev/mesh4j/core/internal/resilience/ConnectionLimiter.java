@@ -116,7 +116,7 @@ public final class ConnectionLimiter {
         return new Permit(this);
       }
       if (waiters.size() >= l.maxPending()) {
-        return Permit.OVERFLOW;
+        return Permit.QUEUE_FULL;
       }
       if (deadline != NO_DEADLINE && deadline - ticker.nanos() <= 0) {
         return Permit.DEADLINE_EXCEEDED;
@@ -300,27 +300,40 @@ public final class ConnectionLimiter {
    */
   public static final class Permit {
     /** The permit of a cluster without a request limit: shared, nothing to release. */
-    public static final Permit UNLIMITED = new Permit(Outcome.GRANTED);
-    /** No permit: over the limits; the request fails at once with 503 {@code UO}. */
-    public static final Permit OVERFLOW = new Permit(Outcome.OVERFLOW);
+    public static final Permit UNLIMITED = new Permit(Outcome.GRANTED, "");
+    /**
+     * No permit: every connection slot is taken and the cluster queues no request; the request
+     * fails at once with 503 {@code UO}.
+     */
+    public static final Permit OVERFLOW = new Permit(Outcome.OVERFLOW, "maxConnections/http2MaxRequests");
+    /** No permit: every slot is taken and the queue of waiting requests is full (503 {@code UO}). */
+    public static final Permit QUEUE_FULL = new Permit(Outcome.OVERFLOW, "http1MaxPendingRequests");
     /** No permit: the deadline passed while waiting for a connection. */
-    public static final Permit DEADLINE_EXCEEDED = new Permit(Outcome.DEADLINE_EXCEEDED);
+    public static final Permit DEADLINE_EXCEEDED = new Permit(Outcome.DEADLINE_EXCEEDED, "");
 
     private static final AtomicIntegerFieldUpdater<Permit> RELEASED =
         AtomicIntegerFieldUpdater.newUpdater(Permit.class, "released");
 
     private final @Nullable ConnectionLimiter owner;
     private final Outcome outcome;
+    private final String limit;
     private volatile int released;
 
-    private Permit(Outcome outcome) {
+    private Permit(Outcome outcome, String limit) {
       this.owner = null;
       this.outcome = outcome;
+      this.limit = limit;
     }
 
     Permit(ConnectionLimiter owner) {
       this.owner = owner;
       this.outcome = Outcome.GRANTED;
+      this.limit = "";
+    }
+
+    /** For an overflow, the connection-pool setting that caused it; else empty. */
+    public String limit() {
+      return limit;
     }
 
     public Outcome outcome() {

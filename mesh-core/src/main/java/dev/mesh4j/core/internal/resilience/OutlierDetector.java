@@ -2,6 +2,7 @@ package dev.mesh4j.core.internal.resilience;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.core.internal.lb.EndpointState;
@@ -84,6 +85,7 @@ public final class OutlierDetector implements AutoCloseable {
 
   private final String name;
   private final Ticker ticker;
+  private final EjectionListener events;
   private final Object lock = new Object();
   private final Periodic sweep;
   private volatile OutlierSettings settings;
@@ -101,6 +103,17 @@ public final class OutlierDetector implements AutoCloseable {
    */
   public OutlierDetector(String name, OutlierSettings settings, List<UpstreamHost> hosts, Scheduler scheduler,
       Ticker ticker) {
+    this(name, settings, hosts, scheduler, ticker, EjectionListener.NONE);
+  }
+
+  /**
+   * A detector that tells {@code events} of each ejection and return.
+   *
+   * @param name the cluster's name, for logs, explain and events
+   */
+  public OutlierDetector(String name, OutlierSettings settings, List<UpstreamHost> hosts, Scheduler scheduler,
+      Ticker ticker, EjectionListener events) {
+    this.events = requireNonNull(events, "events");
     this.name = requireNonNull(name, "name");
     this.settings = requireNonNull(settings, "settings");
     this.ticker = requireNonNull(ticker, "ticker");
@@ -177,28 +190,48 @@ public final class OutlierDetector implements AutoCloseable {
 
   // ---- rare path: ejection, sweep, updates ----------------------------------------------------
 
-  private enum Kind { FIVE_XX, GATEWAY, LOCAL_ORIGIN }
+  private enum Kind {
+    FIVE_XX("consecutive 5xx"),
+    GATEWAY("consecutive gateway errors"),
+    LOCAL_ORIGIN("consecutive local-origin failures");
+
+    final String reason;
+
+    Kind(String reason) {
+      this.reason = reason;
+    }
+  }
 
   private void onThreshold(Monitor m, Kind kind) {
+    long duration;
+    int ejections;
     synchronized (lock) {
       if (closed || monitors.get(m.hostPort) != m || m.ejected) {
         return;
       }
-      eject(m, settings);
+      duration = eject(m, settings);
+      ejections = m.ejections;
       switch (kind) {
         case FIVE_XX -> m.fiveXx.set(0);
         case GATEWAY -> m.gateway.set(0);
         case LOCAL_ORIGIN -> m.localOrigin.set(0);
       }
     }
+    if (duration >= 0) {
+      events.ejected(name, m.endpoint, kind.reason, ejections, Duration.ofNanos(duration));
+    }
   }
 
-  /** Ejects if the ejection cap allows. Holds lock. */
-  private void eject(Monitor m, OutlierSettings s) {
+  /**
+   * Ejects if the ejection cap allows. Holds lock.
+   *
+   * @return how long the endpoint stays out (nanos), or -1 when the cap kept it in
+   */
+  private long eject(Monitor m, OutlierSettings s) {
     int hosts = monitors.size();
     // Envoy: 100.0 * (ejected + 1) / hosts <= maxEjectionPercent, in exact integer arithmetic.
     if (100L * (ejected + 1) > (long) s.maxEjectionPercent() * hosts) {
-      return;
+      return -1;
     }
     ejected++;
     m.ejected = true;
@@ -210,6 +243,7 @@ public final class OutlierDetector implements AutoCloseable {
       m.multiplier++;
     }
     m.state.setEjected(true);
+    return Math.min(saturatedMultiply(base, m.multiplier), max);
   }
 
   private void uneject(Monitor m, long now) {
@@ -225,17 +259,19 @@ public final class OutlierDetector implements AutoCloseable {
 
   /** One sweep: return endpoints whose time is up, then decay multipliers. Runs every interval. */
   void sweep() {
+    List<Monitor> returned = new ArrayList<>();
+    long now = ticker.nanos();
     synchronized (lock) {
       if (closed) {
         return;
       }
       OutlierSettings s = settings;
-      long now = ticker.nanos();
       long base = s.baseEjectionTime().toNanos();
       long max = s.maxEjectionTime().toNanos();
       for (Monitor m : monitors.values()) {
         if (m.ejected && Math.min(saturatedMultiply(base, m.multiplier), max) <= now - m.ejectedAt) {
           uneject(m, now);
+          returned.add(m);
         }
       }
       long interval = s.interval().toNanos();
@@ -244,6 +280,9 @@ public final class OutlierDetector implements AutoCloseable {
           m.multiplier--;
         }
       }
+    }
+    for (Monitor m : returned) {
+      events.returned(name, m.endpoint, "ejection time elapsed", m.ejections, Duration.ofNanos(now - m.ejectedAt));
     }
   }
 
@@ -255,6 +294,8 @@ public final class OutlierDetector implements AutoCloseable {
    * (and reports through the old one are ignored from then on).
    */
   public void updateHosts(List<UpstreamHost> hosts) {
+    List<Monitor> gone = new ArrayList<>();
+    long now = ticker.nanos();
     synchronized (lock) {
       Set<String> keep = new HashSet<>();
       for (UpstreamHost h : hosts) {
@@ -262,7 +303,7 @@ public final class OutlierDetector implements AutoCloseable {
         keep.add(key);
         Monitor m = monitors.get(key);
         if (m == null) {
-          monitors.put(key, new Monitor(key, h.state()));
+          monitors.put(key, new Monitor(key, h.endpoint(), h.state()));
         } else if (m.state != h.state()) {
           m.state = h.state();
           m.state.setEjected(m.ejected);
@@ -274,6 +315,7 @@ public final class OutlierDetector implements AutoCloseable {
         }
         if (m.ejected) {
           ejected--;
+          gone.add(m);
         }
         return true;
       });
@@ -282,6 +324,9 @@ public final class OutlierDetector implements AutoCloseable {
         index.put(m.state, m);
       }
       byState = index;
+    }
+    for (Monitor m : gone) {
+      events.returned(name, m.endpoint, "endpoint removed", m.ejections, Duration.ofNanos(now - m.ejectedAt));
     }
   }
 
@@ -298,6 +343,8 @@ public final class OutlierDetector implements AutoCloseable {
   /** Stops the sweep and returns every ejected endpoint to its balancers. Idempotent. */
   @Override
   public void close() {
+    List<Monitor> returned = new ArrayList<>();
+    long now = ticker.nanos();
     synchronized (lock) {
       if (closed) {
         return;
@@ -307,11 +354,15 @@ public final class OutlierDetector implements AutoCloseable {
         if (m.ejected) {
           m.ejected = false;
           m.state.setEjected(false);
+          returned.add(m);
         }
       }
       ejected = 0;
     }
     sweep.close();
+    for (Monitor m : returned) {
+      events.returned(name, m.endpoint, "outlier detection removed", m.ejections, Duration.ofNanos(now - m.ejectedAt));
+    }
   }
 
   // ---- read view ------------------------------------------------------------------------------
@@ -400,6 +451,7 @@ public final class OutlierDetector implements AutoCloseable {
   /** The detector's view of one endpoint. Counters are atomic; the rest is guarded by lock. */
   private static final class Monitor {
     final String hostPort;
+    final Endpoint endpoint;
     final AtomicInteger fiveXx = new AtomicInteger();
     final AtomicInteger gateway = new AtomicInteger();
     final AtomicInteger localOrigin = new AtomicInteger();
@@ -411,8 +463,9 @@ public final class OutlierDetector implements AutoCloseable {
     int multiplier;
     int ejections;
 
-    Monitor(String hostPort, EndpointState state) {
+    Monitor(String hostPort, Endpoint endpoint, EndpointState state) {
       this.hostPort = hostPort;
+      this.endpoint = endpoint;
       this.state = state;
     }
   }

@@ -134,27 +134,37 @@ public final class RetryPolicy {
 
   /** Whether a response with this status is retried. */
   public boolean retriesStatus(int status) {
+    return statusCondition(status) != null;
+  }
+
+  /** The {@code retryOn} condition that retries a response with this status, or null. */
+  public @Nullable String statusCondition(int status) {
     if (has(FIVE_XX) && status >= 500 && status <= 599) {
-      return true;
+      return "5xx";
     }
     if (has(GATEWAY_ERROR) && (status == 502 || status == 503 || status == 504)) {
-      return true;
+      return "gateway-error";
     }
     if (has(RETRIABLE_4XX) && status == 409) {
-      return true;
+      return "retriable-4xx";
     }
-    return has(RETRIABLE_STATUS_CODES) && statusCodes.contains(status);
+    return has(RETRIABLE_STATUS_CODES) && statusCodes.contains(status) ? "retriable-status-codes" : null;
   }
 
   /** Whether a response with this gRPC status ({@code grpc-status}) is retried. */
   public boolean retriesGrpcStatus(int code) {
+    return grpcCondition(code) != null;
+  }
+
+  /** The {@code retryOn} condition that retries a response with this gRPC status, or null. */
+  public @Nullable String grpcCondition(int code) {
     return switch (code) {
-      case 1 -> has(GRPC_CANCELLED);
-      case 4 -> has(GRPC_DEADLINE_EXCEEDED);
-      case 8 -> has(GRPC_RESOURCE_EXHAUSTED);
-      case 13 -> has(GRPC_INTERNAL);
-      case 14 -> has(GRPC_UNAVAILABLE);
-      default -> false;
+      case 1 -> has(GRPC_CANCELLED) ? "cancelled" : null;
+      case 4 -> has(GRPC_DEADLINE_EXCEEDED) ? "deadline-exceeded" : null;
+      case 8 -> has(GRPC_RESOURCE_EXHAUSTED) ? "resource-exhausted" : null;
+      case 13 -> has(GRPC_INTERNAL) ? "internal" : null;
+      case 14 -> has(GRPC_UNAVAILABLE) ? "unavailable" : null;
+      default -> null;
     };
   }
 
@@ -165,13 +175,24 @@ public final class RetryPolicy {
    * {@code gateway-error}; a per-try timeout likewise (a local reset); an overflow never.
    */
   public boolean retriesFailure(FailureKind kind) {
+    return failureCondition(kind) != null;
+  }
+
+  /** The {@code retryOn} condition that retries this failure, or null. */
+  public @Nullable String failureCondition(FailureKind kind) {
+    String reset = has(RESET) ? "reset" : has(FIVE_XX) ? "5xx" : has(GATEWAY_ERROR) ? "gateway-error" : null;
     return switch (kind) {
-      case CONNECT_FAILURE -> has(CONNECT_FAILURE) || has(RESET) || has(FIVE_XX) || has(GATEWAY_ERROR)
-          || has(RESET_BEFORE_REQUEST);
-      case REFUSED_STREAM -> has(REFUSED_STREAM) || has(RESET) || has(FIVE_XX) || has(GATEWAY_ERROR);
-      case RESET, PER_TRY_TIMEOUT -> has(RESET) || has(FIVE_XX) || has(GATEWAY_ERROR);
-      case OVERFLOW -> false;
+      case CONNECT_FAILURE -> has(CONNECT_FAILURE) ? "connect-failure" : reset != null ? reset
+          : has(RESET_BEFORE_REQUEST) ? "reset-before-request" : null;
+      case REFUSED_STREAM -> has(REFUSED_STREAM) ? "refused-stream" : reset;
+      case RESET, PER_TRY_TIMEOUT -> reset;
+      case OVERFLOW -> null;
     };
+  }
+
+  /** The {@code retryOn} conditions as configured (Istio's default when the route sets none). */
+  public String retryOn() {
+    return retryOn;
   }
 
   /** Failures before response headers, as retry conditions see them. */

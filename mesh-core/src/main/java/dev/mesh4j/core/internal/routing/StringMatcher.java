@@ -1,10 +1,8 @@
 package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.core.internal.common.Quoting;
-import dev.mesh4j.core.internal.common.RegexLimits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.google.re2j.Pattern;
 import dev.mesh4j.api.config.StringMatch;
 import org.jspecify.annotations.Nullable;
 
@@ -16,24 +14,25 @@ public final class StringMatcher {
   private final StringMatch.Kind kind;
   private final String value;
   private final boolean ignoreCase;
-  private final @Nullable Pattern pattern;
+  private final @Nullable Regex regex;
 
   private StringMatcher(StringMatch.Kind kind, String value, boolean ignoreCase) {
     this.kind = kind;
     this.value = value;
     // Envoy ignores case_sensitive for regex matches: only exact and prefix honour it.
     this.ignoreCase = ignoreCase && kind != StringMatch.Kind.REGEX;
-    this.pattern = kind == StringMatch.Kind.REGEX ? compiled(value) : null;
+    this.regex = kind == StringMatch.Kind.REGEX ? compiled(value) : null;
   }
 
   /**
    * RE2/J programs are immutable and thread-safe, and cost a kilobyte or more each: identical
-   * regexes (common across many VirtualServices) share one while any snapshot uses it.
+   * regexes (common across many VirtualServices) share one, with its matchers, while any
+   * snapshot uses it.
    */
-  private static final Cache<String, Pattern> PATTERNS = Caffeine.newBuilder().weakValues().build();
+  private static final Cache<String, Regex> PATTERNS = Caffeine.newBuilder().weakValues().build();
 
-  static Pattern compiled(String regex) {
-    return PATTERNS.get(regex, RegexLimits::compile);
+  static Regex compiled(String regex) {
+    return PATTERNS.get(regex, Regex::compile);
   }
 
   public static StringMatcher of(StringMatch match) {
@@ -58,7 +57,7 @@ public final class StringMatcher {
     return switch (kind) {
       case EXACT -> ignoreCase ? s.equalsIgnoreCase(value) : s.equals(value);
       case PREFIX -> s.regionMatches(ignoreCase, 0, value, 0, value.length());
-      case REGEX -> pattern.matches(s);
+      case REGEX -> regex.matches(s);
       case PRESENT -> true;
     };
   }

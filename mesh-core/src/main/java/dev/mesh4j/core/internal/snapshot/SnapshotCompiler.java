@@ -35,6 +35,7 @@ import dev.mesh4j.core.internal.lb.ClusterState;
 import dev.mesh4j.core.internal.lb.LoadBalancer;
 import dev.mesh4j.core.internal.lb.LoadBalancers;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.resilience.EjectionListener;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
 import dev.mesh4j.core.internal.routing.CompiledVirtualService;
 import dev.mesh4j.core.internal.routing.Gateways;
@@ -64,10 +65,16 @@ public final class SnapshotCompiler implements AutoCloseable {
    */
   public SnapshotCompiler(Workload workload, DnsCache dns, ClusterStates states, Scheduler scheduler,
       Ticker ticker) {
+    this(workload, dns, states, scheduler, ticker, EjectionListener.NONE);
+  }
+
+  /** @param ejections told of outlier detection's ejections and returns in every cluster */
+  public SnapshotCompiler(Workload workload, DnsCache dns, ClusterStates states, Scheduler scheduler,
+      Ticker ticker, EjectionListener ejections) {
     this.workload = workload;
     this.dns = dns;
     this.states = states;
-    this.resilience = new ResilienceStates(scheduler, ticker);
+    this.resilience = new ResilienceStates(scheduler, ticker, ejections);
   }
 
   /** Stops the background work of cluster state (outlier-detection sweeps). */

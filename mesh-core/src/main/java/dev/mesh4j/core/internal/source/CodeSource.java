@@ -11,8 +11,9 @@ import dev.mesh4j.api.spi.SourceUpdate;
 
 /**
  * Configuration given in code ({@code Mesh.builder().config(...)}, {@code mesh.apply(...)}),
- * delivered as one whole set: {@link #replace} swaps it atomically or refuses it, keeping the set
- * in force. Thread-safe.
+ * delivered as one whole set of {@link SourceUpdate.Resource} changes, which the mesh validates as
+ * their YAML: {@link #replace} swaps it atomically or refuses it, keeping the set in force.
+ * Thread-safe.
  */
 public final class CodeSource implements MeshSource {
   private volatile MeshConfig config;

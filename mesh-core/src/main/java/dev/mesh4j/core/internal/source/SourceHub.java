@@ -26,7 +26,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The sources of one mesh and what each delivered. Validates updates against a source's state
- * ({@link #stage}), applies them ({@link #commit}) and assembles one configuration from all
+ * ({@link #stage}; resources built in code as their manifests, by the same decoders), applies
+ * them ({@link #commit}) and assembles one configuration from all
  * sources ({@link #assemble}): resources in source order, a later source's resource replacing an
  * earlier source's of the same kind, namespace and name, as a later {@code kubectl apply} would.
  *
@@ -57,8 +58,18 @@ public final class SourceHub {
   }
 
   /** What a committed update asks of the snapshot. */
-  public record Effect(boolean recompile, List<String> endpointsOnly) {
-    static final Effect NONE = new Effect(false, List.of());
+  /**
+   * @param recompile whether routes must be compiled again
+   * @param endpointsOnly the services whose endpoints alone changed (empty when recompiling)
+   * @param services every service whose definition or endpoints changed, as the mesh sees it
+   */
+  public record Effect(boolean recompile, List<String> endpointsOnly, List<String> services) {
+    static final Effect NONE = new Effect(false, List.of(), List.of());
+
+    /** Whether the update changed anything the mesh uses. */
+    public boolean changed() {
+      return recompile || !services.isEmpty();
+    }
   }
 
   /**
@@ -79,6 +90,7 @@ public final class SourceHub {
     apply(state.rejected, s.rejections(), s.full());
 
     List<String> endpointsOnly = new ArrayList<>();
+    List<String> changedServices = new ArrayList<>();
     Set<String> hosts = new LinkedHashSet<>(s.services().keySet());
     if (s.full()) {
       hosts.addAll(state.services.keySet());
@@ -90,6 +102,7 @@ public final class SourceHub {
       if (Objects.equals(before, after) || overridden(state, host)) {
         continue;
       }
+      changedServices.add(host);
       if (before != null && after != null && endpointsOnly(before, after)) {
         endpointsOnly.add(host);
       } else {
@@ -97,7 +110,7 @@ public final class SourceHub {
       }
     }
     apply(state.services, s.services(), s.full());
-    return new Effect(recompile, recompile ? List.of() : endpointsOnly);
+    return new Effect(recompile, recompile ? List.of() : endpointsOnly, changedServices);
   }
 
   /**
@@ -230,8 +243,7 @@ public final class SourceHub {
       String namespace = workload.namespace();
       for (SourceUpdate.Change change : update.items()) {
         if (change instanceof SourceUpdate.Resource r) {
-          IstioResource resource = Resources.withDefaultNamespace(r.resource(), namespace);
-          put(ResourceKey.of(resource), new SourceState.Held(resource, List.of()));
+          resource(normalize(ResourceKey.of(r.resource())), ManifestReader.validate(r.resource(), namespace));
         } else if (change instanceof SourceUpdate.Manifests m) {
           for (ManifestReader.Decoded d : ManifestReader.read(new SourceText(m.name(), m.text(), m.json()), namespace)) {
             document(d);
@@ -274,6 +286,23 @@ public final class SourceHub {
       errors = true;
       for (IstioResource r : d.resources()) {
         reject(ResourceKey.of(r), d.problems());
+      }
+    }
+
+    /**
+     * A resource built in code, validated as its manifest ({@link ManifestReader#validate}) and
+     * then treated as a document holding it; rejected under its own key, whether or not the
+     * decoder could read anything from it.
+     */
+    private void resource(ResourceKey key, ManifestReader.Decoded d) {
+      problems.addAll(d.problems());
+      if (d.hasErrors()) {
+        errors = true;
+        reject(key, d.problems());
+        return;
+      }
+      for (IstioResource r : d.resources()) {
+        put(key, new SourceState.Held(r, d.problems()));
       }
     }
 

@@ -2,6 +2,9 @@ package dev.mesh4j.core.internal.telemetry;
 
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.internal.common.Quoting;
+import dev.mesh4j.core.observe.ConfigChange;
+import dev.mesh4j.core.observe.EndpointEjection;
 import dev.mesh4j.core.observe.MeshAttempt;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
@@ -22,7 +25,11 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * (one line). Bytes are body bytes; the upstream service time is the last attempt's time to
- * response headers ({@code -} when it got none); the protocol is the response's. Thread-safe.
+ * response headers ({@code -} when it got none); the protocol is the response's.
+ *
+ * <p>Besides requests, one line per thing the mesh does on its own, in the same log:
+ * {@code [time] EJECT cluster endpoint "reason" ejections=N for=30s}, {@code [time] RETURN …},
+ * {@code [time] CONFIG applied|rejected source version=N problems=N}. Thread-safe.
  */
 final class AccessLog implements MeshListener {
   /** The logger access-log lines go to. */
@@ -37,6 +44,50 @@ final class AccessLog implements MeshListener {
     if (log.isInfoEnabled()) {
       log.info(line(call));
     }
+  }
+
+  @Override
+  public void endpointEjected(EndpointEjection e) {
+    if (log.isInfoEnabled()) {
+      log.info(event(e, "EJECT"));
+    }
+  }
+
+  @Override
+  public void endpointReturned(EndpointEjection e) {
+    if (log.isInfoEnabled()) {
+      log.info(event(e, "RETURN"));
+    }
+  }
+
+  @Override
+  public void configApplied(ConfigChange c) {
+    if (log.isInfoEnabled()) {
+      log.info(event(c, "applied"));
+    }
+  }
+
+  @Override
+  public void configRejected(ConfigChange c) {
+    if (log.isInfoEnabled()) {
+      log.info(event(c, "rejected"));
+    }
+  }
+
+  static String event(EndpointEjection e, String what) {
+    StringBuilder sb = new StringBuilder(160).append('[');
+    START_TIME.formatTo(e.time(), sb);
+    return sb.append("] ").append(what).append(' ').append(e.cluster()).append(' ').append(e.endpoint().hostPort())
+        .append(" \"").append(e.reason()).append("\" ejections=").append(e.ejections())
+        .append(what.equals("EJECT") ? " for=" : " after=").append(e.duration().toMillis()).append("ms").toString();
+  }
+
+  static String event(ConfigChange c, String what) {
+    StringBuilder sb = new StringBuilder(120).append('[');
+    START_TIME.formatTo(c.time(), sb);
+    // The source name can come from the application; problems are in the mesh's own log.
+    return sb.append("] CONFIG ").append(what).append(' ').append(Quoting.quote(c.source()))
+        .append(" version=").append(c.version()).append(" problems=").append(c.problems().size()).toString();
   }
 
   static String line(MeshCall call) {

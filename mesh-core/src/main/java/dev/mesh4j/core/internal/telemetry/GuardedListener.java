@@ -1,8 +1,14 @@
 package dev.mesh4j.core.internal.telemetry;
 
+import dev.mesh4j.core.http.LocalReply;
+import dev.mesh4j.core.observe.ConfigChange;
+import dev.mesh4j.core.observe.EndpointEjection;
+import dev.mesh4j.core.observe.EndpointsChange;
 import dev.mesh4j.core.observe.MeshAttempt;
+import dev.mesh4j.core.observe.RetryDecision;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,6 +92,78 @@ final class GuardedListener implements MeshListener {
       delegate.requestEnded(call);
     } catch (Throwable e) {
       failed("requestEnded", e);
+    }
+  }
+
+  @Override
+  public void retryDecided(MeshCall call, @Nullable MeshAttempt attempt, RetryDecision decision) {
+    try {
+      delegate.retryDecided(call, attempt, decision);
+    } catch (Throwable e) {
+      failed("retryDecided", e);
+    }
+  }
+
+  @Override
+  public void overflow(MeshCall call, String cluster, String limit) {
+    try {
+      delegate.overflow(call, cluster, limit);
+    } catch (Throwable e) {
+      failed("overflow", e);
+    }
+  }
+
+  @Override
+  public void localReply(MeshCall call, LocalReply reply) {
+    try {
+      delegate.localReply(call, reply);
+    } catch (Throwable e) {
+      failed("localReply", e);
+    }
+  }
+
+  @Override
+  public void endpointEjected(EndpointEjection ejection) {
+    try {
+      delegate.endpointEjected(ejection);
+    } catch (Throwable e) {
+      failed("endpointEjected", e);
+    }
+  }
+
+  @Override
+  public void endpointReturned(EndpointEjection ejection) {
+    try {
+      delegate.endpointReturned(ejection);
+    } catch (Throwable e) {
+      failed("endpointReturned", e);
+    }
+  }
+
+  @Override
+  public void configApplied(ConfigChange change) {
+    try {
+      delegate.configApplied(change);
+    } catch (Throwable e) {
+      failed("configApplied", e);
+    }
+  }
+
+  @Override
+  public void configRejected(ConfigChange change) {
+    try {
+      delegate.configRejected(change);
+    } catch (Throwable e) {
+      failed("configRejected", e);
+    }
+  }
+
+  @Override
+  public void endpointsChanged(EndpointsChange change) {
+    try {
+      delegate.endpointsChanged(change);
+    } catch (Throwable e) {
+      failed("endpointsChanged", e);
     }
   }
 

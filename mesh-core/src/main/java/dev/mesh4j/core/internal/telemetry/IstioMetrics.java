@@ -3,9 +3,12 @@ package dev.mesh4j.core.internal.telemetry;
 import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
+import dev.mesh4j.core.observe.EndpointEjection;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.metrics.LongCounter;
+import io.opentelemetry.api.metrics.LongUpDownCounter;
 import io.opentelemetry.api.metrics.Meter;
 import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.List;
@@ -20,7 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * histograms use Envoy's default buckets.
  *
  * <p>Bytes are body bytes: the request's declared length (a request body of unknown length is not
- * recorded), and the response body bytes the application read. Thread-safe.
+ * recorded), and the response body bytes the application read.
+ *
+ * <p>Outlier detection as Envoy's cluster stats name it, labelled by {@code cluster_name}:
+ * {@code envoy_cluster_outlier_detection_ejections_enforced_total} (ejections made) and
+ * {@code envoy_cluster_outlier_detection_ejections_active} (endpoints out now). Thread-safe.
  */
 final class IstioMetrics implements MeshListener {
   /** Envoy's default histogram buckets, which Istio keeps for all its histograms. */
@@ -38,6 +45,9 @@ final class IstioMetrics implements MeshListener {
   private final DoubleHistogram requestBytes;
   private final DoubleHistogram responseBytes;
   private final ConcurrentHashMap<Key, Attributes> cache = new ConcurrentHashMap<>();
+  private final LongCounter ejectionsEnforced;
+  private final LongUpDownCounter ejectionsActive;
+  private static final AttributeKey<String> CLUSTER_NAME = AttributeKey.stringKey("cluster_name");
 
   IstioMetrics(MeterProvider provider, Workload workload) {
     Meter meter = provider.get(Telemetry.SCOPE);
@@ -51,6 +61,22 @@ final class IstioMetrics implements MeshListener {
         .setDescription("Request body sizes.").setExplicitBucketBoundariesAdvice(BUCKETS).build();
     this.responseBytes = meter.histogramBuilder("istio_response_bytes").setUnit("By")
         .setDescription("Response body sizes.").setExplicitBucketBoundariesAdvice(BUCKETS).build();
+    this.ejectionsEnforced = meter.counterBuilder("envoy_cluster_outlier_detection_ejections_enforced_total")
+        .setDescription("Endpoints ejected by outlier detection, per cluster (Envoy's cluster stat).").build();
+    this.ejectionsActive = meter.upDownCounterBuilder("envoy_cluster_outlier_detection_ejections_active")
+        .setDescription("Endpoints ejected now, per cluster (Envoy's cluster stat).").build();
+  }
+
+  @Override
+  public void endpointEjected(EndpointEjection e) {
+    Attributes a = Attributes.of(CLUSTER_NAME, e.cluster());
+    ejectionsEnforced.add(1, a);
+    ejectionsActive.add(1, a);
+  }
+
+  @Override
+  public void endpointReturned(EndpointEjection e) {
+    ejectionsActive.add(-1, Attributes.of(CLUSTER_NAME, e.cluster()));
   }
 
   @Override

@@ -30,6 +30,16 @@ final class PropagatedRequest implements MeshRequest {
   }
 
   @Override
+  public boolean replayable() {
+    return request.replayable();
+  }
+
+  @Override
+  public long bodyLength() {
+    return request.bodyLength();
+  }
+
+  @Override
   public String method() {
     return request.method();
   }

@@ -1,12 +1,16 @@
 package dev.mesh4j.core.internal.telemetry;
 
+import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
+import dev.mesh4j.core.observe.RetryDecision;
 import dev.mesh4j.core.observe.RouteDecision;
 import java.io.IOException;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @param <R> the transport's response type
  */
-public interface RequestObserver<R> {
+public interface RequestObserver<R> extends LongConsumer {
 
   /** Whether anything listens: the pipeline skips building event values when not. */
   boolean active();
@@ -33,12 +37,27 @@ public interface RequestObserver<R> {
   /** Returns the request to send for this attempt (ids, context and trace headers added). */
   UpstreamRequest attemptStarted(UpstreamRequest upstream);
 
-  void attemptEnded(UpstreamRequest upstream, R response);
+  void attemptEnded(UpstreamRequest upstream, ResponseInfo response);
 
   void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e);
 
-  /** The final response, arranged to end the request's telemetry when its body is done. */
-  R end(R response);
+  /**
+   * What was decided after the last attempt ({@code afterAttempt}) or after a wait for a
+   * connection slot that timed out.
+   */
+  void retryDecided(boolean afterAttempt, RetryDecision decision);
+
+  /** A connection-pool limit shed the request, or kept a retry from being made. */
+  void overflow(String cluster, String limit);
+
+  /** The mesh answers the request itself. */
+  void localReply(LocalReply reply);
+
+  /**
+   * The response the application gets: the upstream's ({@code flags} empty) or a local reply's.
+   * The request ends when its body is done ({@link #accept(long)}, with the bytes read).
+   */
+  void responded(ResponseInfo response, String flags);
 
   void failed(Throwable e);
 
@@ -77,15 +96,25 @@ public interface RequestObserver<R> {
     }
 
     @Override
-    public void attemptEnded(UpstreamRequest upstream, Object response) {}
+    public void attemptEnded(UpstreamRequest upstream, ResponseInfo response) {}
 
     @Override
     public void attemptFailed(UpstreamRequest upstream, UpstreamFailure how, IOException e) {}
 
     @Override
-    public Object end(Object response) {
-      return response;
-    }
+    public void retryDecided(boolean afterAttempt, RetryDecision decision) {}
+
+    @Override
+    public void overflow(String cluster, String limit) {}
+
+    @Override
+    public void localReply(LocalReply reply) {}
+
+    @Override
+    public void responded(ResponseInfo response, String flags) {}
+
+    @Override
+    public void accept(long bodyBytes) {}
 
     @Override
     public void failed(Throwable e) {}

@@ -1,7 +1,7 @@
 package dev.mesh4j.core.internal.telemetry;
 
-import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.http.LocalReply;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
@@ -10,6 +10,7 @@ import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.observe.MeshAttempt;
 import dev.mesh4j.core.observe.MeshCall;
+import dev.mesh4j.core.observe.RetryDecision;
 import dev.mesh4j.core.observe.RouteDecision;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,9 +31,8 @@ import org.jspecify.annotations.Nullable;
  * <p>Calls for one request come one at a time (the request's own thread, then whichever thread
  * finishes the response body); not thread-safe beyond that.
  */
-public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, LongConsumer {
+public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   private final Telemetry telemetry;
-  private final Exchange<R> exchange;
   private final OutboundContext context;
   private final long startNanos;
   private final long startMillis;
@@ -57,9 +56,8 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
   private @Nullable Throwable failure;
   private boolean ended;
 
-  RequestTelemetry(Telemetry telemetry, MeshRequest app, Exchange<R> exchange) {
+  RequestTelemetry(Telemetry telemetry, MeshRequest app) {
     this.telemetry = telemetry;
-    this.exchange = exchange;
     this.startNanos = telemetry.ticker.nanos();
     this.startMillis = telemetry.clock.millis();
     this.context = new OutboundContext(app, Context.current(), telemetry.random);
@@ -78,7 +76,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
     this.spanContext = s != null ? s.getSpanContext() : child(parent);
     String contentType = app.header("content-type");
     this.grpc = contentType != null && contentType.startsWith("application/grpc");
-    this.requestBytes = exchange.requestBodySize();
+    this.requestBytes = app.bodyLength();
     telemetry.listener.requestStarted(this);
   }
 
@@ -194,13 +192,13 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
 
   /** An attempt got response headers. */
   @Override
-  public void attemptEnded(UpstreamRequest upstream, R response) {
+  public void attemptEnded(UpstreamRequest upstream, ResponseInfo response) {
     AttemptTelemetry a = open(upstream);
     if (a == null) {
       return;
     }
     a.durationNanos = telemetry.ticker.nanos() - a.startNanos;
-    a.status = exchange.describe(response).status();
+    a.status = response.status();
     Span as = a.span;
     if (as != null) {
       if (as.isRecording()) {
@@ -240,13 +238,26 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall, 
    * access log) when the application is done with its body.
    */
   @Override
-  public R end(R response) {
-    ResponseInfo info = exchange.describe(response);
+  public void retryDecided(boolean afterAttempt, RetryDecision decision) {
+    telemetry.listener.retryDecided(this, afterAttempt ? lastAttempt : null, decision);
+  }
+
+  @Override
+  public void overflow(String cluster, String limit) {
+    telemetry.listener.overflow(this, cluster, limit);
+  }
+
+  @Override
+  public void localReply(LocalReply reply) {
+    telemetry.listener.localReply(this, reply);
+  }
+
+  @Override
+  public void responded(ResponseInfo info, String replyFlags) {
     status = info.status();
-    flags = delayInjected ? (info.flags().isEmpty() ? "DI" : "DI," + info.flags()) : info.flags();
+    flags = delayInjected ? (replyFlags.isEmpty() ? "DI" : "DI," + replyFlags) : replyFlags;
     grpcStatus = grpc ? info.grpcStatus() : null;
     protocol = info.protocol();
-    return exchange.whenBodyComplete(response, this);
   }
 
   /** The response body is done: {@code bodyBytes} read by the application (-1 unknown). */

@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
-import dev.mesh4j.core.http.Exchange;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.observe.MeshListener;
 import io.opentelemetry.api.OpenTelemetry;
@@ -87,8 +86,16 @@ public final class Telemetry {
    * Begins one request's telemetry: ids, context, the request span; tells listeners. With
    * telemetry off, an observer that does nothing.
    */
-  public <R> RequestObserver<R> start(MeshRequest request, Exchange<R> exchange) {
-    return enabled ? new RequestTelemetry<>(this, request, exchange) : RequestObserver.none();
+  public <R> RequestObserver<R> start(MeshRequest request) {
+    return enabled ? new RequestTelemetry<>(this, request) : RequestObserver.none();
+  }
+
+  /**
+   * Where the mesh's own events go (ejections, config and endpoint changes): every listener,
+   * guarded, or none when telemetry is off.
+   */
+  public MeshListener events() {
+    return enabled ? listener : MeshListener.NONE;
   }
 
   /** The sampling decision for a trace mesh4j starts itself (no parent, no SDK). */

@@ -58,7 +58,9 @@ class ConnectionLimiterTest {
     Permit b = limiter.acquire(NO_DEADLINE);
     assertThat(a.granted()).isTrue();
     assertThat(b.granted()).isTrue();
-    assertThat(limiter.acquire(NO_DEADLINE)).isSameAs(Permit.OVERFLOW);
+    Permit over = limiter.acquire(NO_DEADLINE);
+    assertThat(over).isSameAs(Permit.OVERFLOW);
+    assertThat(over.limit()).isEqualTo("maxConnections/http2MaxRequests");
     assertThat(limiter.stats().pending()).as("requests over http2MaxRequests do not queue").isZero();
     a.release();
     assertThat(limiter.acquire(NO_DEADLINE).granted()).isTrue();
@@ -88,7 +90,8 @@ class ConnectionLimiterTest {
     awaitPending(limiter, 1);
     Future<Permit> w2 = acquireAsync(limiter, NO_DEADLINE);
     awaitPending(limiter, 2);
-    assertThat(limiter.acquire(NO_DEADLINE)).isSameAs(Permit.OVERFLOW);
+    assertThat(limiter.acquire(NO_DEADLINE)).isSameAs(Permit.QUEUE_FULL)
+        .satisfies(p -> assertThat(p.limit()).isEqualTo("http1MaxPendingRequests"));
 
     held.release();
     w1.get(10, TimeUnit.SECONDS).release();
@@ -125,7 +128,7 @@ class ConnectionLimiterTest {
     Permit held = limiter.acquire(NO_DEADLINE);
     Future<Permit> waiter = acquireAsync(limiter, NO_DEADLINE);
     awaitPending(limiter, 1);
-    assertThat(limiter.acquire(NO_DEADLINE)).isSameAs(Permit.OVERFLOW);
+    assertThat(limiter.acquire(NO_DEADLINE)).isSameAs(Permit.QUEUE_FULL);
     held.release();
     assertThat(waiter.get(10, TimeUnit.SECONDS).granted()).isTrue();
   }

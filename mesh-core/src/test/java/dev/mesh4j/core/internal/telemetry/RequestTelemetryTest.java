@@ -65,13 +65,13 @@ class RequestTelemetryTest {
     MeshContext inbound = MeshContext.capture(Map.of("end-user", "jason", "x-request-id", "rid-1")::get, "end-user");
     RequestTelemetry<RecordingExchange.Result> t;
     try (MeshContext.Scope s = inbound.makeCurrent()) {
-      t = (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
+      t = (RequestTelemetry<RecordingExchange.Result>) telemetry.<RecordingExchange.Result>start(MeshRequest.builder("http://reviews:9080/r").build());
     }
     t.routed(decision());
     UpstreamRequest first = t.attemptStarted(attempt(E1, 1));
     t.attemptFailed(first, UpstreamFailure.CONNECT_FAILURE, new ConnectException("refused"));
     UpstreamRequest second = t.attemptStarted(attempt(E2, 2));
-    t.attemptEnded(second, exchange.send(second));
+    t.attemptEnded(second, exchange.view(exchange.send(second)));
 
     assertThat(header(first, "x-request-id")).isEqualTo("rid-1").isEqualTo(header(second, "x-request-id"));
     assertThat(header(first, "end-user")).isEqualTo("jason").isEqualTo(header(second, "end-user"));
@@ -93,7 +93,7 @@ class RequestTelemetryTest {
   void eventsArePairedAndOrdered() throws IOException {
     Telemetry telemetry = telemetry();
     RecordingExchange exchange = new RecordingExchange();
-    RequestTelemetry<RecordingExchange.Result> t = (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
+    RequestTelemetry<RecordingExchange.Result> t = (RequestTelemetry<RecordingExchange.Result>) telemetry.<RecordingExchange.Result>start(MeshRequest.builder("http://reviews:9080/r").build());
     t.routed(decision());
     nanos.addAndGet(1_000_000);
     UpstreamRequest first = t.attemptStarted(attempt(E1, 1));
@@ -102,8 +102,9 @@ class RequestTelemetryTest {
     UpstreamRequest second = t.attemptStarted(attempt(E2, 2));
     nanos.addAndGet(3_000_000);
     RecordingExchange.Result response = exchange.send(second);
-    t.attemptEnded(second, response);
-    t.end(response);
+    t.attemptEnded(second, exchange.view(response));
+    t.responded(exchange.view(response), "");
+    exchange.complete(response, dev.mesh4j.core.http.HeaderMutation.NONE, t);
 
     assertThat(events.events()).containsExactly("requestStarted", "routed ROUTE default/reviews http[0]",
         "attemptStarted 1 10.0.0.1:9080", "attemptEnded 1 CONNECT_FAILURE",
@@ -119,7 +120,7 @@ class RequestTelemetryTest {
   void aRequestThatFailsWithAnExceptionEndsOnceWithDc() {
     Telemetry telemetry = telemetry();
     RecordingExchange exchange = new RecordingExchange();
-    RequestTelemetry<RecordingExchange.Result> t = (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
+    RequestTelemetry<RecordingExchange.Result> t = (RequestTelemetry<RecordingExchange.Result>) telemetry.<RecordingExchange.Result>start(MeshRequest.builder("http://reviews:9080/r").build());
     t.failed(new java.io.InterruptedIOException("timeout"));
     t.failed(new java.io.InterruptedIOException("again"));
     assertThat(events.events()).containsExactly("requestStarted", "requestEnded 0 DC");
@@ -142,8 +143,10 @@ class RequestTelemetryTest {
     RecordingExchange exchange = new RecordingExchange();
     assertThatCode(() -> {
       RequestTelemetry<RecordingExchange.Result> t =
-          (RequestTelemetry<RecordingExchange.Result>) telemetry.start(MeshRequest.builder("http://reviews:9080/r").build(), exchange);
-      t.end(exchange.reply(dev.mesh4j.core.http.LocalReply.of(503, "UH", "no healthy upstream")));
+          (RequestTelemetry<RecordingExchange.Result>) telemetry.<RecordingExchange.Result>start(MeshRequest.builder("http://reviews:9080/r").build());
+      RecordingExchange.Result reply = exchange.reply(dev.mesh4j.core.http.LocalReply.of(503, "UH", "no healthy upstream"));
+      t.responded(exchange.view(reply), "UH");
+      exchange.complete(reply, dev.mesh4j.core.http.HeaderMutation.NONE, t);
     }).doesNotThrowAnyException();
     assertThat(events.events()).containsExactly("requestStarted", "requestEnded 503 UH");
   }

@@ -6,7 +6,9 @@ import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.metrics.IstioMetricLabels;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
+import dev.mesh4j.core.observe.EndpointEjection;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -26,7 +29,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A {@link MeshListener} (recording when a request ends) and a {@link MeterBinder} (Boot binds
  * it to the application's registry). The labels are those of mesh4j's own OpenTelemetry metrics
- * ({@link IstioMetricLabels}). Meters are cached per label set, up to 4096 sets. Thread-safe.
+ * ({@link IstioMetricLabels}). Meters are cached per label set, up to 4096 sets. Outlier
+ * detection as Envoy's cluster stats, by {@code cluster_name}:
+ * {@code envoy_cluster_outlier_detection_ejections_enforced_total} and
+ * {@code envoy_cluster_outlier_detection_ejections_active}. Thread-safe.
  */
 public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
   private static final int MAX_CACHED = 4096;
@@ -39,6 +45,8 @@ public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
   private volatile @Nullable MeterRegistry registry;
   private volatile @Nullable IstioMetricLabels labels;
   private final ConcurrentHashMap<Map<String, String>, Meters> meters = new ConcurrentHashMap<>();
+  /** Endpoints ejected now, per cluster (the gauge reads these). */
+  private final ConcurrentHashMap<String, AtomicInteger> ejected = new ConcurrentHashMap<>();
 
   /** Metrics for a mesh running as the workload {@code workload} supplies (asked once, at the first request). */
   public MicrometerIstioMetrics(Supplier<Workload> workload) {
@@ -72,6 +80,36 @@ public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
       m.requestBytes().record(call.requestBytes());
     }
     m.responseBytes().record(Math.max(0, call.responseBytes()));
+  }
+
+  @Override
+  public void endpointEjected(EndpointEjection e) {
+    MeterRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    Counter.builder("envoy_cluster_outlier_detection_ejections_enforced")
+        .description("Endpoints ejected by outlier detection, per cluster (Envoy's cluster stat).")
+        .tag("cluster_name", e.cluster()).register(r).increment();
+    active(r, e.cluster()).incrementAndGet();
+  }
+
+  @Override
+  public void endpointReturned(EndpointEjection e) {
+    MeterRegistry r = registry;
+    if (r != null) {
+      active(r, e.cluster()).decrementAndGet();
+    }
+  }
+
+  private AtomicInteger active(MeterRegistry r, String cluster) {
+    return ejected.computeIfAbsent(cluster, c -> {
+      AtomicInteger n = new AtomicInteger();
+      Gauge.builder("envoy_cluster_outlier_detection_ejections_active", n, AtomicInteger::get)
+          .description("Endpoints ejected now, per cluster (Envoy's cluster stat).")
+          .tag("cluster_name", c).register(r);
+      return n;
+    });
   }
 
   private IstioMetricLabels labels() {
