@@ -79,7 +79,7 @@ public final class IstiodXdsHarness {
         OkHttpClient client = MeshOkHttp.newClient(mesh);
         // Warm up: every cluster subscribed once, JIT.
         for (int i = 0; i < 50; i++) {
-          flip(istiod, client, i % 2 == 0 ? v2 : v1, i % 2 == 0 ? "reviews-v2|reviews-v3" : "reviews-v1", false);
+          flip(mesh, istiod, client, i % 2 == 0 ? v2 : v1, i % 2 == 0 ? "reviews-v2|reviews-v3" : "reviews-v1", false);
         }
         for (boolean routesOnly : new boolean[] {false, true}) {
           long[] nanos = new long[flips];
@@ -89,7 +89,7 @@ public final class IstiodXdsHarness {
             boolean toV2 = i % 2 == 0;
             GrpcGen.Resources next = routesOnly ? (toV2 ? v2only : v1) : (toV2 ? v2 : v1);
             // test-v2 sends jason to v2: with routes only, the pod answers only for jason.
-            nanos[i] = flip(istiod, client, next, toV2 ? (routesOnly ? "jason:reviews-v2" : "reviews-v2|reviews-v3")
+            nanos[i] = flip(mesh, istiod, client, next, toV2 ? (routesOnly ? "jason:reviews-v2" : "reviews-v2|reviews-v3")
                 : "reviews-v1", routesOnly);
           }
           Arrays.sort(nanos);
@@ -107,7 +107,7 @@ public final class IstiodXdsHarness {
   }
 
   /** Pushes {@code next} and returns the time until a request is answered by one of {@code pods}. */
-  static long flip(TestIstiod istiod, OkHttpClient client, GrpcGen.Resources next, String pods, boolean routesOnly)
+  static long flip(Mesh mesh, TestIstiod istiod, OkHttpClient client, GrpcGen.Resources next, String pods, boolean routesOnly)
       throws Exception {
     String user = pods.startsWith("jason:") ? "jason" : null;
     List<String> want = List.of((user == null ? pods : pods.substring(6)).split("\\|"));
@@ -118,6 +118,7 @@ public final class IstiodXdsHarness {
       istiod.push(next);
     }
     long deadline = start + Duration.ofSeconds(30).toNanos();
+    String last = "";
     while (true) {
       Request.Builder r = new Request.Builder().url("http://reviews:9080/");
       if (user != null) {
@@ -125,12 +126,14 @@ public final class IstiodXdsHarness {
       }
       try (Response response = client.newCall(r.build()).execute()) {
         String backend = response.header("x-backend");
+        last = response.code() + " " + backend + " " + response.header("x-mesh4j-flags", "");
         if (backend != null && want.contains(backend)) {
           return System.nanoTime() - start;
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("the new route never served: " + pods);
+        throw new IllegalStateException("the new route never served: " + pods + "; the last answer: " + last + "\n"
+            + mesh.explain(dev.mesh4j.core.http.MeshRequest.builder("http://reviews:9080/").build()));
       }
     }
   }

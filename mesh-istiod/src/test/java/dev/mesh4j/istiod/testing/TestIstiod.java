@@ -59,6 +59,7 @@ public final class TestIstiod implements AutoCloseable {
       @Override
       public void onV3StreamRequest(long streamId, DiscoveryRequest request) {
         requests.add(request);
+        cache.requested(streamId, request);
       }
 
       @Override
@@ -157,6 +158,16 @@ public final class TestIstiod implements AutoCloseable {
     private final Map<String, Map<String, Message>> state = new HashMap<>();
     private final Map<String, Long> versions = new HashMap<>();
     private final List<Watch> open = new ArrayList<>();
+    // The names each stream asked for last, per type, and whether the request being handled on
+    // this thread changed them (java-control-plane calls back, then creates the watch, on one thread).
+    private final Map<String, Set<String>> lastNames = new HashMap<>();
+    private final ThreadLocal<Boolean> namesChanged = ThreadLocal.withInitial(() -> false);
+
+    synchronized void requested(long streamId, DiscoveryRequest request) {
+      Set<String> names = new java.util.HashSet<>(request.getResourceNamesList());
+      Set<String> before = lastNames.put(streamId + " " + request.getTypeUrl(), names);
+      namesChanged.set(before != null && !before.equals(names));
+    }
 
     synchronized String version(String type) {
       return Long.toString(versions.getOrDefault(type, 0L));
@@ -192,9 +203,12 @@ public final class TestIstiod implements AutoCloseable {
       synchronized (this) {
         String type = request.getTypeUrl();
         boolean nack = request.hasErrorDetail();
-        // istiod answers at once when the request names a resource it has that it did not send.
+        // istiod answers at once when the request names a resource it has that it did not send, and
+        // when the names differ from the stream's previous request of the type (its shouldRespond).
         Map<String, Message> have = state.getOrDefault(type, Map.of());
-        boolean newNames = request.getResourceNamesList().stream().anyMatch(n -> have.containsKey(n) && !known.contains(n));
+        boolean newNames = namesChanged.get()
+            || request.getResourceNamesList().stream().anyMatch(n -> have.containsKey(n) && !known.contains(n));
+        namesChanged.set(false);
         now = versions.containsKey(type) && (!nack && !request.getVersionInfo().equals(version(type)) || newNames);
         if (!now) {
           open.add(w);
