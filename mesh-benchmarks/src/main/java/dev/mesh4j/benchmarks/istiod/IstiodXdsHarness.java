@@ -16,6 +16,7 @@ import dev.mesh4j.istiod.testing.TestIstiod;
 import dev.mesh4j.okhttp.MeshOkHttp;
 import io.grpc.ManagedChannel;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,13 +56,42 @@ public final class IstiodXdsHarness {
   private IstiodXdsHarness() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length == 2 && args[0].equals("--memory")) {
+      // A child JVM: one way of building the mesh, measured alone.
+      System.out.println(memory(1000, args[1].equals("xds")));
+      return;
+    }
     int flips = args.length > 0 ? Integer.parseInt(args[0]) : 300;
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "JDK %s, %d cores%n%n", System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors()));
     pushToFirstRequest(flips, out);
-    memory(1000, out);
+    long[] xds = child("xds");
+    long[] code = child("code");
+    out.append(String.format(Locale.ROOT, "%n1,000 services, 1,000 clusters (subset v1 of 4 pods, 3 in v1), "
+        + "each measured in a JVM of its own after a warm-up mesh:%n"));
+    out.append(String.format(Locale.ROOT, "- mesh fed by the istiod source: %.2f MB live heap per 1,000 clusters%n",
+        xds[0] / 1e6));
+    out.append(String.format(Locale.ROOT, "- the same resources given in code (no source): %.2f MB%n", code[0] / 1e6));
+    out.append(String.format(Locale.ROOT, "- the istiod source's own share: %.2f MB (%,d bytes per cluster)%n",
+        (xds[0] - code[0]) / 1e6, (xds[0] - code[0]) / 1000));
+    out.append(String.format(Locale.ROOT, "- initial sync over ADS: %,d bytes (%,d per cluster)%n", xds[1],
+        xds[1] / 1000));
     System.out.println(out);
+  }
+
+  /** Runs {@code --memory mode} in a JVM of its own: {live heap bytes, ADS bytes}. */
+  static long[] child(String mode) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"), IstiodXdsHarness.class.getName(),
+        "--memory", mode).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException("--memory " + mode + " failed: " + text);
+    }
+    String[] lines = text.split("\n");
+    String[] parts = lines[lines.length - 1].trim().split(" ");
+    return new long[] {Long.parseLong(parts[0]), Long.parseLong(parts[1])};
   }
 
   static void pushToFirstRequest(int flips, StringBuilder out) throws Exception {
@@ -142,7 +172,14 @@ public final class IstiodXdsHarness {
     return new GrpcGen(BookinfoPods.config(List.of(files)), pods.services, "default", Map.of()).generate();
   }
 
-  static void memory(int services, StringBuilder out) throws Exception {
+  /** Builds a mesh of {@code services} from xDS or in code; returns "liveHeapBytes adsBytes". */
+  static String memory(int services, boolean xds) throws Exception {
+    measure(10, xds); // class loading, static tables and caches, JIT: not the mesh's
+    long[] r = measure(services, xds);
+    return r[0] + " " + r[1];
+  }
+
+  static long[] measure(int services, boolean fromXds) throws Exception {
     MeshConfig.Builder config = MeshConfig.builder();
     List<GrpcGen.Svc> svcs = new ArrayList<>();
     ServiceRegistry registry = new ServiceRegistry();
@@ -164,6 +201,13 @@ public final class IstiodXdsHarness {
       registry.register(name, 8080, endpoints);
     }
     MeshConfig mc = config.build();
+    if (!fromXds) {
+      long before = liveHeap();
+      Mesh mesh = Mesh.builder().namespace("default").config(mc).registry(registry).build();
+      long after = liveHeap();
+      mesh.close();
+      return new long[] {after - before, 0};
+    }
     GrpcGen.Resources resources = new GrpcGen(mc, svcs, "default", Map.of()).generate();
     try (TestIstiod istiod = TestIstiod.start()) {
       istiod.push(resources);
@@ -171,23 +215,11 @@ public final class IstiodXdsHarness {
       long before = liveHeap();
       long bytes0 = istiod.responseBytes();
       Mesh mesh = Mesh.builder().namespace("default").source(IstiodSource.builder(channel).build()).build();
-      long xds = liveHeap() - before;
-      long syncBytes = istiod.responseBytes() - bytes0;
+      long after = liveHeap();
+      long sync = istiod.responseBytes() - bytes0;
       mesh.close();
       channel.shutdownNow();
-      long before2 = liveHeap();
-      Mesh inCode = Mesh.builder().namespace("default").config(mc).registry(registry).build();
-      long code = liveHeap() - before2;
-      inCode.close();
-      out.append(String.format(Locale.ROOT, "%n%,d services, %,d clusters (subset v1, 3 endpoints each), %,d endpoints:%n",
-          services, services, services * 4));
-      out.append(String.format(Locale.ROOT, "- mesh fed by the istiod source: %.2f MB live heap, %.2f MB per 1,000 clusters%n",
-          xds / 1e6, xds / 1e6 * 1000 / services));
-      out.append(String.format(Locale.ROOT, "- the same resources given in code (no source): %.2f MB%n", code / 1e6));
-      out.append(String.format(Locale.ROOT, "- the istiod source's own share: %.2f MB (%.0f bytes per cluster)%n",
-          (xds - code) / 1e6, (xds - code) / (double) services));
-      out.append(String.format(Locale.ROOT, "- initial sync over ADS: %,d bytes (%,d per cluster)%n", syncBytes,
-          syncBytes / services));
+      return new long[] {after - before, sync};
     }
   }
 
