@@ -9,25 +9,21 @@ import dev.mesh4j.istiod.internal.Bootstrap;
 import dev.mesh4j.istiod.internal.Companion;
 import dev.mesh4j.istiod.internal.MeshView;
 import dev.mesh4j.istiod.internal.Nodes;
+import dev.mesh4j.istiod.internal.TokenCredentials;
 import io.envoyproxy.envoy.config.core.v3.Node;
-import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.CompositeChannelCredentials;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.TlsChannelCredentials;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
@@ -351,30 +347,6 @@ public final class IstiodSource implements MeshSource {
       }
       Path t = tokenSet ? token : Files.exists(DEFAULT_TOKEN) ? DEFAULT_TOKEN : null;
       return t == null ? creds : CompositeChannelCredentials.create(creds, new TokenCredentials(t));
-    }
-  }
-
-  /** {@code authorization: Bearer <token>}, the token read from its file for every call. */
-  private static final class TokenCredentials extends CallCredentials {
-    private static final Metadata.Key<String> AUTHORIZATION =
-        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
-    private final Path file;
-
-    TokenCredentials(Path file) {
-      this.file = file;
-    }
-
-    @Override
-    public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
-      executor.execute(() -> {
-        try {
-          Metadata headers = new Metadata();
-          headers.put(AUTHORIZATION, "Bearer " + Files.readString(file, StandardCharsets.UTF_8).trim());
-          applier.apply(headers);
-        } catch (IOException e) {
-          applier.fail(Status.UNAUTHENTICATED.withDescription("token " + file + ": " + e.getMessage()));
-        }
-      });
     }
   }
 }
