@@ -62,6 +62,12 @@ public final class IstiodXdsHarness {
       return;
     }
     int flips = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+    try (var lock = dev.mesh4j.benchmarks.e2e.MachineLock.acquire(Duration.ofMinutes(10))) {
+      figures(flips);
+    }
+  }
+
+  static void figures(int flips) throws Exception {
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "JDK %s, %d cores%n%n", System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors()));

@@ -181,14 +181,24 @@ public final class TestCa implements AutoCloseable {
     return new CaProtocol.CertificateResponse(List.of(pem(leaf), pem(signingRoot)));
   }
 
+  /** istiod's own serving certificate, for {@code dnsName}, from the mesh's root. */
+  public X509Certificate serverCertificate(PublicKey key, String dnsName) {
+    return issue(key, new GeneralName(GeneralName.dNSName, dnsName), Instant.now().minus(Duration.ofHours(1)),
+        Instant.now().plus(Duration.ofHours(1)));
+  }
+
   /** A workload certificate for {@code spiffeId} from the mesh's root (for servers in tests). */
   public X509Certificate issue(PublicKey key, String spiffeId, Instant from, Instant until) {
+    return issue(key, new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId), from, until);
+  }
+
+  private X509Certificate issue(PublicKey key, GeneralName name, Instant from, Instant until) {
     try {
       var b = new JcaX509v3CertificateBuilder(X500Name.getInstance(signingRoot.getSubjectX500Principal().getEncoded()),
           BigInteger.valueOf(serial.incrementAndGet()), Date.from(from), Date.from(until), new X500Name("O=" + trustDomain),
           key);
       b.addExtension(Extension.subjectAlternativeName, true,
-          new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, spiffeId)));
+          new GeneralNames(name));
       b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       return new JcaX509CertificateConverter().getCertificate(
@@ -230,6 +240,12 @@ public final class TestCa implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     return out.toString();
+  }
+
+  /** A private key as PKCS#8 PEM. */
+  public static String pem(java.security.PrivateKey key) {
+    return "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder(64, new byte[] {'\n'})
+        .encodeToString(key.getEncoded()) + "\n-----END PRIVATE KEY-----\n";
   }
 
   public List<X509Certificate> roots() {

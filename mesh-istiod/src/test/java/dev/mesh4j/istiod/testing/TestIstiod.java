@@ -53,6 +53,9 @@ public final class TestIstiod implements AutoCloseable {
   private final V3DiscoveryServer discovery;
   private Server server;
   private Server tcp;
+  private Server tls;
+  private Server unix;
+  private final List<String> authorizations = new CopyOnWriteArrayList<>();
 
   private TestIstiod() {
     discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
@@ -101,10 +104,61 @@ public final class TestIstiod implements AutoCloseable {
     return tcp.getPort();
   }
 
+  /**
+   * Serves over TLS on loopback too, as istiod's port 15012: the certificate chain and PKCS#8 key
+   * in PEM files; every call's {@code authorization} header is kept ({@link #authorizations()}).
+   */
+  public int listenWithTls(java.io.File certificateChain, java.io.File privateKey) {
+    try {
+      tls = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+          .forAddress(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0),
+              io.grpc.TlsServerCredentials.create(certificateChain, privateKey))
+          .addService(io.grpc.ServerInterceptors.intercept(discovery.getAggregatedDiscoveryServiceImpl(),
+              authorizationRecorder()))
+          .build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return tls.getPort();
+  }
+
+  /** Serves in plain text on a unix domain socket too, as Istio's agent does for proxyless gRPC. */
+  public void listenOnUnixSocket(java.nio.file.Path socket) {
+    var group = new io.grpc.netty.shaded.io.netty.channel.epoll.EpollEventLoopGroup(1);
+    try {
+      unix = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+          .forAddress(new io.grpc.netty.shaded.io.netty.channel.unix.DomainSocketAddress(socket.toString()))
+          .channelType(io.grpc.netty.shaded.io.netty.channel.epoll.EpollServerDomainSocketChannel.class)
+          .bossEventLoopGroup(group).workerEventLoopGroup(group)
+          .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The {@code authorization} header of every call over TLS, in order. */
+  public List<String> authorizations() {
+    return List.copyOf(authorizations);
+  }
+
+  private io.grpc.ServerInterceptor authorizationRecorder() {
+    return new io.grpc.ServerInterceptor() {
+      @Override
+      public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call,
+          io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, R> next) {
+        String auth = headers.get(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER));
+        authorizations.add(auth == null ? "" : auth);
+        return next.startCall(call, headers);
+      }
+    };
+  }
+
   /** Stops at once, breaking every stream (as istiod restarting or the network failing). */
   public void down() {
-    if (tcp != null) {
-      tcp.shutdownNow();
+    for (Server extra : new Server[] {tcp, tls, unix}) {
+      if (extra != null) {
+        extra.shutdownNow();
+      }
     }
     server.shutdownNow();
     try {
