@@ -547,9 +547,12 @@ public final class Mesh implements AutoCloseable {
       SourceHub.Effect effect = hub.commit(staged);
       report(state, staged);
       if (initialized) {
-        if (effect.recompile()) {
+        if (effect.recompile() && effect.routesOnly()) {
+          recompileRoutes();
+        } else if (effect.recompile()) {
           recompile();
-        } else if (!effect.endpointsOnly().isEmpty()) {
+        }
+        if (!effect.endpointsOnly().isEmpty()) {
           updateEndpoints(effect.endpointsOnly());
         }
         changeEvents(state, staged, effect, told);
@@ -599,11 +602,26 @@ public final class Mesh implements AutoCloseable {
 
   /** Compiles a snapshot from every source. Holds the lock. */
   private void recompile() {
+    recompile(false);
+  }
+
+  /**
+   * Compiles a snapshot in which only VirtualServices changed: services and clusters (with their
+   * endpoint and outlier state) are kept, and only changed VirtualServices are compiled. Holds the
+   * lock.
+   */
+  private void recompileRoutes() {
+    recompile(snapshot != null);
+  }
+
+  private void recompile(boolean routesOnly) {
     SourceHub.Assembly assembly = hub.assemble();
     MeshSnapshot previous = snapshot;
     MeshSnapshot next;
     try {
-      next = compiler.compile(version + 1, assembly.config(), assembly.services());
+      next = routesOnly
+          ? compiler.compileRoutes(version + 1, assembly.config(), assembly.services(), previous)
+          : compiler.compile(version + 1, assembly.config(), assembly.services());
     } catch (RuntimeException e) {
       if (previous == null) {
         throw e;

@@ -36,6 +36,15 @@ final class MeshPropertiesMapper {
    * application's name.
    */
   Workload workload() {
+    return workload(Map.of(), null);
+  }
+
+  /**
+   * The workload, with what the application's own Pod says ({@code podLabels},
+   * {@code podServiceAccount}) between the explicit {@code mesh.workload.*} properties, which
+   * win, and the defaults.
+   */
+  Workload workload(Map<String, String> podLabels, @Nullable String podServiceAccount) {
     MeshProperties.Workload w = properties.getWorkload();
     Workload.Builder b = Workload.builder();
     b.namespace(first(w.getNamespace(), environment.getProperty(POD_NAMESPACE), Workload.DEFAULT_NAMESPACE));
@@ -48,9 +57,10 @@ final class MeshPropertiesMapper {
     if (appName != null) {
       labels.put("app", appName);
     }
+    labels.putAll(podLabels);
     labels.putAll(w.getLabels());
     b.labels(labels);
-    String account = first(w.getServiceAccount(), environment.getProperty(SERVICE_ACCOUNT), null);
+    String account = first(w.getServiceAccount(), environment.getProperty(SERVICE_ACCOUNT), podServiceAccount);
     if (account != null) {
       b.serviceAccount(account);
     }

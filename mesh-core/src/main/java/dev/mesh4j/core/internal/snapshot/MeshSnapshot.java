@@ -82,6 +82,33 @@ public final class MeshSnapshot {
     this.hosts = base.hosts;
   }
 
+  /**
+   * A snapshot with new routes over this one's services, clusters and default routes (after a
+   * change of VirtualServices only): those are shared, so endpoint updates applied to this
+   * snapshot's clusters carry over; the host cache starts empty, as hosts now resolve to the new
+   * routes.
+   */
+  MeshSnapshot withRoutes(long version, MeshConfig config, VirtualHostIndex virtualHosts,
+      List<ConfigProblem> warnings) {
+    return new MeshSnapshot(this, version, config, virtualHosts, warnings);
+  }
+
+  private MeshSnapshot(MeshSnapshot base, long version, MeshConfig config,
+      VirtualHostIndex virtualHosts, List<ConfigProblem> warnings) {
+    this.version = version;
+    this.config = config;
+    this.workload = base.workload;
+    this.catalog = base.catalog;
+    this.clusters = base.clusters;
+    this.slotsByService = base.slotsByService;
+    this.virtualHosts = virtualHosts;
+    this.defaultRoutes = base.defaultRoutes;
+    this.rules = base.rules;
+    this.outboundPolicy = base.outboundPolicy;
+    this.warnings = List.copyOf(warnings);
+    this.hosts = Caffeine.newBuilder().maximumSize(HOST_CACHE_SIZE).build();
+  }
+
   /** This snapshot under another version: everything shared (after an endpoint-only change). */
   public MeshSnapshot withVersion(long version) {
     return new MeshSnapshot(this, version);

@@ -1,8 +1,10 @@
 package dev.mesh4j.core.internal.snapshot;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
+import dev.mesh4j.api.config.ConfigProblem;
 import dev.mesh4j.api.config.DestinationRule;
 import dev.mesh4j.api.config.Gateway;
+import dev.mesh4j.api.config.IstioResource;
 import dev.mesh4j.api.config.LoadBalancerSettings;
 import dev.mesh4j.api.config.MeshConfig;
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
@@ -43,6 +45,7 @@ import dev.mesh4j.core.internal.routing.RouteCompiler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,19 +93,114 @@ public final class SnapshotCompiler implements AutoCloseable {
    * @param registry the services sources delivered, one per host
    */
   public MeshSnapshot compile(long version, MeshConfig config, List<CatalogBuilder.Registered> registry) {
-    Problems problems = new Problems();
-    config.warnings().forEach(problems::add);
-
+    Problems baseProblems = new Problems();
     Sidecar sidecar = sidecarFor(config);
     List<ServiceEntry> entries = Precedence.sort(config.all(ServiceEntry.class));
-    ServiceCatalog catalog = new CatalogBuilder(workload, dns, problems).build(registry, entries, config);
+    ServiceCatalog catalog = new CatalogBuilder(workload, dns, baseProblems).build(registry, entries, config);
     if (sidecar != null && !sidecar.egressHosts().isEmpty()) {
       catalog = EgressFilter.apply(catalog, sidecar, workload);
     }
     DestinationRuleIndex rules = new DestinationRuleIndex(
-        Precedence.sort(config.all(DestinationRule.class)), workload, problems);
-    Map<ClusterKey, ClusterSlot> clusters = clusters(catalog, rules, problems);
+        Precedence.sort(config.all(DestinationRule.class)), workload, baseProblems);
+    Map<ClusterKey, ClusterSlot> clusters = clusters(catalog, rules, baseProblems);
 
+    Problems defaultProblems = new Problems();
+    RouteCompiler defaultCompiler = new RouteCompiler(workload, catalog, clusters::get, name -> null,
+        defaultProblems);
+    Map<String, CompiledRoute> defaults = new LinkedHashMap<>();
+    for (Service s : catalog.all()) {
+      defaults.put(s.hostname(), defaultCompiler.defaultRoute(s));
+    }
+    OutboundTrafficPolicy policy = sidecar != null && sidecar.outboundTrafficPolicy() != null
+        ? sidecar.outboundTrafficPolicy()
+        : workload.outboundTrafficPolicy() != null ? workload.outboundTrafficPolicy()
+            : OutboundTrafficPolicy.ALLOW_ANY;
+    List<Gateway> gateways = config.all(Gateway.class);
+    Base next = new Base(catalog, clusters, otherThanVirtualServices(config), gateways,
+        gatewayNames(gateways), baseProblems.warnings(), defaultProblems.warnings());
+
+    Problems problems = new Problems();
+    VirtualHostIndex vhosts = routes(config, next, Map.of(), problems);
+    states.retain(clusters.keySet());
+    resilience.retain(clusters.keySet());
+    MeshSnapshot snapshot = new MeshSnapshot(version, config, workload, catalog, clusters, vhosts,
+        defaults, rules, policy, problems.warnings());
+    base = next;
+    return snapshot;
+  }
+
+  /**
+   * Compiles a snapshot in which only VirtualServices differ from {@code previous} (the snapshot
+   * this compiler made last, or an endpoint-only copy of it): services, clusters, DestinationRules
+   * and default routes are {@code previous}'s, and each VirtualService that did not change keeps
+   * its compiled routes — so a change costs the changed VirtualServices' compilation and a walk
+   * over the hosts, not a compilation of the whole mesh (as istiod pushes a VirtualService change
+   * without rebuilding clusters). Falls back to {@link #compile} when {@code previous} is not
+   * this compiler's last.
+   *
+   * @param registry used only for the fallback
+   */
+  public MeshSnapshot compileRoutes(long version, MeshConfig config,
+      List<CatalogBuilder.Registered> registry, MeshSnapshot previous) {
+    Base last = base;
+    if (last == null || last.catalog() != previous.catalog()
+        || !last.others().equals(otherThanVirtualServices(config))) {
+      return compile(version, config, registry);
+    }
+    Problems problems = new Problems();
+    VirtualHostIndex vhosts = routes(config, last, last.compiled(), problems);
+    return previous.withRoutes(version, config, vhosts, problems.warnings());
+  }
+
+  /**
+   * What a compile derives from everything but VirtualServices, and the VirtualServices it
+   * compiled over it (reused by {@link #compileRoutes} while neither they nor the delegates
+   * change: a compiled VirtualService depends only on its own spec, the delegates, the services,
+   * the clusters and the workload). Confined to the compiling thread.
+   */
+  private record Base(ServiceCatalog catalog, Map<ClusterKey, ClusterSlot> clusters,
+      List<IstioResource> others, List<Gateway> gateways, Set<String> gatewayNames,
+      List<ConfigProblem> warnings, List<ConfigProblem> defaultWarnings,
+      Map<VirtualService, Compiled> compiled, Map<String, VirtualService> delegates) {
+    Base(ServiceCatalog catalog, Map<ClusterKey, ClusterSlot> clusters, List<IstioResource> others,
+        List<Gateway> gateways, Set<String> gatewayNames, List<ConfigProblem> warnings,
+        List<ConfigProblem> defaultWarnings) {
+      this(catalog, clusters, others, gateways, gatewayNames, warnings, defaultWarnings,
+          new IdentityHashMap<>(), new HashMap<>());
+    }
+  }
+
+  /**
+   * The resources a base is compiled from (every kind but VirtualService), to check that a
+   * compile of routes only has the same: unchanged ones are the same instances, so this is
+   * mostly reference comparisons.
+   */
+  private static List<IstioResource> otherThanVirtualServices(MeshConfig config) {
+    List<IstioResource> out = new ArrayList<>();
+    for (IstioResource r : config.resources()) {
+      if (!(r instanceof VirtualService)) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  /** A VirtualService compiled over a {@link Base}, with the warnings its compilation found. */
+  private record Compiled(@Nullable CompiledVirtualService routes, List<ConfigProblem> warnings) {}
+
+  private @Nullable Base base;
+
+  /**
+   * Compiles the VirtualServices of {@code config} over {@code base} (reusing {@code reuse}'s
+   * compilations when the delegates are unchanged) and lets them claim their hosts. Adds to
+   * {@code problems}, in order: the config's warnings, the base's, each VirtualService's, the
+   * default routes'. Records what it compiled in {@code base}.
+   */
+  private VirtualHostIndex routes(MeshConfig config, Base base, Map<VirtualService, Compiled> reuse,
+      Problems problems) {
+    config.warnings().forEach(problems::add);
+    base.warnings().forEach(problems::add);
+    ServiceCatalog catalog = base.catalog();
     Map<String, VirtualService> delegates = new HashMap<>();
     List<VirtualService> roots = new ArrayList<>();
     for (VirtualService vs : orderedVirtualServices(config)) {
@@ -112,17 +210,30 @@ public final class SnapshotCompiler implements AutoCloseable {
         roots.add(vs);
       }
     }
-    RouteCompiler compiler = new RouteCompiler(workload, catalog, clusters::get, delegates::get, problems);
+    if (!delegates.equals(base.delegates())) {
+      reuse = Map.of();
+    }
+    // By identity: a resource a source did not change is the same instance (records hash deeply).
+    Map<VirtualService, Compiled> compiled = new IdentityHashMap<>();
     VirtualHostIndex vhosts = new VirtualHostIndex();
-    Set<String> gatewayNames = gatewayNames(config);
-    List<Gateway> gateways = config.all(Gateway.class);
     for (VirtualService vs : roots) {
-      checkGateways(vs, gatewayNames, problems);
-      CompiledVirtualService cvs = compiler.compile(vs);
+      checkGateways(vs, base.gatewayNames(), problems);
+      Compiled c = compiled.get(vs);
+      if (c == null) {
+        c = reuse.get(vs);
+      }
+      if (c == null) {
+        Problems own = new Problems();
+        c = new Compiled(new RouteCompiler(workload, catalog, base.clusters()::get, delegates::get, own)
+            .compile(vs), own.warnings());
+      }
+      compiled.put(vs, c);
+      c.warnings().forEach(problems::add);
+      CompiledVirtualService cvs = c.routes();
       if (cvs == null) {
         continue;
       }
-      List<String> gatewayHosts = GatewayHosts.acceptedHosts(vs, workload, gateways);
+      List<String> gatewayHosts = GatewayHosts.acceptedHosts(vs, workload, base.gateways());
       for (int i = 0; i < vs.hosts().size(); i++) {
         String host = Hosts.resolve(vs.hosts().get(i), vs.metadata().namespace(), workload.domainSuffix());
         if (gatewayHosts != null && !GatewayHosts.accepts(gatewayHosts, host)) {
@@ -147,18 +258,12 @@ public final class SnapshotCompiler implements AutoCloseable {
         }
       }
     }
-    Map<String, CompiledRoute> defaults = new LinkedHashMap<>();
-    for (Service s : catalog.all()) {
-      defaults.put(s.hostname(), compiler.defaultRoute(s));
-    }
-    states.retain(clusters.keySet());
-    resilience.retain(clusters.keySet());
-    OutboundTrafficPolicy policy = sidecar != null && sidecar.outboundTrafficPolicy() != null
-        ? sidecar.outboundTrafficPolicy()
-        : workload.outboundTrafficPolicy() != null ? workload.outboundTrafficPolicy()
-            : OutboundTrafficPolicy.ALLOW_ANY;
-    return new MeshSnapshot(version, config, workload, catalog, clusters, vhosts, defaults, rules,
-        policy, problems.warnings());
+    base.defaultWarnings().forEach(problems::add);
+    base.compiled().clear();
+    base.compiled().putAll(compiled);
+    base.delegates().clear();
+    base.delegates().putAll(delegates);
+    return vhosts;
   }
 
   /**
@@ -300,9 +405,9 @@ public final class SnapshotCompiler implements AutoCloseable {
     return namespaceDefault != null ? namespaceDefault : rootDefault;
   }
 
-  private static Set<String> gatewayNames(MeshConfig config) {
+  private static Set<String> gatewayNames(List<Gateway> gateways) {
     Set<String> names = new HashSet<>();
-    for (Gateway g : config.all(Gateway.class)) {
+    for (Gateway g : gateways) {
       names.add(g.metadata().qualifiedName());
     }
     return names;

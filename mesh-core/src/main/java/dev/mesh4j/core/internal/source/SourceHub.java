@@ -60,11 +60,16 @@ public final class SourceHub {
   /** What a committed update asks of the snapshot. */
   /**
    * @param recompile whether routes must be compiled again
-   * @param endpointsOnly the services whose endpoints alone changed (empty when recompiling)
+   * @param routesOnly when recompiling, whether only VirtualServices changed (and services, if any,
+   *     only in their endpoints): services and clusters can be kept and the endpoint changes applied
+   *     to them
+   * @param endpointsOnly the services whose endpoints alone changed (empty when recompiling
+   *     everything)
    * @param services every service whose definition or endpoints changed, as the mesh sees it
    */
-  public record Effect(boolean recompile, List<String> endpointsOnly, List<String> services) {
-    static final Effect NONE = new Effect(false, List.of(), List.of());
+  public record Effect(boolean recompile, boolean routesOnly, List<String> endpointsOnly,
+      List<String> services) {
+    static final Effect NONE = new Effect(false, false, List.of(), List.of());
 
     /** Whether the update changed anything the mesh uses. */
     public boolean changed() {
@@ -86,6 +91,7 @@ public final class SourceHub {
     }
     state.refused = List.of();
     boolean recompile = s.full() ? !state.resources.equals(s.resources()) : changes(state.resources, s.resources());
+    boolean routesOnly = recompile && onlyVirtualServicesDiffer(state.resources, s.resources(), s.full());
     apply(state.resources, s.resources(), s.full());
     apply(state.rejected, s.rejections(), s.full());
 
@@ -107,10 +113,34 @@ public final class SourceHub {
         endpointsOnly.add(host);
       } else {
         recompile = true;
+        routesOnly = false;
       }
     }
     apply(state.services, s.services(), s.full());
-    return new Effect(recompile, recompile ? List.of() : endpointsOnly, changedServices);
+    return new Effect(recompile, routesOnly, recompile && !routesOnly ? List.of() : endpointsOnly,
+        changedServices);
+  }
+
+  /** Whether every resource an update changes (adds, replaces or deletes) is a VirtualService. */
+  private static boolean onlyVirtualServicesDiffer(Map<ResourceKey, SourceState.Held> current,
+      Map<ResourceKey, SourceState.Held> changes, boolean full) {
+    for (Map.Entry<ResourceKey, SourceState.Held> e : changes.entrySet()) {
+      if (!Objects.equals(e.getValue(), current.get(e.getKey())) && !isVirtualService(e.getKey())) {
+        return false;
+      }
+    }
+    if (full) {
+      for (ResourceKey k : current.keySet()) {
+        if (!changes.containsKey(k) && !isVirtualService(k)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private static boolean isVirtualService(ResourceKey key) {
+    return key.kind().equals("VirtualService");
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.mesh4j.spring.autoconfigure.actuate;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mesh4j.api.spi.SourceStatus;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.explain.MeshSummary;
 import dev.mesh4j.spring.autoconfigure.MeshConfigStatus;
@@ -10,12 +11,13 @@ import java.util.Map;
 
 /**
  * The mesh's health, independent of the Boot line's health API (the per-line indicators report
- * it): DOWN only when no valid configuration was ever loaded; a rejected reload leaves it UP, as
- * the last good configuration keeps serving, and shows in the details.
+ * it): DOWN when no valid configuration was ever loaded, or while a source has not delivered its
+ * initial state; a rejected reload or a source that lost its connection ({@code STALE}) leaves it
+ * UP, as the last good configuration keeps serving, and shows in the details.
  *
  * @param up whether the mesh is healthy
- * @param details version, counts of services, clusters, endpoints and ejected endpoints, and the
- *     latest load
+ * @param details version, counts of services, clusters, endpoints and ejected endpoints, the
+ *     latest load, and each source's state
  */
 public record MeshHealth(boolean up, Map<String, Object> details) {
 
@@ -46,9 +48,29 @@ public record MeshHealth(boolean up, Map<String, Object> details) {
     if (last != null) {
       details.put("lastLoad", last);
     }
+    Map<String, Object> sources = new LinkedHashMap<>();
+    String starting = null;
+    for (SourceStatus s : summary.sources()) {
+      Map<String, Object> d = new LinkedHashMap<>();
+      d.put("state", s.state().name());
+      if (!s.message().isEmpty()) {
+        d.put("message", s.message());
+      }
+      d.put("since", s.since().toString());
+      sources.put(s.source(), d);
+      if (s.state() == SourceStatus.State.STARTING && starting == null) {
+        starting = s.source();
+      }
+    }
+    details.put("sources", sources);
+    if (!summary.rejected().isEmpty()) {
+      details.put("rejected", summary.rejected());
+    }
     if (!status.everLoaded()) {
       details.put("reason", "no valid configuration was ever loaded");
+    } else if (starting != null) {
+      details.put("reason", "source " + starting + " has not delivered its initial state");
     }
-    return new MeshHealth(status.everLoaded(), details);
+    return new MeshHealth(status.everLoaded() && starting == null, details);
   }
 }

@@ -1,0 +1,22 @@
+package dev.mesh4j.benchmarks.kubernetes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** Not a benchmark: checks that the scale harness runs end to end on a small cluster. */
+class KubernetesScaleSmokeTest {
+
+  @Test
+  void smallClusterIsMeasured() throws Exception {
+    KubernetesScale.Result r = KubernetesScale.run(20, 3, 3, 50, 2);
+
+    assertThat(r.watches()).isEqualTo(9);
+    assertThat(r.changeMillisAfterDebounce()).hasSize(3);
+    assertThat(r.updatesPerSecond()).isPositive();
+    assertThat(r.updatesApplied()).isPositive();
+    assertThat(r.decisionNanosQuiet()).isNotEmpty();
+    assertThat(r.decisionNanosUnderUpdates()).isNotEmpty();
+    assertThat(KubernetesScale.render(r)).contains("| watches per mesh | 9 | constant |");
+  }
+}

@@ -1,0 +1,198 @@
+package dev.mesh4j.kubernetes;
+
+import dev.mesh4j.api.endpoint.ServiceEndpoints;
+import dev.mesh4j.api.spi.ResourceKey;
+import dev.mesh4j.api.spi.SourceUpdate;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the informers have seen, kept compact, and what changed since the last update was drained:
+ * Istio resources by key, services, their EndpointSlices and the Pods those point at.
+ *
+ * <p>Events record changes; {@link #drain} turns them into one {@link SourceUpdate}. A service is
+ * rebuilt only when its Service, one of its slices or one of its Pods changed, and delivered only
+ * when the result differs from what was delivered last, so a re-list that finds nothing new, or a
+ * Pod status change, delivers nothing.
+ *
+ * <p>Thread-safe: informers call from their own threads; every method holds one lock, briefly.
+ */
+final class ClusterView {
+  private final ServiceMapper mapper;
+  private final Object lock = new Object();
+
+  /** Resource key to its manifest (JSON), or to null for a deletion, since the last drain. */
+  private final Map<ResourceKey, @Nullable String> pendingResources = new LinkedHashMap<>();
+  /** Every resource known, for a full update. */
+  private final Map<ResourceKey, String> resources = new HashMap<>();
+
+  private final Map<ObjectKey, ServiceInfo> services = new HashMap<>();
+  /** Service key to its slices by name (sorted, so endpoints come in a stable order). */
+  private final Map<ObjectKey, Map<String, SliceInfo>> slicesByService = new HashMap<>();
+  /** Slice key to the service it belonged to when last seen. */
+  private final Map<ObjectKey, ObjectKey> sliceOwner = new HashMap<>();
+  private final Map<ObjectKey, PodInfo> pods = new HashMap<>();
+  /** Pod key to the slices that point at it: a Pod change rebuilds their services. */
+  private final Map<ObjectKey, Set<ObjectKey>> slicesByPod = new HashMap<>();
+  private final Set<ObjectKey> dirtyServices = new HashSet<>();
+  private final Map<ObjectKey, ServiceEndpoints> delivered = new HashMap<>();
+
+  ClusterView(ServiceMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  void resource(ResourceKey key, String manifest) {
+    synchronized (lock) {
+      resources.put(key, manifest);
+      pendingResources.put(key, manifest);
+    }
+  }
+
+  void deleteResource(ResourceKey key) {
+    synchronized (lock) {
+      if (resources.remove(key) != null) {
+        pendingResources.put(key, null);
+      }
+    }
+  }
+
+  void service(ServiceInfo service) {
+    synchronized (lock) {
+      ObjectKey key = new ObjectKey(service.namespace(), service.name());
+      services.put(key, service);
+      dirtyServices.add(key);
+    }
+  }
+
+  void deleteService(ObjectKey key) {
+    synchronized (lock) {
+      services.remove(key);
+      dirtyServices.add(key);
+    }
+  }
+
+  void slice(ObjectKey sliceKey, @Nullable SliceInfo slice) {
+    synchronized (lock) {
+      removeSlice(sliceKey);
+      if (slice == null) {
+        return;
+      }
+      ObjectKey service = new ObjectKey(sliceKey.namespace(), slice.serviceName());
+      slicesByService.computeIfAbsent(service, k -> new TreeMap<>()).put(sliceKey.name(), slice);
+      sliceOwner.put(sliceKey, service);
+      for (SliceInfo.Address a : slice.endpoints()) {
+        if (a.pod() != null) {
+          slicesByPod.computeIfAbsent(new ObjectKey(sliceKey.namespace(), a.pod()), k -> new HashSet<>()).add(sliceKey);
+        }
+      }
+      dirtyServices.add(service);
+    }
+  }
+
+  void deleteSlice(ObjectKey sliceKey) {
+    synchronized (lock) {
+      removeSlice(sliceKey);
+    }
+  }
+
+  private void removeSlice(ObjectKey sliceKey) {
+    ObjectKey service = sliceOwner.remove(sliceKey);
+    if (service == null) {
+      return;
+    }
+    Map<String, SliceInfo> slices = slicesByService.get(service);
+    SliceInfo old = slices == null ? null : slices.remove(sliceKey.name());
+    if (slices != null && slices.isEmpty()) {
+      slicesByService.remove(service);
+    }
+    if (old != null) {
+      for (SliceInfo.Address a : old.endpoints()) {
+        if (a.pod() != null) {
+          ObjectKey pod = new ObjectKey(sliceKey.namespace(), a.pod());
+          Set<ObjectKey> s = slicesByPod.get(pod);
+          if (s != null && s.remove(sliceKey) && s.isEmpty()) {
+            slicesByPod.remove(pod);
+          }
+        }
+      }
+    }
+    dirtyServices.add(service);
+  }
+
+  void pod(ObjectKey key, @Nullable PodInfo pod) {
+    synchronized (lock) {
+      PodInfo old = pod == null ? pods.remove(key) : pods.put(key, pod);
+      if (java.util.Objects.equals(old, pod)) {
+        return; // a status change: nothing mesh4j reads
+      }
+      Set<ObjectKey> slices = slicesByPod.get(key);
+      if (slices != null) {
+        for (ObjectKey slice : slices) {
+          ObjectKey service = sliceOwner.get(slice);
+          if (service != null) {
+            dirtyServices.add(service);
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The changes since the last drain, or null when there are none; with {@code full}, everything
+   * known, as an update that replaces all the source delivered before.
+   */
+  @Nullable SourceUpdate drain(boolean full) {
+    synchronized (lock) {
+      SourceUpdate.Builder b = full ? SourceUpdate.replaceAll() : SourceUpdate.changes();
+      if (full) {
+        resources.forEach((key, manifest) -> b.manifest(key, key.toString(), manifest));
+        delivered.clear();
+        dirtyServices.addAll(services.keySet());
+      } else {
+        pendingResources.forEach((key, manifest) -> {
+          if (manifest == null) {
+            b.delete(key);
+          } else {
+            b.manifest(key, key.toString(), manifest);
+          }
+        });
+      }
+      pendingResources.clear();
+      for (ObjectKey key : dirtyServices) {
+        ServiceInfo info = services.get(key);
+        if (info == null) {
+          if (delivered.remove(key) != null) {
+            b.removeService(mapper.host(key.namespace(), key.name()), key.namespace());
+          }
+          continue;
+        }
+        Map<String, SliceInfo> slices = slicesByService.getOrDefault(key, Map.of());
+        ServiceEndpoints service = mapper.map(info, slices.values(), pods::get);
+        if (!service.equals(delivered.get(key))) {
+          delivered.put(key, service);
+          b.service(service);
+        }
+      }
+      dirtyServices.clear();
+      return full || !b.isEmpty() ? b.build() : null;
+    }
+  }
+
+  /** Counts for logs and status: resources, services, endpoints delivered. */
+  String summary() {
+    synchronized (lock) {
+      int endpoints = 0;
+      for (ServiceEndpoints s : delivered.values()) {
+        for (var list : s.endpoints().values()) {
+          endpoints += list.size();
+        }
+      }
+      return resources.size() + " Istio resources, " + delivered.size() + " services, " + endpoints + " endpoints";
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package dev.mesh4j.kubernetes;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/** Reads the few fields mesh4j needs from Kubernetes objects into its compact records. */
+final class KubernetesObjects {
+  /** The label naming an EndpointSlice's service. */
+  static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+  /** Istio's annotation restricting which namespaces see a service. */
+  static final String EXPORT_TO_ANNOTATION = "networking.istio.io/exportTo";
+
+  private KubernetesObjects() {}
+
+  static ObjectKey key(ObjectMeta meta) {
+    return new ObjectKey(nullToEmpty(meta.getNamespace()), meta.getName());
+  }
+
+  static ServiceInfo service(Service service) {
+    ObjectMeta meta = service.getMetadata();
+    ServiceSpec spec = service.getSpec();
+    List<ServiceInfo.Port> ports = new ArrayList<>();
+    String externalName = null;
+    boolean publishNotReady = false;
+    if (spec != null) {
+      if ("ExternalName".equals(spec.getType()) && spec.getExternalName() != null
+          && !spec.getExternalName().isEmpty()) {
+        externalName = spec.getExternalName();
+      }
+      publishNotReady = Boolean.TRUE.equals(spec.getPublishNotReadyAddresses());
+      if (spec.getPorts() != null) {
+        for (ServicePort p : spec.getPorts()) {
+          if (p.getPort() == null) {
+            continue;
+          }
+          String name = nullToEmpty(p.getName());
+          IntOrString target = p.getTargetPort();
+          Integer targetPort;
+          if (target == null) {
+            targetPort = p.getPort(); // Kubernetes defaults targetPort to port
+          } else if (target.getIntVal() != null) {
+            targetPort = target.getIntVal();
+          } else if (target.getStrVal() != null && isNumber(target.getStrVal())) {
+            targetPort = Integer.valueOf(target.getStrVal());
+          } else {
+            targetPort = null; // a container port name: the EndpointSlice says which number
+          }
+          ports.add(new ServiceInfo.Port(name, p.getPort(),
+              ServiceProtocols.of(p.getPort(), name, p.getProtocol(), p.getAppProtocol()), targetPort));
+        }
+      }
+    }
+    return new ServiceInfo(nullToEmpty(meta.getNamespace()), meta.getName(), externalName, ports,
+        exportTo(meta.getAnnotations()), publishNotReady);
+  }
+
+  static List<String> exportTo(@Nullable Map<String, String> annotations) {
+    String value = annotations == null ? null : annotations.get(EXPORT_TO_ANNOTATION);
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String part : value.split(",")) {
+      String n = part.trim();
+      if (!n.isEmpty()) {
+        out.add(n);
+      }
+    }
+    return out;
+  }
+
+  /** The slice, or null when it serves no service mesh4j can use (no service label, FQDN addresses). */
+  static @Nullable SliceInfo slice(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    String serviceName = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+    if (serviceName == null || serviceName.isEmpty()) {
+      return null;
+    }
+    if ("FQDN".equals(slice.getAddressType())) {
+      return null; // deprecated by Kubernetes, and skipped by istiod too
+    }
+    List<SliceInfo.Port> ports = new ArrayList<>();
+    if (slice.getPorts() != null) {
+      for (EndpointPort p : slice.getPorts()) {
+        if (p.getPort() != null && !"UDP".equals(p.getProtocol())) {
+          ports.add(new SliceInfo.Port(nullToEmpty(p.getName()), p.getPort()));
+        }
+      }
+    }
+    List<SliceInfo.Address> endpoints = new ArrayList<>();
+    if (slice.getEndpoints() != null) {
+      for (Endpoint e : slice.getEndpoints()) {
+        if (e.getAddresses() == null || e.getAddresses().isEmpty()) {
+          continue;
+        }
+        EndpointConditions c = e.getConditions();
+        // Unset means ready (Kubernetes: "interpret this unknown state as ready").
+        boolean ready = c == null || c.getReady() == null || c.getReady();
+        ObjectReference ref = e.getTargetRef();
+        String pod = ref != null && "Pod".equals(ref.getKind()) ? ref.getName() : null;
+        endpoints.add(new SliceInfo.Address(e.getAddresses().get(0), ready, pod, e.getNodeName(), e.getZone()));
+      }
+    }
+    return new SliceInfo(serviceName, ports, endpoints);
+  }
+
+  static PodInfo pod(Pod pod) {
+    Map<String, String> labels = pod.getMetadata().getLabels();
+    String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
+    return new PodInfo(labels == null ? Map.of() : labels, sa == null || sa.isEmpty() ? "default" : sa);
+  }
+
+  private static boolean isNumber(String s) {
+    if (s.isEmpty() || s.length() > 5) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static String nullToEmpty(@Nullable String s) {
+    return s == null ? "" : s;
+  }
+}
