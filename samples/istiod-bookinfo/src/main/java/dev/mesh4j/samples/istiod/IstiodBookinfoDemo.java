@@ -101,6 +101,11 @@ public final class IstiodBookinfoDemo {
         istiod.push(TestIstiod.EDS, next.endpoints());
         istiod.push(TestIstiod.RDS, routes);
         awaitAnswer(client, "details", null, "details-v2");
+        // The NACK is sent once the rest of the response is applied: it may reach istiod a moment later.
+        for (long deadline = System.nanoTime() + 10_000_000_000L; istiod.nacks().isEmpty()
+            && System.nanoTime() < deadline; ) {
+          Thread.onSpinWait();
+        }
         System.out.println("   istiod received a NACK: " + istiod.nacks().get(istiod.nacks().size() - 1)
             .getErrorDetail().getMessage());
         shares(client, "reviews", null);
