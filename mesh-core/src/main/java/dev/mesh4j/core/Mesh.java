@@ -602,11 +602,14 @@ public final class Mesh implements AutoCloseable {
       report(state, staged);
       if (initialized) {
         if (effect.recompile() && effect.routesOnly()) {
+          // Endpoints first: the new routes may name subsets that only these endpoints are in.
+          if (!effect.endpointsOnly().isEmpty()) {
+            updateEndpoints(effect.endpointsOnly());
+          }
           recompileRoutes();
         } else if (effect.recompile()) {
           recompile();
-        }
-        if (!effect.endpointsOnly().isEmpty()) {
+        } else if (!effect.endpointsOnly().isEmpty()) {
           updateEndpoints(effect.endpointsOnly());
         }
         changeEvents(state, staged, effect, told);

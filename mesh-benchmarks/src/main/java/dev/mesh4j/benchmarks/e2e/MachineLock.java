@@ -13,7 +13,7 @@ import java.time.Duration;
  * keeps JMH runs from other checkouts off the machine while the harness measures, and waiting
  * for it keeps the harness off while they run.
  */
-final class MachineLock implements AutoCloseable {
+public final class MachineLock implements AutoCloseable {
   private final FileChannel channel;
   private final FileLock lock;
 
@@ -23,7 +23,7 @@ final class MachineLock implements AutoCloseable {
   }
 
   /** Takes the lock, waiting up to {@code wait}; goes ahead without it (and says so) after that. */
-  static MachineLock acquire(Duration wait) throws IOException, InterruptedException {
+  public static MachineLock acquire(Duration wait) throws IOException, InterruptedException {
     Path file = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
     FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     long deadline = System.nanoTime() + wait.toNanos();
