@@ -84,4 +84,24 @@ class TlsContextsTest {
     clock.advance(TlsContexts.CHECK_INTERVAL);
     assertThat(contexts.context(simple, "web")).isNotNull();
   }
+
+  @Test
+  void serverNamesShareTheSettingsContextAndAreBoundedNotOneContextEachForever() throws Exception {
+    // A wildcard DestinationRule with TLS and no sni: each request host is a server name.
+    Path ca = new TestPki("wild").writeCa(dir.resolve("ca.pem"));
+    ClientTlsSettings simple = new ClientTlsSettings(TlsMode.SIMPLE, null, null, ca.toString(), null, List.of(),
+        null, null);
+    TlsContexts.Context a = contexts.context(simple, "a.shop.test");
+    assertThat(contexts.context(simple, "a.shop.test")).as("one object per name: pooled connections")
+        .isSameAs(a);
+    // The files are read once per setting, not per name: a name first seen after the CA file
+    // is gone still gets the context loaded before (until the next check finds the change).
+    Files.delete(ca);
+    TlsContexts.Context b = contexts.context(simple, "b.shop.test");
+    assertThat(b).isNotSameAs(a);
+    assertThat(b.trustManager()).as("the same context underneath").isSameAs(a.trustManager());
+    for (int i = 0; i < 1_500; i++) {  // more than TlsOrigination.MAX_SERVER_NAMES
+      assertThat(contexts.context(simple, "host-" + i + ".shop.test").trustManager()).isSameAs(a.trustManager());
+    }
+  }
 }

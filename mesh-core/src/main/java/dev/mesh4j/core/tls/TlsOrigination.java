@@ -3,7 +3,10 @@ package dev.mesh4j.core.tls;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.mesh4j.api.runtime.Ticker;
+import dev.mesh4j.core.internal.common.Quoting;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -23,15 +26,21 @@ import org.slf4j.LoggerFactory;
  * for MUTUAL, and the names the server's certificate must carry ({@link #expectedNames}). The
  * transport turns each built context into what its client takes ({@link Factory}).
  *
- * <p>One context per setting and SNI, built when a request first needs it from the files the
- * setting names ({@link TlsMaterial}), and rebuilt when they change: a request finding the last
- * check older than the check interval (on the mesh's ticker) re-reads them — one request at a
- * time, the others go on with the current context — and when their content changed, builds a new
- * context for new connections. Connections already made are untouched; unchanged material keeps
- * its context (and so the transport's pooled connections). A change that cannot be used (a
+ * <p>One context per setting, built when a request first needs it from the files the setting
+ * names ({@link TlsMaterial}), and rebuilt when they change: a request finding the last check
+ * older than the check interval (on the mesh's ticker) re-reads them — one request at a time, the
+ * others go on with the current context — and when their content changed, builds a new context
+ * for new connections. Connections already made are untouched; unchanged material keeps its
+ * context (and so the transport's pooled connections). A change that cannot be used (a
  * half-written file, a key that does not match its certificate) keeps the last good context and
  * is logged once as a warning; the next change is tried again. Without any good context yet,
- * requests fail (never in plain text). Thread-safe.
+ * requests fail (never in plain text).
+ *
+ * <p>What the transport makes of a context for one SNI is cheap (a socket factory, a verifier)
+ * and kept per setting and SNI, the same object while the context is, so that the transport pools
+ * connections per SNI; at most {@link #MAX_SERVER_NAMES} server names per setting are kept (a
+ * wildcard DestinationRule sees as many names as requests have hosts), the least recently used
+ * dropped first. Thread-safe.
  *
  * @param <C> what the transport makes of a context (OkHttp: a socket factory and verifier; the
  *     JDK: a client)
@@ -41,6 +50,9 @@ public final class TlsOrigination<C> {
 
   /** How often a context's files are checked for changes, at most. */
   public static final Duration CHECK_INTERVAL = Duration.ofSeconds(10);
+
+  /** The server names whose transport objects are kept per setting. */
+  public static final int MAX_SERVER_NAMES = 1_000;
 
   /** What a transport makes of one built context. */
   @FunctionalInterface
@@ -55,12 +67,10 @@ public final class TlsOrigination<C> {
         throws GeneralSecurityException;
   }
 
-  private record Key(ClientTlsSettings settings, @Nullable String sni) {}
-
   private final Ticker ticker;
   private final long intervalNanos;
   private final Factory<C> factory;
-  private final ConcurrentHashMap<Key, Reloading> contexts = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<ClientTlsSettings, Reloading> contexts = new ConcurrentHashMap<>();
 
   /**
    * @param ticker the mesh's ticker (when files are checked again)
@@ -79,13 +89,28 @@ public final class TlsOrigination<C> {
    *     message names the file
    */
   public C context(ClientTlsSettings settings, @Nullable String sni) throws SSLException {
-    Key key = new Key(settings, sni);
-    Reloading r = contexts.get(key);
+    Reloading r = contexts.get(settings);
     if (r == null) {
-      r = contexts.computeIfAbsent(key, k -> new Reloading(k.settings(), k.sni()));
+      r = contexts.computeIfAbsent(settings, Reloading::new);
     }
-    return r.current(ticker.nanos());
+    TlsMaterial.Built built = r.current(ticker.nanos());
+    String name = sni == null ? "" : sni;
+    ForServerName<C> c = r.byServerName.getIfPresent(name);
+    if (c == null || c.built() != built) {
+      try {
+        c = new ForServerName<>(built, factory.create(built, settings, sni));
+      } catch (GeneralSecurityException | RuntimeException e) {
+        throw new SSLException("cannot set up TLS origination for " + r.describe()
+            + (sni == null ? "" : ", SNI " + Quoting.escape(sni)) + ": " + e.getMessage(), e);
+      }
+      // Two requests may both make one: either is right, the later one stays.
+      r.byServerName.put(name, c);
+    }
+    return c.value();
   }
+
+  /** What the transport made of one context for one server name. */
+  private record ForServerName<C>(TlsMaterial.Built built, C value) {}
 
   /**
    * The names a server's certificate must carry one of: the setting's {@code subjectAltNames},
@@ -112,9 +137,11 @@ public final class TlsOrigination<C> {
   /** One setting's context, rebuilt from its files when they change. */
   private final class Reloading {
     private final ClientTlsSettings settings;
-    private final @Nullable String sni;
     private final ReentrantLock lock = new ReentrantLock();
-    private volatile @Nullable C current;
+    /** What the transport made of the context, per server name ("" for none). */
+    final Cache<String, ForServerName<C>> byServerName =
+        Caffeine.newBuilder().maximumSize(MAX_SERVER_NAMES).build();
+    private volatile TlsMaterial.@Nullable Built current;
     /** Why there is no context yet, or null. */
     private volatile @Nullable String failure;
     private volatile boolean checked;
@@ -123,12 +150,11 @@ public final class TlsOrigination<C> {
     private @Nullable String loaded;
     private @Nullable String refused;
 
-    Reloading(ClientTlsSettings settings, @Nullable String sni) {
+    Reloading(ClientTlsSettings settings) {
       this.settings = settings;
-      this.sni = sni;
     }
 
-    C current(long now) throws SSLException {
+    TlsMaterial.Built current(long now) throws SSLException {
       if (!checked) {
         // The first request waits for the first load.
         lock.lock();
@@ -149,7 +175,7 @@ public final class TlsOrigination<C> {
           lock.unlock();
         }
       }
-      C c = current;
+      TlsMaterial.Built c = current;
       if (c == null) {
         throw new SSLException("cannot set up TLS origination: " + failure);
       }
@@ -168,9 +194,9 @@ public final class TlsOrigination<C> {
       if (material.fingerprint().equals(loaded)) {
         return;
       }
-      C built;
+      TlsMaterial.Built built;
       try {
-        built = factory.create(material.build(Boolean.TRUE.equals(settings.insecureSkipVerify())), settings, sni);
+        built = material.build(Boolean.TRUE.equals(settings.insecureSkipVerify()));
       } catch (GeneralSecurityException | RuntimeException e) {
         refuse(material, e.getMessage());
         return;
@@ -182,6 +208,7 @@ public final class TlsOrigination<C> {
       refused = null;
       failure = null;
       current = built;
+      byServerName.invalidateAll();
     }
 
     /** Keeps the last good context; logs a failure once per unusable content. */
@@ -201,8 +228,8 @@ public final class TlsOrigination<C> {
       }
     }
 
-    private String describe() {
-      return "mode " + settings.mode() + (sni == null ? "" : ", SNI " + sni);
+    String describe() {
+      return "mode " + settings.mode();
     }
   }
 }
