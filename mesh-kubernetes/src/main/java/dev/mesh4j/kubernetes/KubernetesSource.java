@@ -87,6 +87,8 @@ public final class KubernetesSource implements MeshSource {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesSource.class);
   private static final Duration MONITOR_INTERVAL = Duration.ofSeconds(1);
+  /** How often Istio's kinds the cluster did not serve are looked for again. */
+  static final Duration KINDS_RECHECK = Duration.ofSeconds(30);
   private static final Duration RETRY_MIN = Duration.ofSeconds(1);
   private static final Duration RETRY_MAX = Duration.ofSeconds(30);
   private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -106,6 +108,10 @@ public final class KubernetesSource implements MeshSource {
   private @Nullable ClusterView view;
   private @Nullable Debouncer debouncer;
   private final List<Watched> watched = new ArrayList<>();
+  /** The Istio kinds watched; the others are looked for again every {@link #kindsRecheck}. */
+  private final Set<String> kindsWatched = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Duration kindsRecheck;
+  private long nextKindsCheck;
   private volatile boolean synced;
   private volatile boolean closed;
   private boolean stale;
@@ -121,6 +127,7 @@ public final class KubernetesSource implements MeshSource {
     this.debounceMax = b.debounceMax;
     this.trustDomain = b.trustDomain;
     this.executorOverride = b.executor;
+    this.kindsRecheck = b.kindsRecheck;
   }
 
   /** A source reading every namespace {@code client} may read, with the default options. */
@@ -259,6 +266,7 @@ public final class KubernetesSource implements MeshSource {
         return;
       }
       watched.addAll(started);
+      kinds.forEach(k -> kindsWatched.add(k.getKind()));
     }
     log.info("Watching {} in {} ({} watches)", IstioKinds.GROUP + " " + kinds.stream().map(ResourceDefinitionContext::getKind).toList()
         + ", Services, EndpointSlices, Pods", namespaces.isEmpty() ? "all namespaces" : namespaces, started.size());
@@ -268,6 +276,51 @@ public final class KubernetesSource implements MeshSource {
             execute(this::initialSync);
           }
         });
+  }
+
+  /**
+   * Istio's CRDs installed after the source started (Istio installed after the application, or
+   * upgraded to serve a kind it did not): their kinds are watched from then on, and what they hold
+   * is delivered as any change.
+   */
+  private void watchLateKinds() {
+    ClusterView v = view;
+    if (closed || v == null) {
+      return;
+    }
+    List<ResourceDefinitionContext> kinds;
+    try {
+      kinds = IstioKinds.discover(client);
+    } catch (RuntimeException e) {
+      log.debug("Looking for Istio's kinds again failed: {}", describe(e));
+      return;
+    }
+    List<Watched> started = new ArrayList<>();
+    List<String> added = new ArrayList<>();
+    for (ResourceDefinitionContext kind : kinds) {
+      if (kindsWatched.contains(kind.getKind())) {
+        continue;
+      }
+      added.add(kind.getKind());
+      for (String ns : scopes()) {
+        started.add(watch(kind.getKind() + " (" + kind.getGroup() + "/" + kind.getVersion() + ")", ns,
+            inNamespace(client.genericKubernetesResources(kind), ns), GenericKubernetesResource::new,
+            new IstioHandler(kind.getKind(), v)));
+      }
+    }
+    if (started.isEmpty()) {
+      return;
+    }
+    synchronized (lock) {
+      if (closed) {
+        started.forEach(w -> w.informer.stop());
+        return;
+      }
+      watched.addAll(started);
+      kindsWatched.addAll(added);
+    }
+    log.info("The cluster now serves {} of {}: watching it ({} more watches)", added, IstioKinds.GROUP,
+        started.size());
   }
 
   private List<@Nullable String> scopes() {
@@ -402,6 +455,11 @@ public final class KubernetesSource implements MeshSource {
         stale = false;
         log.info("Kubernetes source: watching again");
         ctx.status(SourceStatus.State.SYNCED, "watching again");
+      }
+      long now = ctx.ticker().nanos();
+      if (synced && kindsWatched.size() < IstioKinds.KINDS.size() && now - nextKindsCheck >= 0) {
+        nextKindsCheck = now + kindsRecheck.toNanos();
+        execute(this::watchLateKinds);
       }
     } finally {
       if (!closed) {
@@ -584,6 +642,7 @@ public final class KubernetesSource implements MeshSource {
     private Duration debounceMax = DEFAULT_DEBOUNCE_MAX;
     private String trustDomain = DEFAULT_TRUST_DOMAIN;
     private @Nullable Executor executor;
+    private Duration kindsRecheck = KINDS_RECHECK;
 
     private Builder(KubernetesClient client) {
       this.client = requireNonNull(client, "client");
@@ -650,6 +709,12 @@ public final class KubernetesSource implements MeshSource {
         throw new IllegalArgumentException("trustDomain: \"\" (expected: a domain, e.g. cluster.local)");
       }
       this.trustDomain = trustDomain;
+      return this;
+    }
+
+    /** How often Istio's kinds the cluster did not serve are looked for again (tests). */
+    Builder kindsRecheck(Duration every) {
+      this.kindsRecheck = requireNonNull(every, "every");
       return this;
     }
 

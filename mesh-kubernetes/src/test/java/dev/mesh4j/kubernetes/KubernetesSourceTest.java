@@ -232,6 +232,24 @@ class KubernetesSourceTest {
   }
 
   @Test
+  void istiosKindsInstalledAfterTheStartAreWatchedFromThen() throws Exception {
+    cluster = TestCluster.withoutIstio();
+    reviews("v1", "v2");
+    RecordingSourceContext context = startSynced(KubernetesSource.builder(cluster.newClient())
+        .kindsRecheck(Duration.ofMillis(200)).build());
+    assertThat(source.watches()).as("Services, EndpointSlices and Pods").isEqualTo(3);
+    assertThat(context.services()).containsKey(REVIEWS_HOST);
+
+    cluster.installIstioCrds("v1");
+    cluster.apply(VS_V1);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> context.resources().containsKey(REVIEWS_VS));
+    assertThat(context.resources().get(REVIEWS_VS)).contains("\"subset\":\"v1\"");
+    assertThat(source.watches()).isEqualTo(9);
+    assertThat(context.state()).isEqualTo(SourceStatus.State.SYNCED);
+  }
+
+  @Test
   void watchesOnlyTheNamespacesItIsGiven() throws Exception {
     cluster = TestCluster.create();
     reviews("v1");

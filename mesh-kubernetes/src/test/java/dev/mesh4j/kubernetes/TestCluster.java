@@ -61,6 +61,11 @@ final class TestCluster implements AutoCloseable {
     kubectl = server.createClient();
   }
 
+  /** A server without Istio's CRDs (install them later with {@link #installIstioCrds}). */
+  static TestCluster withoutIstio() {
+    return new TestCluster();
+  }
+
   /** A server with Istio's CRDs, served at {@code v1}. */
   static TestCluster create(String... istioVersions) {
     TestCluster c = new TestCluster();
