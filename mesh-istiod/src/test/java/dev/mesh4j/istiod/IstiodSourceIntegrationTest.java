@@ -286,14 +286,8 @@ class IstiodSourceIntegrationTest {
     }
   }
 
-  static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 20 s");
-      }
-      Thread.sleep(20);
-    }
+  static void await(BooleanSupplier condition) {
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(condition::getAsBoolean);
   }
 
   /** Requests in a loop on a thread of its own, counting answers by pod and failures. */

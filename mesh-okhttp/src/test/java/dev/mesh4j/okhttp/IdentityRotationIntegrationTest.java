@@ -124,17 +124,12 @@ class IdentityRotationIntegrationTest {
   }
 
   /** Waits (at most 60 s, wall clock: real traffic) until {@code n} outcomes match. */
-  private static void awaitOutcomes(List<Outcome> outcomes, Predicate<Outcome> which, int n)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      synchronized (outcomes) {
-        if (outcomes.stream().filter(which).count() >= n) {
-          return;
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("fewer than " + n + " matching outcomes in 60 s: " + outcomes.size() + " in all");
+  private static void awaitOutcomes(List<Outcome> outcomes, Predicate<Outcome> which, int n) {
+    org.awaitility.Awaitility.await("at least " + n + " matching outcomes").atMost(Duration.ofSeconds(60))
+        .until(() -> {
+          synchronized (outcomes) {
+            return outcomes.stream().filter(which).count() >= n;
+          }
+        });
   }
 }
