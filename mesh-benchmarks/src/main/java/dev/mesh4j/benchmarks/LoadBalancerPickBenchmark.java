@@ -81,10 +81,10 @@ public class LoadBalancerPickBenchmark {
     switch (algorithm) {
       case "RING_HASH":
         return new LoadBalancerSettings(null, new ConsistentHashLb("x-user", null, false, null,
-            ConsistentHashLb.DEFAULT_MINIMUM_RING_SIZE, null, false), false, null);
+            ConsistentHashLb.DEFAULT_MINIMUM_RING_SIZE, null, false), null, null);
       case "MAGLEV":
         return new LoadBalancerSettings(null, new ConsistentHashLb("x-user", null, false, null,
-            null, ConsistentHashLb.DEFAULT_MAGLEV_TABLE_SIZE, true), false, null);
+            null, ConsistentHashLb.DEFAULT_MAGLEV_TABLE_SIZE, true), null, null);
       default:
         return LoadBalancerSettings.simple(SimpleLb.valueOf(algorithm));
     }
