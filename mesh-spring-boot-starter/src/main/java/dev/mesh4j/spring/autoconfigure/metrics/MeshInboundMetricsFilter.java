@@ -81,8 +81,8 @@ public final class MeshInboundMetricsFilter extends OncePerRequestFilter impleme
     boolean grpc = InboundRequests.isGrpc(request.getContentType());
     // An exception escaping the chain becomes a 500 past this filter, unless a response was sent.
     int status = failed && !response.isCommitted() ? 500 : response.getStatus();
-    String peer = request.isSecure()
-        ? InboundRequests.peerPrincipal((X509Certificate[]) request.getAttribute(CERTIFICATES)) : null;
+    String peer = request.isSecure() && request.getAttribute(CERTIFICATES) instanceof X509Certificate[] chain
+        ? InboundRequests.peerPrincipal(chain) : null;
     String local = request.isSecure() ? localPrincipal.get() : null;
     InboundRequest inbound = new InboundRequest(request.getHeader("host"), grpc, status,
         grpc ? grpcStatus(response) : null, "", peer, local);
