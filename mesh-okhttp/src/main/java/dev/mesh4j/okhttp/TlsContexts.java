@@ -9,7 +9,6 @@ import dev.mesh4j.core.tls.TlsOrigination;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.HostnameVerifier;
 import javax.net.ssl.SSLContext;
@@ -36,24 +35,29 @@ final class TlsContexts {
   /** The socket factory, trust manager and verifier for one TLS setting. */
   record Context(SSLSocketFactory socketFactory, X509TrustManager trustManager, HostnameVerifier hostnameVerifier) {}
 
-  /** An identity (by reference: a rotation is a new object), the names expected of the server, the SNI. */
-  private record IstioKey(WorkloadIdentity identity, List<String> subjectAltNames, @Nullable String sni) {
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof IstioKey k && k.identity == identity && k.subjectAltNames.equals(subjectAltNames)
-          && Objects.equals(k.sni, sni);
+  /** The key of a context without an SNI (a map key cannot be null; no server name is empty). */
+  private static final String NO_SNI = "";
+
+  /**
+   * The Istio contexts of one identity (by reference: a rotation is a new object), by the names
+   * expected of the server, then by SNI. Looking one up allocates nothing: the names and SNI an
+   * attempt brings are its cluster's own objects, with their hashes cached or cheap.
+   */
+  private record IstioContexts(@Nullable WorkloadIdentity identity,
+      ConcurrentHashMap<List<String>, ConcurrentHashMap<String, Context>> byNames) {
+    IstioContexts(@Nullable WorkloadIdentity identity) {
+      this(identity, new ConcurrentHashMap<>());
     }
 
-    @Override
-    public int hashCode() {
-      return (System.identityHashCode(identity) * 31 + subjectAltNames.hashCode()) * 31 + Objects.hashCode(sni);
+    @Nullable Context get(List<String> names, @Nullable String sni) {
+      ConcurrentHashMap<String, Context> bySni = byNames.get(names);
+      return bySni == null ? null : bySni.get(sni == null ? NO_SNI : sni);
     }
   }
 
   private final TlsOrigination<Context> origination;
-  private final ConcurrentHashMap<IstioKey, Context> istio = new ConcurrentHashMap<>();
-  /** The identity the contexts in {@code istio} were last built for; older ones are dropped. */
-  private volatile @Nullable WorkloadIdentity newest;
+  /** The contexts of the identity they were last built for; replaced with those of a new one. */
+  private volatile IstioContexts istio = new IstioContexts(null);
 
   TlsContexts(Ticker ticker) {
     this(ticker, CHECK_INTERVAL);
@@ -94,30 +98,39 @@ final class TlsContexts {
       // The engine never sends ISTIO_MUTUAL without an identity; never fall back to plain text.
       throw new SSLException("mesh4j: ISTIO_MUTUAL without a workload identity");
     }
-    IstioKey key = new IstioKey(identity, settings.subjectAltNames(), sni);
-    Context c = istio.get(key);
+    IstioContexts current = istio;
+    if (current.identity() == identity) {
+      Context c = current.get(settings.subjectAltNames(), sni);
+      if (c != null) {
+        return c;
+      }
+    }
+    return buildIstio(settings.subjectAltNames(), sni, identity);
+  }
+
+  /** Builds (once) the context an attempt found missing; the first with a new identity drops the old ones. */
+  private synchronized Context buildIstio(List<String> names, @Nullable String sni, WorkloadIdentity identity)
+      throws SSLException {
+    IstioContexts current = istio;
+    if (current.identity() != identity) {
+      current = new IstioContexts(identity);
+      istio = current;
+    }
+    Context c = current.get(names, sni);
     if (c != null) {
       return c;
     }
-    if (newest != identity) {
-      newest = identity;
-      istio.keySet().removeIf(k -> k.identity != identity);
-    }
     try {
-      return istio.computeIfAbsent(key, k -> {
-        try {
-          X509TrustManager trust = MeshTls.trustManager(k.identity, k.subjectAltNames);
-          SSLContext ssl = SSLContext.getInstance("TLS");
-          ssl.init(MeshTls.keyManagers(k.identity).getKeyManagers(), new TrustManager[] {trust}, null);
-          return new Context(new SniSocketFactory(ssl.getSocketFactory(), k.sni, true), trust, ISTIO_PEER);
-        } catch (java.security.GeneralSecurityException e) {
-          throw new IllegalStateException(e);
-        }
-      });
-    } catch (IllegalStateException e) {
-      throw new SSLException("mesh4j: cannot set up mutual TLS with " + identity + ": " + e.getCause().getMessage(),
-          e.getCause());
+      X509TrustManager trust = MeshTls.trustManager(identity, names);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(MeshTls.keyManagers(identity).getKeyManagers(), new TrustManager[] {trust}, null);
+      c = new Context(new SniSocketFactory(ssl.getSocketFactory(), sni, true), trust, ISTIO_PEER);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new SSLException("mesh4j: cannot set up mutual TLS with " + identity + ": " + e.getMessage(), e);
     }
+    current.byNames().computeIfAbsent(List.copyOf(names), n -> new ConcurrentHashMap<>())
+        .put(sni == null ? NO_SNI : sni, c);
+    return c;
   }
 
   /**

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.config.ClientTlsSettings.TlsMode;
+import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.core.testing.FakeClock;
+import dev.mesh4j.core.testing.MeshCa;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,5 +105,50 @@ class TlsContextsTest {
     for (int i = 0; i < 1_500; i++) {  // more than TlsOrigination.MAX_SERVER_NAMES
       assertThat(contexts.context(simple, "host-" + i + ".shop.test").trustManager()).isSameAs(a.trustManager());
     }
+  }
+
+  static ClientTlsSettings istioMutual(String service) {
+    return ClientTlsSettings.builder().mode(TlsMode.ISTIO_MUTUAL).sni(service + ".default.svc.cluster.local")
+        .subjectAltNames("spiffe://cluster.local/ns/default/sa/" + service).build();
+  }
+
+  @Test
+  void istioContextsArePerNamesAndSniAndARotatedIdentityGetsNewOnes() throws Exception {
+    MeshCa ca = MeshCa.create("cluster.local");
+    WorkloadIdentity first = ca.issue("spiffe://cluster.local/ns/default/sa/productpage").identity();
+    ClientTlsSettings reviews = istioMutual("reviews");
+    TlsContexts.Context c = contexts.istio(reviews, reviews.sni(), first);
+    assertThat(contexts.istio(istioMutual("reviews"), "reviews.default.svc.cluster.local", first))
+        .as("equal settings of a new snapshot: the same context, the same pooled connections").isSameAs(c);
+    assertThat(contexts.istio(istioMutual("ratings"), "ratings.default.svc.cluster.local", first)).isNotSameAs(c);
+    assertThat(contexts.istio(reviews, "other.default.svc.cluster.local", first)).isNotSameAs(c);
+
+    WorkloadIdentity rotated = ca.issue("spiffe://cluster.local/ns/default/sa/productpage").identity();
+    TlsContexts.Context next = contexts.istio(reviews, reviews.sni(), rotated);
+    assertThat(next).as("the new certificate on new connections").isNotSameAs(c);
+    assertThat(next.socketFactory()).isNotEqualTo(c.socketFactory());
+    assertThat(contexts.istio(reviews, reviews.sni(), rotated)).isSameAs(next);
+  }
+
+  @Test
+  void findingTheIstioContextOfAnAttemptAllocatesNothing() throws Exception {
+    WorkloadIdentity identity = MeshCa.create("cluster.local").issue("spiffe://cluster.local/ns/default/sa/productpage")
+        .identity();
+    ClientTlsSettings[] clusters = {istioMutual("reviews"), istioMutual("ratings"), istioMutual("details")};
+    for (ClientTlsSettings s : clusters) {
+      contexts.istio(s, s.sni(), identity);
+    }
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long thread = Thread.currentThread().getId();
+    int lookups = 30_000;
+    long before = threads.getThreadAllocatedBytes(thread);
+    for (int i = 0; i < lookups; i++) {
+      ClientTlsSettings s = clusters[i % clusters.length];
+      contexts.istio(s, s.sni(), identity);
+    }
+    long allocated = threads.getThreadAllocatedBytes(thread) - before;
+    // A key object per lookup would be >= 24 B each (720 KB); what is left is the measurement's own.
+    assertThat(allocated).as("bytes allocated by %s lookups", lookups).isLessThan(lookups);
   }
 }

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * Istio's 25 standard metric labels for a request ({@code reporter="source"}, {@code source_*}
  * from the workload, {@code destination_*} from the route and the endpoint picked), exactly as
- * mesh4j's own OpenTelemetry metrics carry them — for recording Istio's metrics in another
+ * mesh4j's own OpenTelemetry metrics carry them, and for a request the workload answered
+ * ({@code reporter="destination"}, {@link #ofInbound}) — for recording Istio's metrics in another
  * metrics library from a {@link dev.mesh4j.core.observe.MeshListener} (the Spring Boot starter does it for Micrometer).
  *
  * <pre>{@code
@@ -47,5 +48,18 @@ public final class IstioMetricLabels {
    */
   public Map<String, String> of(MeshCall call) {
     return labels.labels(requireNonNull(call, "call"));
+  }
+
+  /**
+   * The labels of a request this workload answered, as the server's sidecar reports it
+   * ({@code reporter="destination"}): {@code destination_*} from the workload,
+   * {@code source_principal} and {@code source_workload_namespace} from the client's certificate,
+   * {@code connection_security_policy} {@code mutual_tls} or {@code none}. Labels only a peer's
+   * sidecar could tell ({@code source_workload}, {@code source_app}, …) are {@code unknown}.
+   */
+  public Map<String, String> ofInbound(InboundRequest request) {
+    requireNonNull(request, "request");
+    return labels.inbound(request.authority(), request.grpc(), request.status(), request.grpcStatus(),
+        request.responseFlags(), request.peerPrincipal(), request.localPrincipal());
   }
 }

@@ -32,12 +32,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 
 /**
  * The starter's SSL bundle {@code mesh} serving Istio's mutual TLS, as a sidecar under
@@ -68,6 +70,21 @@ class MeshSslBundleIntegrationTest {
     }
   }
 
+  /** Reviews as a WebFlux application (Reactor Netty), serving the mesh's bundle. */
+  @SpringBootConfiguration(proxyBeanMethods = false)
+  @EnableAutoConfiguration
+  @Import(ReactiveWhoami.class)
+  static class ReactiveReviewsApp {}
+
+  /** Answers with the caller's SPIFFE ID, from the exchange. */
+  @RestController
+  static class ReactiveWhoami {
+    @GetMapping("/whoami")
+    String whoami(ServerWebExchange exchange) {
+      return String.valueOf((Object) exchange.getAttribute(MeshSslBundles.PEER_PRINCIPAL_ATTRIBUTE));
+    }
+  }
+
   @AfterEach
   void stop() {
     if (app != null) {
@@ -76,7 +93,11 @@ class MeshSslBundleIntegrationTest {
   }
 
   int start(Path certs) {
-    app = new SpringApplicationBuilder(ReviewsApp.class).properties(
+    return start(certs, ReviewsApp.class, WebApplicationType.SERVLET);
+  }
+
+  int start(Path certs, Class<?> application, WebApplicationType type) {
+    app = new SpringApplicationBuilder(application).web(type).properties(
         "server.port=0", "server.address=127.0.0.1", "spring.application.name=reviews",
         "server.ssl.bundle=mesh",
         "mesh.identity.enabled=true", "mesh.identity.directory=" + certs,
@@ -101,6 +122,19 @@ class MeshSslBundleIntegrationTest {
     Path certs = dir.resolve("certs");
     ca.write(certs, ca.issue(REVIEWS));
     int port = start(certs);
+    try (Mesh mesh = client(port);
+        Response r = MeshOkHttp.newClient(mesh).newCall(new Request.Builder().url("http://reviews:9080/whoami")
+            .build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().string()).isEqualTo(PRODUCTPAGE);
+    }
+  }
+
+  @Test
+  void aWebFluxApplicationSeesTheMeshedClientsSpiffeIdAsAnExchangeAttribute() throws IOException {
+    Path certs = dir.resolve("certs");
+    ca.write(certs, ca.issue(REVIEWS));
+    int port = start(certs, ReactiveReviewsApp.class, WebApplicationType.REACTIVE);
     try (Mesh mesh = client(port);
         Response r = MeshOkHttp.newClient(mesh).newCall(new Request.Builder().url("http://reviews:9080/whoami")
             .build()).execute()) {

@@ -70,9 +70,18 @@ final class IstioLabels {
 
   /** The labels that never change for this workload. */
   private final Attributes source;
+  /**
+   * The labels that never change for this workload when it is the server
+   * ({@code reporter="destination"}): its own workload as {@code destination_*}.
+   */
+  private final Attributes destination;
+  private final String namespace;
+  private final String canonicalName;
   private final String domainSuffix;
   /** Host names of requests no service claims: bounded, as any host can be requested. */
   private final BoundedLabelValues requestedHosts = new BoundedLabelValues();
+  /** Host names inbound requests carried: bounded, as a client may send any. */
+  private final BoundedLabelValues inboundHosts = new BoundedLabelValues();
   private final BoundedLabelValues grpcStatuses = new BoundedLabelValues();
 
   IstioLabels(Workload workload) {
@@ -88,7 +97,99 @@ final class IstioLabels {
         .put(SOURCE_CANONICAL_REVISION, canonicalRevision(labels))
         .put(SOURCE_CLUSTER, workload.clusterId())
         .build();
+    this.namespace = workload.namespace();
+    this.canonicalName = orUnknown(canonicalService(labels, name));
+    this.destination = Attributes.builder()
+        .put(REPORTER, "destination")
+        .put(DESTINATION_WORKLOAD, orUnknown(name))
+        .put(DESTINATION_WORKLOAD_NAMESPACE, namespace)
+        .put(DESTINATION_APP, orUnknown(labels.get("app")))
+        .put(DESTINATION_VERSION, orUnknown(labels.get("version")))
+        .put(DESTINATION_CANONICAL_SERVICE, canonicalName)
+        .put(DESTINATION_CANONICAL_REVISION, canonicalRevision(labels))
+        .put(DESTINATION_SERVICE_NAMESPACE, namespace)
+        .put(DESTINATION_CLUSTER, workload.clusterId())
+        .build();
     this.domainSuffix = workload.domainSuffix();
+  }
+
+  /**
+   * The 25 labels of a request this workload answered, as the server sidecar's stats filter
+   * ({@code reporter="destination"}) computes them: {@code source_principal} is the client
+   * certificate's SPIFFE ID and {@code source_workload_namespace} its {@code /ns/} part;
+   * {@code destination_*} are this workload; {@code destination_service} is the requested host as
+   * the Kubernetes service it names (the sidecar reads it from its inbound cluster, mesh4j from
+   * the {@code Host}); {@code connection_security_policy} is {@code mutual_tls} when both sides
+   * presented a SPIFFE certificate, else {@code none}.
+   */
+  Attributes inbound(@Nullable String authority, boolean grpc, int status, @Nullable String grpcStatus,
+      String responseFlags, @Nullable String peer, @Nullable String local) {
+    String service = inboundService(authority);
+    String peerNamespace = peer == null ? null : principalNamespace(peer);
+    return destination.toBuilder()
+        .put(SOURCE_WORKLOAD, UNKNOWN)
+        .put(SOURCE_WORKLOAD_NAMESPACE, orUnknown(peerNamespace))
+        .put(SOURCE_PRINCIPAL, orUnknown(peer))
+        .put(SOURCE_APP, UNKNOWN)
+        .put(SOURCE_VERSION, UNKNOWN)
+        .put(SOURCE_CANONICAL_SERVICE, UNKNOWN)
+        .put(SOURCE_CANONICAL_REVISION, "latest")
+        .put(SOURCE_CLUSTER, UNKNOWN)
+        .put(DESTINATION_PRINCIPAL, orUnknown(local))
+        .put(DESTINATION_SERVICE, service)
+        .put(DESTINATION_SERVICE_NAME, service == canonicalName ? canonicalName : shortName(service))
+        .put(REQUEST_PROTOCOL, grpc ? "grpc" : "http")
+        .put(RESPONSE_FLAGS, responseFlags.isEmpty() ? "-" : responseFlags)
+        .put(CONNECTION_SECURITY_POLICY, peer != null && local != null ? MUTUAL_TLS : "none")
+        .put(RESPONSE_CODE, Integer.toString(status))
+        .put(GRPC_RESPONSE_STATUS, grpc && grpcStatus != null ? grpcStatuses.admit(grpcStatus) : "")
+        .build();
+  }
+
+  /**
+   * The service an inbound request named: its {@code Host} without the port, a short name
+   * ({@code reviews}) or {@code name.namespace.svc} completed to the service's FQDN in this
+   * workload's namespace and domain, as the cluster's DNS resolved it for the client; other hosts
+   * as sent, bounded. Without a {@code Host}, the canonical service, as Istio's stats filter.
+   */
+  private String inboundService(@Nullable String authority) {
+    if (authority == null || authority.isEmpty()) {
+      return canonicalName;
+    }
+    String host = authority;
+    if (host.startsWith("[")) {
+      int end = host.indexOf(']');
+      host = end < 0 ? host : host.substring(0, end + 1);
+    } else {
+      int colon = host.lastIndexOf(':');
+      if (colon >= 0) {
+        host = host.substring(0, colon);
+      }
+    }
+    host = host.toLowerCase(java.util.Locale.ROOT);
+    if (host.endsWith(".")) {
+      host = host.substring(0, host.length() - 1);
+    }
+    if (host.isEmpty()) {
+      return canonicalName;
+    }
+    if (host.indexOf('.') < 0 && host.indexOf(':') < 0) {
+      host = host + "." + namespace + ".svc." + domainSuffix;
+    } else if (host.endsWith(".svc")) {
+      host = host + "." + domainSuffix;
+    }
+    return inboundHosts.admit(host);
+  }
+
+  /** The namespace in a SPIFFE ID {@code spiffe://<domain>/ns/<namespace>/sa/<account>}, or null. */
+  static @Nullable String principalNamespace(String principal) {
+    int begin = principal.indexOf("/ns/");
+    if (begin < 0) {
+      return null;
+    }
+    begin += 4;
+    int end = principal.indexOf('/', begin);
+    return end < 0 ? principal.substring(begin) : principal.substring(begin, end);
   }
 
   /** Where the request went, as the sidecar's stats filter names it. */

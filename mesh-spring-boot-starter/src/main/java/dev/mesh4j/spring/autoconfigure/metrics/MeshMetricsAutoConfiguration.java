@@ -12,7 +12,9 @@ import org.springframework.context.annotation.Bean;
 /**
  * Istio's metrics in Micrometer when Micrometer is on the classpath: Boot binds
  * {@link MicrometerIstioMetrics} to the application's registry (with a Prometheus registry, the
- * metrics appear on {@code /actuator/prometheus}), and the mesh tells it every request.
+ * metrics appear on {@code /actuator/prometheus}), and the mesh tells it every request it sends
+ * ({@code reporter="source"}); {@link MeshInboundMetricsAutoConfiguration} adds the requests a
+ * web application answers ({@code reporter="destination"}).
  */
 @AutoConfiguration(before = MeshAutoConfiguration.class)
 @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")

@@ -3,6 +3,7 @@ package dev.mesh4j.spring.autoconfigure.metrics;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.metrics.InboundRequest;
 import dev.mesh4j.core.metrics.IstioMetricLabels;
 import dev.mesh4j.core.observe.MeshCall;
 import dev.mesh4j.core.observe.MeshListener;
@@ -29,7 +30,8 @@ import org.jspecify.annotations.Nullable;
  * {@code istio_request_bytes_*}, {@code istio_response_bytes_*}, histograms with Envoy's buckets.
  *
  * <p>A {@link MeshListener} (recording when a request ends) and a {@link MeterBinder} (Boot binds
- * it to the application's registry). The labels are those of mesh4j's own OpenTelemetry metrics
+ * it to the application's registry). Requests the application answers are recorded too, with
+ * {@code reporter="destination"} ({@link #inboundEnded}, called by the starter's inbound filters). The labels are those of mesh4j's own OpenTelemetry metrics
  * ({@link IstioMetricLabels}). Meters are cached per label set, up to 4096 sets. Outlier
  * detection as Envoy's cluster stats, by {@code cluster_name}:
  * {@code envoy_cluster_outlier_detection_ejections_enforced_total} and
@@ -67,7 +69,41 @@ public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
     if (r == null) {
       return;
     }
-    Map<String, String> tags = labels().of(call);
+    Meters m = meters(r, labels().of(call));
+    m.requests().increment();
+    m.duration().record(call.durationNanos() / 1_000_000.0);
+    if (call.requestBytes() >= 0) {
+      m.requestBytes().record(call.requestBytes());
+    }
+    m.responseBytes().record(Math.max(0, call.responseBytes()));
+  }
+
+  /**
+   * Records a request the application answered, as the server's sidecar reports it
+   * ({@code reporter="destination"}, labels from {@link IstioMetricLabels#ofInbound}): the inbound
+   * filters call it when the response is complete.
+   *
+   * @param durationNanos from the request's arrival to its response's completion
+   * @param requestBytes the request body's declared length, or -1 when unknown (not recorded)
+   * @param responseBytes the response body's declared length, or -1 when unknown (not recorded)
+   */
+  public void inboundEnded(InboundRequest request, long durationNanos, long requestBytes, long responseBytes) {
+    MeterRegistry r = registry;
+    if (r == null) {
+      return;
+    }
+    Meters m = meters(r, labels().ofInbound(request));
+    m.requests().increment();
+    m.duration().record(durationNanos / 1_000_000.0);
+    if (requestBytes >= 0) {
+      m.requestBytes().record(requestBytes);
+    }
+    if (responseBytes >= 0) {
+      m.responseBytes().record(responseBytes);
+    }
+  }
+
+  private Meters meters(MeterRegistry r, Map<String, String> tags) {
     Meters m = meters.get(tags);
     if (m == null) {
       m = register(r, tags);
@@ -75,12 +111,7 @@ public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
         meters.putIfAbsent(tags, m);
       }
     }
-    m.requests().increment();
-    m.duration().record(call.durationNanos() / 1_000_000.0);
-    if (call.requestBytes() >= 0) {
-      m.requestBytes().record(call.requestBytes());
-    }
-    m.responseBytes().record(Math.max(0, call.responseBytes()));
+    return m;
   }
 
   @Override
@@ -137,7 +168,7 @@ public final class MicrometerIstioMetrics implements MeshListener, MeterBinder {
     labels.forEach((k, v) -> tags.add(Tag.of(k, v)));
     // Prometheus adds "_total" to a counter's name; summaries without a base unit keep theirs.
     Counter requests = Counter.builder("istio_requests")
-        .description("Requests, as an Istio sidecar counts them (reporter=source).").tags(tags).register(r);
+        .description("Requests, as an Istio sidecar counts them (reporter=source: sent; destination: answered).").tags(tags).register(r);
     return new Meters(requests,
         summary(r, "istio_request_duration_milliseconds", "Request durations in milliseconds.", tags),
         summary(r, "istio_request_bytes", "Request body sizes.", tags),

@@ -14,8 +14,9 @@ import org.springframework.core.env.Environment;
 /**
  * The SSL bundle {@value MeshSslBundles#BUNDLE} from the mesh's workload identity, for
  * {@code server.ssl.bundle=mesh}; a web server using it requires client certificates unless
- * {@code server.ssl.client-auth} says otherwise; servlet requests that came with a client
- * certificate carry its SPIFFE ID as the attribute {@value MeshSslBundles#PEER_PRINCIPAL_ATTRIBUTE}.
+ * {@code server.ssl.client-auth} says otherwise; servlet requests and WebFlux exchanges that came
+ * with a client certificate carry its SPIFFE ID as the attribute
+ * {@value MeshSslBundles#PEER_PRINCIPAL_ATTRIBUTE}.
  */
 @AutoConfiguration(after = MeshAutoConfiguration.class,
     beforeName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
@@ -49,6 +50,18 @@ public final class MeshSslAutoConfiguration {
     @ConditionalOnMissingBean
     MeshPeerPrincipalFilter meshPeerPrincipalFilter() {
       return new MeshPeerPrincipalFilter();
+    }
+  }
+
+  /** The SPIFFE ID of the client's certificate on each WebFlux exchange. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+  @ConditionalOnClass(name = {"org.springframework.web.server.WebFilter", "reactor.core.publisher.Mono"})
+  static final class ReactiveConfiguration {
+    @Bean
+    @ConditionalOnMissingBean
+    MeshPeerPrincipalWebFilter meshPeerPrincipalWebFilter() {
+      return new MeshPeerPrincipalWebFilter();
     }
   }
 }

@@ -33,8 +33,8 @@ public final class MeshSslBundles implements SslBundleRegistrar {
   /** The bundle's name. */
   public static final String BUNDLE = "mesh";
   /**
-   * The request attribute holding the SPIFFE ID of the client's certificate (a {@code String}),
-   * for requests that came over mutual TLS with one.
+   * The request attribute (servlet) or exchange attribute (WebFlux) holding the SPIFFE ID of the
+   * client's certificate (a {@code String}), for requests that came over mutual TLS with one.
    */
   public static final String PEER_PRINCIPAL_ATTRIBUTE = "dev.mesh4j.peer-principal";
 

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 /** Istio's metrics in Micrometer, and an application's OpenTelemetry bean given to the mesh. */
 class MeshTelemetryTests {
@@ -58,6 +60,21 @@ class MeshTelemetryTests {
         .run(context -> assertThat(context).hasSingleBean(Mesh.class).doesNotHaveBean(MicrometerIstioMetrics.class));
     runner.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
         .run(context -> assertThat(context).hasSingleBean(Mesh.class).doesNotHaveBean(MicrometerIstioMetrics.class));
+  }
+
+  @Test
+  void webApplicationsGetTheFilterOfTheirStackUnlessMetricsAreOff() {
+    AutoConfigurations all = AutoConfigurations.of(MeshAutoConfiguration.class, MeshMetricsAutoConfiguration.class,
+        MeshInboundMetricsAutoConfiguration.class);
+    new WebApplicationContextRunner().withConfiguration(all).run(context -> assertThat(context)
+        .hasSingleBean(MeshInboundMetricsFilter.class).doesNotHaveBean(MeshInboundMetricsWebFilter.class));
+    new ReactiveWebApplicationContextRunner().withConfiguration(all).run(context -> assertThat(context)
+        .hasSingleBean(MeshInboundMetricsWebFilter.class).doesNotHaveBean(MeshInboundMetricsFilter.class));
+    new WebApplicationContextRunner().withConfiguration(all).withPropertyValues("mesh.metrics.enabled=false")
+        .run(context -> assertThat(context).hasSingleBean(Mesh.class).doesNotHaveBean(MeshInboundMetricsFilter.class));
+    new ApplicationContextRunner().withConfiguration(all)
+        .run(context -> assertThat(context).hasSingleBean(MicrometerIstioMetrics.class)
+            .doesNotHaveBean(MeshInboundMetricsFilter.class).doesNotHaveBean(MeshInboundMetricsWebFilter.class));
   }
 
   @Test
