@@ -56,6 +56,7 @@ public final class TestIstiod implements AutoCloseable {
   private Server tls;
   private Server unix;
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final List<io.grpc.ServerServiceDefinition> services = new ArrayList<>();
 
   private TestIstiod() {
     discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
@@ -77,7 +78,13 @@ public final class TestIstiod implements AutoCloseable {
   }
 
   public static TestIstiod start() {
+    return start(List.of());
+  }
+
+  /** An istiod that serves {@code services} too on its in-process name (e.g. {@link TestCa#service()}). */
+  public static TestIstiod start(List<io.grpc.ServerServiceDefinition> services) {
     TestIstiod t = new TestIstiod();
+    t.services.addAll(services);
     t.up();
     return t;
   }
@@ -85,8 +92,10 @@ public final class TestIstiod implements AutoCloseable {
   /** Starts serving (again, after {@link #down}) under the same in-process name. */
   public void up() {
     try {
-      server = InProcessServerBuilder.forName(name).addService(discovery.getAggregatedDiscoveryServiceImpl())
-          .build().start();
+      InProcessServerBuilder b = InProcessServerBuilder.forName(name);
+      b.addService(discovery.getAggregatedDiscoveryServiceImpl());
+      services.forEach(b::addService);
+      server = b.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
