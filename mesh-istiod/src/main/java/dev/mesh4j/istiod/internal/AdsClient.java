@@ -59,8 +59,9 @@ import org.slf4j.LoggerFactory;
  * in force opens a push; an endpoint-only push keeps the version and opens none), every resource
  * newly subscribed to has arrived, and, on a new stream, every type asked for has been answered.
  * Then the view is assembled once — routes, the clusters and endpoints they need, and what they no
- * longer need dropped — and given to the mesh as one update, and the responses held are ACKed or
- * NACKed. A push that does not complete within {@link #PUSH_WINDOW} is applied as it stands (the
+ * longer need dropped — and given to the mesh as one update. Responses are ACKed (or NACKed for
+ * what cannot be read) as they come, as Envoy ACKs a cluster it is still warming; an Istio
+ * resource the mesh rejects when the push applies is NACKed then, on the type it came from. A push that does not complete within {@link #PUSH_WINDOW} is applied as it stands (the
  * hosts' warming still keeps routes whose clusters are missing from serving); a server whose
  * pushes do not end with an RDS response of their version is then read response by response.
  *
@@ -120,7 +121,7 @@ public final class AdsClient {
   private long warmTimerDeadline = Long.MAX_VALUE;
   private final List<String> rejectedLog = new ArrayList<>();
 
-  // The push being assembled: responses read into the view, not yet given to the mesh nor ACKed.
+  // The push being assembled: responses read into the view (and ACKed), not yet given to the mesh.
   private final Map<String, Held> held = new LinkedHashMap<>();
   private final Set<String> heldTouched = new LinkedHashSet<>();
   /** Per type, the names newly subscribed to whose resources have not arrived. */
@@ -134,8 +135,8 @@ public final class AdsClient {
   private long holdingSince = -1;
   private Scheduler.@Nullable Cancellable holdTimer;
 
-  /** The last response of a type held with the push: its version and the problems found reading it. */
-  private record Held(String version, List<String> errors) {}
+  /** A type with responses held in the push: the version ACKed before them (null: none). */
+  private record Held(@Nullable String previous) {}
 
   public AdsClient(String name, Channel channel, Node node, SourceContext context, MeshView view,
       DoubleSupplier random) {
@@ -322,13 +323,28 @@ public final class AdsClient {
       openPush = version; // a push begins (or a newer one replaces one whose end did not come)
       pushEnded = false;
     }
-    held.put(type, new Held(version, errors)); // state of the world: the last response of a type is all of it
+    held.putIfAbsent(type, new Held(acked.get(type)));
     heldTouched.addAll(touched);
+    // ACK (or NACK) at once, as Envoy acknowledges a cluster it is still warming: every request
+    // carries the names wanted now, so a subscription istiod skipped as stale is asked for again.
+    if (errors.isEmpty()) {
+      acked.put(type, version);
+      send(type, null);
+    } else {
+      nack(type, version, errors);
+    }
     resubscribe();
     if (version.equals(openPush) && type.equals(subscribed.getOrDefault(RDS, Set.of()).isEmpty() ? LDS : RDS)) {
       pushEnded = true; // RDS (LDS without route configurations) is the last type of istiod's push order
     }
     settle();
+  }
+
+  private void nack(String type, String version, List<String> errors) {
+    String detail = String.join("\n", errors);
+    log.warn("{}: NACK of {} version {}:\n{}", name, shortType(type), version, detail);
+    rejectedLog.addAll(errors);
+    send(type, detail);
   }
 
   /** Publishes the push when it is complete; else holds it, for at most {@link #PUSH_WINDOW}. */
@@ -369,8 +385,8 @@ public final class AdsClient {
   }
 
   /**
-   * Gives the mesh the view as one update and acknowledges the responses held: ACK, or NACK with
-   * the problems of the response and of the Istio resources the mesh rejected that came from it.
+   * Gives the mesh the view as one update; NACKs the types an Istio resource the mesh rejected came
+   * from.
    */
   private void publish() {
     if (holdTimer != null) {
@@ -390,23 +406,31 @@ public final class AdsClient {
     view.assemble(now, since);
     view.retainSubscribed();
     Map<String, List<String>> blamed = deliver(heldTouched, since);
-    for (Map.Entry<String, Held> e : held.entrySet()) {
-      String type = e.getKey();
-      List<String> errors = new ArrayList<>(e.getValue().errors());
-      errors.addAll(blamed.getOrDefault(shortType(type), List.of()));
-      if (errors.isEmpty()) {
-        acked.put(type, e.getValue().version());
-        send(type, null);
+    // An Istio resource the mesh rejected is NACKed on the type it came from, naming the version
+    // in force before the push as the one still in force.
+    for (Map.Entry<String, List<String>> e : blamed.entrySet()) {
+      String type = typeOf(e.getKey());
+      Held h = held.get(type);
+      String previous = h != null ? h.previous() : acked.get(type);
+      if (previous == null) {
+        acked.remove(type);
       } else {
-        String detail = String.join("\n", errors);
-        log.warn("{}: NACK of {} version {}:\n{}", name, shortType(type), e.getValue().version(), detail);
-        rejectedLog.addAll(errors);
-        send(type, detail);
+        acked.put(type, previous);
       }
+      nack(type, previous == null ? "" : previous, e.getValue());
     }
     held.clear();
     heldTouched.clear();
     resubscribe();
+  }
+
+  private static String typeOf(String shortType) {
+    return switch (shortType) {
+      case "LDS" -> LDS;
+      case "RDS" -> RDS;
+      case "CDS" -> CDS;
+      default -> EDS;
+    };
   }
 
   /** Reads a response into the view; returns the xDS identities it changed. */
