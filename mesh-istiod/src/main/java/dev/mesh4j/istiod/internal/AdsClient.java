@@ -61,9 +61,10 @@ import org.slf4j.LoggerFactory;
  * Then the view is assembled once — routes, the clusters and endpoints they need, and what they no
  * longer need dropped — and given to the mesh as one update. Responses are ACKed (or NACKed for
  * what cannot be read) as they come, as Envoy ACKs a cluster it is still warming; an Istio
- * resource the mesh rejects when the push applies is NACKed then, on the type it came from. A push that does not complete within {@link #PUSH_WINDOW} is applied as it stands (the
- * hosts' warming still keeps routes whose clusters are missing from serving); a server whose
- * pushes do not end with an RDS response of their version is then read response by response.
+ * resource the mesh rejects when the push applies is NACKed then, on the type it came from. A
+ * push that does not complete within {@link #PUSH_WINDOW} is applied as it stands (the hosts'
+ * warming still keeps routes whose clusters are missing from serving); a server whose pushes do
+ * not end with an RDS response of their version is then read response by response.
  *
  * <p>Thread-safe: gRPC callbacks, timers and the companion source all go through one lock, so
  * responses are read, applied and acknowledged one at a time, in order.
