@@ -52,7 +52,7 @@ public class HashTableBuildBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       settings = new LoadBalancerSettings(null, new ConsistentHashLb("x-user", null, false, null,
-          minimumRingSize, null, false), false, null);
+          minimumRingSize, null, false), null, null);
       state = new ClusterState(RandomSource.seeded(1));
       hosts = hosts(state, 100);
     }
@@ -71,7 +71,7 @@ public class HashTableBuildBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       settings = new LoadBalancerSettings(null, new ConsistentHashLb("x-user", null, false, null,
-          null, ConsistentHashLb.DEFAULT_MAGLEV_TABLE_SIZE, true), false, null);
+          null, ConsistentHashLb.DEFAULT_MAGLEV_TABLE_SIZE, true), null, null);
       state = new ClusterState(RandomSource.seeded(1));
       hosts = hosts(state, endpoints);
     }

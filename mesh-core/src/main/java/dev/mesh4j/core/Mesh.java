@@ -160,7 +160,7 @@ public final class Mesh implements AutoCloseable {
     Scheduler background = scheduler;
     Clock eventClock = b.clock;
     this.compiler = new SnapshotCompiler(workload, dns,
-        new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task)), scheduler, b.ticker,
+        new ClusterStates(b.random, task -> background.schedule(Duration.ZERO, task), b.ticker), scheduler, b.ticker,
         identity.configured(), new EjectionListener() {
           @Override
           public void ejected(String cluster, Endpoint endpoint, String reason, int n, Duration duration) {
@@ -956,6 +956,16 @@ public final class Mesh implements AutoCloseable {
     /** A label of the workload ({@code app}, {@code version}, …). */
     public Builder workloadLabel(String name, String value) {
       workload.label(name, value);
+      return this;
+    }
+
+    /**
+     * The workload's locality ({@code region[/zone[/subzone]]}), against which
+     * {@code localityLbSetting} ranks endpoints: sets the workload's topology labels
+     * ({@link Workload.Builder#locality}).
+     */
+    public Builder locality(String locality) {
+      workload.locality(locality);
       return this;
     }
 

@@ -263,6 +263,27 @@ class MutualTlsTest {
   }
 
   @Test
+  void aCertificateNotValidYetReplacesTheIdentityOnlyWhenItBecomesValid() throws IOException {
+    FakeClock ticker = new FakeClock();
+    Instant now = Instant.now();
+    WorkloadIdentity current = ca.issue("spiffe://cluster.local/ns/default/sa/productpage", MeshCa.KeyForm.SEC1_EC,
+        now.minusSeconds(60), Duration.ofHours(24)).identity();
+    WorkloadIdentity future = ca.issue("spiffe://cluster.local/ns/default/sa/productpage", MeshCa.KeyForm.SEC1_EC,
+        now.plus(Duration.ofHours(1)), Duration.ofHours(24)).identity();
+    TestIdentitySource source = new TestIdentitySource(current);
+    try (Mesh mesh = Mesh.builder().registry(registry(sidecar("10.0.0.1"))).identity(source)
+        .scheduler(ticker).ticker(ticker).clock(Clock.fixed(now, ZoneOffset.UTC)).build()) {
+      source.deliver(future);
+      assertThat(send(mesh, "http://reviews:9080/").sent().identity()).as("peers would refuse it yet")
+          .isSameAs(current);
+      ticker.advance(Duration.ofMinutes(59));
+      assertThat(mesh.identity()).isSameAs(current);
+      ticker.advance(Duration.ofMinutes(2));
+      assertThat(send(mesh, "http://reviews:9080/").sent().identity()).isSameAs(future);
+    }
+  }
+
+  @Test
   void anIdentityThatExpiresWithoutReplacementStopsServing() throws IOException {
     FakeClock ticker = new FakeClock();
     Instant now = Instant.now();

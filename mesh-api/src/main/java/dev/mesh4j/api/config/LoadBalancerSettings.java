@@ -11,14 +11,14 @@ import org.jspecify.annotations.Nullable;
  *
  * @param simple the simple algorithm, or null
  * @param consistentHash the consistent-hash settings, or null
- * @param localityLbSettingPresent whether {@code localityLbSetting} was given (accepted, not
- *     applied: mesh4j runs in one locality)
+ * @param localityLbSetting locality-aware distribution and failover, or null for Istio's mesh
+ *     default (locality failover whenever outlier detection is set)
  * @param warmup slow start for new endpoints
  */
 public record LoadBalancerSettings(
     @Nullable SimpleLb simple,
     @Nullable ConsistentHashLb consistentHash,
-    boolean localityLbSettingPresent,
+    @Nullable LocalityLbSetting localityLbSetting,
     @Nullable Warmup warmup) {
 
   /** The simple algorithms ({@code LoadBalancerSettings.SimpleLB}). */
@@ -39,7 +39,7 @@ public record LoadBalancerSettings(
 
   /** Settings that only name a simple algorithm. */
   public static LoadBalancerSettings simple(SimpleLb simple) {
-    return new LoadBalancerSettings(simple, null, false, null);
+    return new LoadBalancerSettings(simple, null, null, null);
   }
 
   /** A builder of settings that, until given an algorithm, keep Istio's default. */
@@ -52,7 +52,7 @@ public record LoadBalancerSettings(
     Builder b = new Builder();
     b.simple = simple;
     b.consistentHash = consistentHash;
-    b.localityLbSettingPresent = localityLbSettingPresent;
+    b.localityLbSetting = localityLbSetting;
     b.warmup = warmup;
     return b;
   }
@@ -65,7 +65,7 @@ public record LoadBalancerSettings(
   public static final class Builder {
     private @Nullable SimpleLb simple;
     private @Nullable ConsistentHashLb consistentHash;
-    private boolean localityLbSettingPresent;
+    private @Nullable LocalityLbSetting localityLbSetting;
     private @Nullable Warmup warmup;
 
     private Builder() {}
@@ -87,6 +87,17 @@ public record LoadBalancerSettings(
       return consistentHash(requireNonNull(consistentHash, "consistentHash").build());
     }
 
+    /** Sets locality-aware distribution and failover (Istio {@code localityLbSetting}). */
+    public Builder localityLbSetting(LocalityLbSetting localityLbSetting) {
+      this.localityLbSetting = requireNonNull(localityLbSetting, "localityLbSetting");
+      return this;
+    }
+
+    /** Sets locality-aware distribution and failover, built now (Istio {@code localityLbSetting}). */
+    public Builder localityLbSetting(LocalityLbSetting.Builder localityLbSetting) {
+      return localityLbSetting(requireNonNull(localityLbSetting, "localityLbSetting").build());
+    }
+
     /** Sets slow start for new endpoints (Istio {@code warmup}). */
     public Builder warmup(Warmup warmup) {
       this.warmup = requireNonNull(warmup, "warmup");
@@ -100,7 +111,7 @@ public record LoadBalancerSettings(
 
     /** The settings as set so far. */
     public LoadBalancerSettings build() {
-      return new LoadBalancerSettings(simple, consistentHash, localityLbSettingPresent, warmup);
+      return new LoadBalancerSettings(simple, consistentHash, localityLbSetting, warmup);
     }
   }
 

@@ -49,6 +49,12 @@ public record Workload(
   public static final String DEFAULT_DOMAIN_SUFFIX = "cluster.local";
   /** The gateway name meaning "the sidecar of an ordinary workload". */
   public static final String MESH_GATEWAY = "mesh";
+  /** The label naming a workload's or endpoint's region (Kubernetes topology). */
+  public static final String REGION_LABEL = "topology.kubernetes.io/region";
+  /** The label naming a workload's or endpoint's zone (Kubernetes topology). */
+  public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  /** The label naming a workload's or endpoint's subzone (Istio's topology label). */
+  public static final String SUBZONE_LABEL = "topology.istio.io/subzone";
   /** The trust domain of a mesh that does not say (Istio's default). */
   public static final String DEFAULT_TRUST_DOMAIN = "cluster.local";
 
@@ -107,6 +113,32 @@ public record Workload(
     return b;
   }
 
+  /**
+   * The workload's locality, {@code region/zone/subzone}, as istiod derives a proxy's
+   * ({@code localityFromProxyLabels}): from the labels {@value #REGION_LABEL},
+   * {@value #ZONE_LABEL} and {@value #SUBZONE_LABEL} when any is present, else from
+   * {@code topology.istio.io/locality} or the legacy {@code istio-locality} label
+   * ({@code region.zone.subzone}, dots read as slashes); null when none says.
+   * {@code localityLbSetting} ranks endpoints relative to it.
+   */
+  public @Nullable String locality() {
+    String region = labels.get(REGION_LABEL);
+    String zone = labels.get(ZONE_LABEL);
+    String subzone = labels.get(SUBZONE_LABEL);
+    if (region != null || zone != null || subzone != null) {
+      return (region == null ? "" : region) + "/" + (zone == null ? "" : zone) + "/"
+          + (subzone == null ? "" : subzone);
+    }
+    String label = labels.get("topology.istio.io/locality");
+    if (label == null) {
+      label = labels.get("istio-locality");
+    }
+    if (label == null || label.isEmpty()) {
+      return null;
+    }
+    return label.contains("/") ? label : label.replace('.', '/');
+  }
+
   /** Whether this workload acts as the named gateway ({@code mesh} for an ordinary sidecar). */
   public boolean actsAs(String gateway) {
     return gateways.contains(gateway);
@@ -144,6 +176,27 @@ public record Workload(
 
     public Builder labels(Map<String, String> labels) {
       this.labels.putAll(labels);
+      return this;
+    }
+
+    /**
+     * The workload's locality, {@code region}, {@code region/zone} or {@code region/zone/subzone}:
+     * sets the topology labels {@link Workload#locality()} reads, as istiod adds them to a
+     * proxy's labels. Empty parts are left unset.
+     */
+    public Builder locality(String locality) {
+      requireNonNull(locality, "locality");
+      String[] parts = locality.split("/", -1);
+      if (parts.length > 3 || parts[0].isEmpty()) {
+        throw new IllegalArgumentException(
+            "locality: \"" + locality + "\" (expected: region[/zone[/subzone]])");
+      }
+      String[] names = {REGION_LABEL, ZONE_LABEL, SUBZONE_LABEL};
+      for (int i = 0; i < parts.length; i++) {
+        if (!parts[i].isEmpty()) {
+          labels.put(names[i], parts[i]);
+        }
+      }
       return this;
     }
 

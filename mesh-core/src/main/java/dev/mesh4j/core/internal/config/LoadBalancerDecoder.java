@@ -3,6 +3,7 @@ package dev.mesh4j.core.internal.config;
 import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.ConsistentHashLb;
 import dev.mesh4j.api.config.LoadBalancerSettings;
+import dev.mesh4j.api.config.LocalityLbSetting;
 import dev.mesh4j.api.config.LoadBalancerSettings.SimpleLb;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,12 +45,12 @@ final class LoadBalancerDecoder {
     if (!locality.isMissing() && !zoneAware.isMissing()) {
       n.error("only one of localityLbSetting and zoneAwareLbSetting can be set");
     }
-    LocalityRules.checkLocality(locality, outlierDetection);
+    LocalityLbSetting localitySetting = LocalityRules.checkLocality(locality, outlierDetection);
+    // Zone-aware routing needs Envoy's local cluster, which a client has no equivalent of:
+    // validated and accepted, not applied (documented).
     LocalityRules.checkZoneAware(zoneAware, outlierDetection);
     LoadBalancerSettings.Warmup warmup = warmup(n);
-    // mesh4j runs in one locality: locality settings are accepted and documented as not applied.
-    return new LoadBalancerSettings(simple, hash, !locality.isMissing() || !zoneAware.isMissing(),
-        warmup);
+    return new LoadBalancerSettings(simple, hash, localitySetting, warmup);
   }
 
   /**

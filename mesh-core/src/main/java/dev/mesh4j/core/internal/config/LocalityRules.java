@@ -1,7 +1,9 @@
 package dev.mesh4j.core.internal.config;
 
 import java.util.ArrayList;
+import dev.mesh4j.api.config.LocalityLbSetting;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,8 +12,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Checks {@code localityLbSetting} and {@code zoneAwareLbSetting} as Istio's
  * {@code agent.ValidateLocalityLbSetting} and {@code ValidateZoneAwareLbSetting} do (most checks
- * stop at the first problem, as Istio's). mesh4j runs in one locality, so these settings are
- * validated and accepted but not applied (documented). Stateless.
+ * stop at the first problem, as Istio's) and decodes {@code localityLbSetting}, which the
+ * balancers apply; {@code zoneAwareLbSetting} is validated and accepted, not applied
+ * (documented). Stateless.
  */
 final class LocalityRules {
   private LocalityRules() {}
@@ -19,15 +22,56 @@ final class LocalityRules {
   private static final Set<String> TOPOLOGY_LABELS = Set.of("topology.kubernetes.io/region",
       "topology.kubernetes.io/zone", "topology.istio.io/subzone");
 
-  /** @param outlier the policy's {@code outlierDetection}; failover without it is a warning */
-  static void checkLocality(Node n, Node outlier) {
+  /**
+   * Decodes {@code localityLbSetting} and checks it.
+   *
+   * @param outlier the policy's {@code outlierDetection}; failover without it is a warning
+   * @return the setting as written (invalid values kept, after their error), or null when absent
+   */
+  static @Nullable LocalityLbSetting checkLocality(Node n, Node outlier) {
     if (!n.expectObject()) {
-      return;
+      return null;
     }
-    n.get("enabled").asBoolean();
+    Boolean enabled = n.get("enabled").asBoolean();
     List<Node> distribute = n.get("distribute").elements();
     List<Node> failover = n.get("failover").elements();
     List<String> priority = n.get("failoverPriority").asStringList();
+    List<LocalityLbSetting.Distribute> distributeOut = new ArrayList<>();
+    List<Node> distributeObjects = new ArrayList<>();
+    List<Map<String, Node>> distributeTo = new ArrayList<>();
+    for (Node d : distribute) {
+      if (!d.expectObject()) {
+        continue;
+      }
+      Map<String, Integer> to = new LinkedHashMap<>();
+      Map<String, Node> toNodes = d.get("to").entries();
+      for (Map.Entry<String, Node> e : toNodes.entrySet()) {
+        Long w = e.getValue().asUint32();
+        if (w != null && w <= Integer.MAX_VALUE) {
+          to.put(e.getKey(), w.intValue());
+        }
+      }
+      distributeOut.add(new LocalityLbSetting.Distribute(d.text("from"), to));
+      distributeObjects.add(d);
+      distributeTo.add(toNodes);
+    }
+    List<LocalityLbSetting.Failover> failoverOut = new ArrayList<>();
+    List<Node> failoverObjects = new ArrayList<>();
+    for (Node f : failover) {
+      if (f.expectObject()) {
+        failoverOut.add(new LocalityLbSetting.Failover(f.text("from"), f.text("to")));
+        failoverObjects.add(f);
+      }
+    }
+    LocalityLbSetting setting = new LocalityLbSetting(enabled, distributeOut, failoverOut, priority);
+    check(n, setting, distributeObjects, distributeTo, failoverObjects, outlier);
+    return setting;
+  }
+
+  /** {@code ValidateLocalityLbSetting} over the decoded values, errors at their nodes. */
+  private static void check(Node n, LocalityLbSetting setting, List<Node> distribute,
+      List<Map<String, Node>> distributeTo, List<Node> failover, Node outlier) {
+    List<String> priority = setting.failoverPriority();
     if (!distribute.isEmpty() && !failover.isEmpty()) {
       n.error("can not simultaneously specify 'distribute' and 'failover'");
       return;
@@ -42,17 +86,15 @@ final class LocalityRules {
       }
     }
     List<String> from = new ArrayList<>();
-    for (Node d : distribute) {
-      if (!d.expectObject()) {
-        continue;
-      }
-      from.add(d.text("from"));
+    for (int i = 0; i < distribute.size(); i++) {
+      Node d = distribute.get(i);
+      from.add(setting.distribute().get(i).from());
       long total = 0;
       Node to = d.get("to");
       List<String> destinations = new ArrayList<>();
-      for (Map.Entry<String, Node> e : to.entries().entrySet()) {
+      for (Map.Entry<String, Node> e : distributeTo.get(i).entrySet()) {
         destinations.add(e.getKey());
-        Long w = e.getValue().asUint32();
+        Integer w = setting.distribute().get(i).to().get(e.getKey());
         if (w == null) {
           continue;
         }
@@ -78,7 +120,11 @@ final class LocalityRules {
     if ((!failover.isEmpty() || !priority.isEmpty()) && outlier.isMissing()) {
       outlier.warn("outlier detection policy must be provided for failover");
     }
-    checkFailover(failover, "locality lb failover settings must specify different regions",
+    List<String[]> pairs = new ArrayList<>();
+    for (LocalityLbSetting.Failover f : setting.failover()) {
+      pairs.add(new String[] {f.from(), f.to()});
+    }
+    checkFailover(failover, pairs, "locality lb failover settings must specify different regions",
         "locality lb failover only specify region",
         "locality lb failover region should not contain '*' wildcard");
   }
@@ -105,18 +151,25 @@ final class LocalityRules {
     if ((!failover.isEmpty() || !priority.isEmpty()) && outlier.isMissing()) {
       outlier.warn("outlier detection policy must be provided for failover");
     }
-    checkFailover(failover, "zone aware lb failover settings must specify different regions",
+    List<Node> objects = new ArrayList<>();
+    List<String[]> pairs = new ArrayList<>();
+    for (Node f : failover) {
+      if (f.expectObject()) {
+        objects.add(f);
+        pairs.add(new String[] {f.text("from"), f.text("to")});
+      }
+    }
+    checkFailover(objects, pairs, "zone aware lb failover settings must specify different regions",
         "zone aware lb failover only specifies region; zone and subzone failover are handled automatically",
         "zone aware lb failover region should not contain '*' wildcard");
   }
 
-  private static void checkFailover(List<Node> failover, String same, String slash, String star) {
-    for (Node f : failover) {
-      if (!f.expectObject()) {
-        continue;
-      }
-      String from = f.text("from");
-      String to = f.text("to");
+  private static void checkFailover(List<Node> failover, List<String[]> pairs, String same,
+      String slash, String star) {
+    for (int i = 0; i < failover.size(); i++) {
+      Node f = failover.get(i);
+      String from = pairs.get(i)[0];
+      String to = pairs.get(i)[1];
       if (from.equals(to)) {
         f.error(same);
       }

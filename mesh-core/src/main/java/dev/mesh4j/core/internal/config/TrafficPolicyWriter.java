@@ -15,6 +15,7 @@ import dev.mesh4j.api.config.ClientTlsSettings;
 import dev.mesh4j.api.config.ConnectionPoolSettings;
 import dev.mesh4j.api.config.ConsistentHashLb;
 import dev.mesh4j.api.config.LoadBalancerSettings;
+import dev.mesh4j.api.config.LocalityLbSetting;
 import dev.mesh4j.api.config.OutlierDetection;
 import dev.mesh4j.api.config.PortTrafficPolicy;
 import dev.mesh4j.api.config.Subset;
@@ -80,9 +81,30 @@ final class TrafficPolicyWriter {
     if (lb.consistentHash() != null) {
       out.set("consistentHash", consistentHash(lb.consistentHash()));
     }
-    if (lb.localityLbSettingPresent()) {
-      // The model keeps only that locality settings were given (mesh4j does not apply them).
-      out.putObject("localityLbSetting");
+    LocalityLbSetting locality = lb.localityLbSetting();
+    if (locality != null) {
+      ObjectNode l = out.putObject("localityLbSetting");
+      if (locality.enabled() != null) {
+        l.put("enabled", locality.enabled());
+      }
+      if (!locality.distribute().isEmpty()) {
+        ArrayNode distribute = l.putArray("distribute");
+        for (LocalityLbSetting.Distribute d : locality.distribute()) {
+          ObjectNode o = distribute.addObject().put("from", d.from());
+          ObjectNode to = o.putObject("to");
+          d.to().forEach(to::put);
+        }
+      }
+      if (!locality.failover().isEmpty()) {
+        ArrayNode failover = l.putArray("failover");
+        for (LocalityLbSetting.Failover f : locality.failover()) {
+          failover.addObject().put("from", f.from()).put("to", f.to());
+        }
+      }
+      if (!locality.failoverPriority().isEmpty()) {
+        ArrayNode priority = l.putArray("failoverPriority");
+        locality.failoverPriority().forEach(priority::add);
+      }
     }
     LoadBalancerSettings.Warmup w = lb.warmup();
     if (w != null) {

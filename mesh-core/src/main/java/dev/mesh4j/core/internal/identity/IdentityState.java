@@ -27,11 +27,17 @@ import org.slf4j.LoggerFactory;
  * {@link #unavailable} report (a rotation that went wrong) keeps it, and is logged once per
  * reason. At the certificate's {@code notAfter} (on the mesh's clock and scheduler) an identity
  * that was not replaced is dropped, so requests fail with a message saying so rather than with
- * handshakes a peer refuses. Thread-safe: updates are serialized; readers see one consistent
+ * handshakes a peer refuses. A certificate delivered before its {@code notBefore} (beyond
+ * {@link #CLOCK_SKEW}) does not replace the identity in force until then, for the same reason. Thread-safe: updates are serialized; readers see one consistent
  * identity.
  */
 public final class IdentityState implements IdentitySource.Context {
   private static final Logger log = LoggerFactory.getLogger(IdentityState.class);
+  /**
+   * How far ahead of this clock a certificate's {@code notBefore} may be and the certificate still
+   * be put in force at once: the CA's clock and the peers' are not exactly this one.
+   */
+  static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
   static final String NOT_CONFIGURED = "no workload identity is configured (Mesh.builder().identity(...),"
       + " or the Spring Boot property mesh.identity.enabled)";
 
@@ -46,6 +52,9 @@ public final class IdentityState implements IdentitySource.Context {
   private volatile String whyNone;
   // Guarded by this.
   private Scheduler.@Nullable Cancellable expiry;
+  /** A delivered identity whose certificate is not valid yet, put in force when it is. */
+  private @Nullable WorkloadIdentity early;
+  private Scheduler.@Nullable Cancellable earlyStart;
   private @Nullable String lastProblem;
   private boolean closed;
 
@@ -108,6 +117,11 @@ public final class IdentityState implements IdentitySource.Context {
 
   @Override
   public void update(WorkloadIdentity next) {
+    update(next, true);
+  }
+
+  /** @param holdBack whether to hold back a certificate that is not valid yet (not when its time came) */
+  private void update(WorkloadIdentity next, boolean holdBack) {
     requireNonNull(next, "identity");
     synchronized (this) {
       if (closed || next == identity) {
@@ -116,6 +130,20 @@ public final class IdentityState implements IdentitySource.Context {
       Instant now = clock.instant();
       if (!next.notAfter().isAfter(now)) {
         unavailableLocked("the certificate delivered (" + next + ") has already expired");
+        return;
+      }
+      if (earlyStart != null) {
+        earlyStart.cancel();
+        earlyStart = null;
+        early = null;
+      }
+      Instant notBefore = next.certificate().getNotBefore().toInstant();
+      if (holdBack && notBefore.isAfter(now.plus(CLOCK_SKEW))) {
+        // Peers would refuse it until then: the identity in force (if any) keeps serving.
+        unavailableLocked("the certificate delivered (" + next + ") is not valid before " + notBefore
+            + "; it is put in force then");
+        early = next;
+        earlyStart = scheduler.schedule(Duration.between(now, notBefore), () -> startEarly(next));
         return;
       }
       WorkloadIdentity previous = identity;
@@ -134,6 +162,18 @@ public final class IdentityState implements IdentitySource.Context {
         notify(w, next);
       }
     }
+  }
+
+  /** Puts a certificate that was delivered before its {@code notBefore} in force, if still the latest. */
+  private void startEarly(WorkloadIdentity next) {
+    synchronized (this) {
+      if (early != next) {
+        return;
+      }
+      early = null;
+      earlyStart = null;
+    }
+    update(next, false);
   }
 
   @Override
@@ -188,6 +228,9 @@ public final class IdentityState implements IdentitySource.Context {
       closed = true;
       if (expiry != null) {
         expiry.cancel();
+      }
+      if (earlyStart != null) {
+        earlyStart.cancel();
       }
     }
     if (source != null) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.RandomSource;
+import dev.mesh4j.api.runtime.Ticker;
 import java.lang.ref.WeakReference;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,6 +35,7 @@ public final class ClusterState {
   private final AtomicLong roundRobin;
   private final AtomicLong healthVersion = new AtomicLong();
   private final Executor rebuildExecutor;
+  private final Ticker ticker;
 
   /**
    * A new cluster state whose round robin starts at a random offset (as Envoy does) and whose
@@ -50,13 +52,33 @@ public final class ClusterState {
    * @param rebuildExecutor runs table rebuilds after health changes
    */
   public ClusterState(RandomSource random, Executor rebuildExecutor) {
-    this.roundRobin = new AtomicLong(random.nextLong() & Long.MAX_VALUE);
-    this.rebuildExecutor = requireNonNull(rebuildExecutor, "rebuildExecutor");
+    this(random, rebuildExecutor, Ticker.system());
   }
 
-  /** The state of an endpoint, created on first use and kept while the endpoint stays. */
+  /**
+   * A new cluster state whose balancers rebuild their tables on {@code rebuildExecutor}.
+   *
+   * @param random draws the round-robin start offset
+   * @param rebuildExecutor runs table rebuilds after health changes
+   * @param ticker tells when an endpoint joined the cluster and how long it has warmed up
+   *     ({@code warmup})
+   */
+  public ClusterState(RandomSource random, Executor rebuildExecutor, Ticker ticker) {
+    this.roundRobin = new AtomicLong(random.nextLong() & Long.MAX_VALUE);
+    this.rebuildExecutor = requireNonNull(rebuildExecutor, "rebuildExecutor");
+    this.ticker = requireNonNull(ticker, "ticker");
+  }
+
+  /**
+   * The state of an endpoint, created on first use (the time it joins the cluster) and kept
+   * while the endpoint stays.
+   */
   public EndpointState endpoint(Endpoint e) {
-    return endpoints.computeIfAbsent(e.hostPort(), k -> new EndpointState(this));
+    return endpoints.computeIfAbsent(e.hostPort(), k -> new EndpointState(this, ticker.nanos()));
+  }
+
+  Ticker ticker() {
+    return ticker;
   }
 
   /** Forgets endpoints that left the cluster. */

@@ -17,9 +17,16 @@ public final class EndpointState {
   private final ClusterState owner;
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicBoolean ejected = new AtomicBoolean();
+  private final long joinedAt;
 
-  EndpointState(ClusterState owner) {
+  EndpointState(ClusterState owner, long joinedAt) {
     this.owner = requireNonNull(owner, "owner");
+    this.joinedAt = joinedAt;
+  }
+
+  /** When the endpoint joined the cluster, in the cluster's ticker's nanoseconds (slow start). */
+  long joinedAt() {
+    return joinedAt;
   }
 
   /** Requests to this endpoint in flight now (what {@code LEAST_REQUEST} compares). */

@@ -35,7 +35,18 @@ final class LeastRequestLoadBalancer
   static final int MAX_DRAWS = 16;
 
   LeastRequestLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold) {
-    super(hosts, state, panicThreshold);
+    this(hosts, state, panicThreshold, PriorityPlan.SINGLE);
+  }
+
+  LeastRequestLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold,
+      PriorityPlan plan) {
+    this(hosts, state, panicThreshold, plan, null);
+  }
+
+  /** @param slowStart ramps new endpoints' weights ({@code warmup}), or null */
+  LeastRequestLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold,
+      PriorityPlan plan, @Nullable SlowStart slowStart) {
+    super(hosts, state, panicThreshold, plan, slowStart);
     start();
   }
 

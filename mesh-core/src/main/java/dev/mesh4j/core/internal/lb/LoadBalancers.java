@@ -24,6 +24,10 @@ import org.jspecify.annotations.Nullable;
  *       address the application named.
  * </ul>
  *
+ * <p>{@code warmup} ramps new endpoints' weights ({@link SlowStart}) under {@code ROUND_ROBIN} and
+ * {@code LEAST_REQUEST}, where Istio sets Envoy's {@code slow_start_config}; a {@link PriorityPlan}
+ * gives the hosts priorities and locality weights ({@code localityLbSetting}).
+ *
  * <p>Build balancers off the request path (snapshot compilation); they are immutable apart
  * from the state in the {@link ClusterState}, which a new balancer for the same cluster
  * continues (active-request counters, health, round-robin position).
@@ -66,6 +70,22 @@ public final class LoadBalancers {
       int panicThreshold,
       List<UpstreamHost> hosts,
       ClusterState state) {
+    return create(settings, panicThreshold, hosts, state, PriorityPlan.SINGLE);
+  }
+
+  /**
+   * The balancer for these hosts, with priorities and locality weights as {@code plan} gives
+   * them ({@link PriorityPlan#of}).
+   *
+   * @param plan the hosts' priorities and localities, made for {@code hosts}
+   * @see #create(LoadBalancerSettings, int, List, ClusterState)
+   */
+  public static LoadBalancer create(
+      @Nullable LoadBalancerSettings settings,
+      int panicThreshold,
+      List<UpstreamHost> hosts,
+      ClusterState state,
+      PriorityPlan plan) {
     if (isPassthrough(settings)) {
       throw new IllegalArgumentException(
           "PASSTHROUGH clusters have no balancer; check LoadBalancers.isPassthrough first");
@@ -75,20 +95,22 @@ public final class LoadBalancers {
       if (hash.maglev()) {
         long size = hash.maglevTableSize() != null
             ? hash.maglevTableSize() : ConsistentHashLb.DEFAULT_MAGLEV_TABLE_SIZE;
-        return new MaglevLoadBalancer(hosts, state, panicThreshold, size);
+        return new MaglevLoadBalancer(hosts, state, panicThreshold, size, plan);
       }
       long ring = hash.ringHashMinimumRingSize() != null && hash.ringHashMinimumRingSize() > 0
           ? hash.ringHashMinimumRingSize() : ConsistentHashLb.DEFAULT_MINIMUM_RING_SIZE;
-      return new RingHashLoadBalancer(hosts, state, panicThreshold, ring);
+      return new RingHashLoadBalancer(hosts, state, panicThreshold, ring, plan);
     }
     SimpleLb simple = settings == null || settings.simple() == null
         ? SimpleLb.UNSPECIFIED : settings.simple();
+    // Istio sets slow start on ROUND_ROBIN and LEAST_REQUEST clusters only (setWarmup).
+    SlowStart slowStart = SlowStart.of(settings == null ? null : settings.warmup());
     return switch (simple) {
-      case ROUND_ROBIN -> new RoundRobinLoadBalancer(hosts, state, panicThreshold);
-      case RANDOM -> new RandomLoadBalancer(hosts, state, panicThreshold);
+      case ROUND_ROBIN -> new RoundRobinLoadBalancer(hosts, state, panicThreshold, plan, slowStart);
+      case RANDOM -> new RandomLoadBalancer(hosts, state, panicThreshold, plan);
       // PASSTHROUGH was rejected above; it is listed only to keep the switch exhaustive.
       case UNSPECIFIED, LEAST_CONN, LEAST_REQUEST, PASSTHROUGH ->
-          new LeastRequestLoadBalancer(hosts, state, panicThreshold);
+          new LeastRequestLoadBalancer(hosts, state, panicThreshold, plan, slowStart);
     };
   }
 }

@@ -17,9 +17,13 @@ import java.util.List;
 final class MaglevLoadBalancer extends AbstractLoadBalancer<MaglevTable> {
   private final long tableSize;
 
-  MaglevLoadBalancer(
-      List<UpstreamHost> hosts, ClusterState state, int panicThreshold, long tableSize) {
-    super(hosts, state, panicThreshold);
+  MaglevLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold, long tableSize) {
+    this(hosts, state, panicThreshold, tableSize, PriorityPlan.SINGLE);
+  }
+
+  MaglevLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold, long tableSize,
+      PriorityPlan plan) {
+    super(hosts, state, panicThreshold, plan);
     if (tableSize < 2 || tableSize > MaglevTable.MAX_TABLE_SIZE || !isPrime(tableSize)) {
       throw new IllegalArgumentException("tableSize: " + tableSize
           + " (expected: a prime number up to " + MaglevTable.MAX_TABLE_SIZE + ")");
@@ -31,6 +35,11 @@ final class MaglevLoadBalancer extends AbstractLoadBalancer<MaglevTable> {
   @Override
   MaglevTable build(UpstreamHost[] usable, boolean panic, long version) {
     return MaglevTable.build(usable, panic, version, tableSize);
+  }
+
+  @Override
+  boolean hashesPriority() {
+    return true;
   }
 
   @Override

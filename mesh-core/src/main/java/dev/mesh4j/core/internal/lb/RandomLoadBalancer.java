@@ -16,7 +16,12 @@ import java.util.List;
 final class RandomLoadBalancer extends AbstractLoadBalancer<RandomLoadBalancer.Hosts> {
 
   RandomLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold) {
-    super(hosts, state, panicThreshold);
+    this(hosts, state, panicThreshold, PriorityPlan.SINGLE);
+  }
+
+  RandomLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold,
+      PriorityPlan plan) {
+    super(hosts, state, panicThreshold, plan);
     start();
   }
 

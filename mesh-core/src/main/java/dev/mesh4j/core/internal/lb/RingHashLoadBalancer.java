@@ -18,9 +18,13 @@ import java.util.List;
 final class RingHashLoadBalancer extends AbstractLoadBalancer<HashRing> {
   private final long minimumRingSize;
 
-  RingHashLoadBalancer(
-      List<UpstreamHost> hosts, ClusterState state, int panicThreshold, long minimumRingSize) {
-    super(hosts, state, panicThreshold);
+  RingHashLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold, long minimumRingSize) {
+    this(hosts, state, panicThreshold, minimumRingSize, PriorityPlan.SINGLE);
+  }
+
+  RingHashLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold, long minimumRingSize,
+      PriorityPlan plan) {
+    super(hosts, state, panicThreshold, plan);
     if (minimumRingSize < 1 || minimumRingSize > HashRing.MAX_RING_SIZE) {
       throw new IllegalArgumentException(
           "minimumRingSize: " + minimumRingSize + " (expected: 1.." + HashRing.MAX_RING_SIZE + ")");
@@ -32,6 +36,11 @@ final class RingHashLoadBalancer extends AbstractLoadBalancer<HashRing> {
   @Override
   HashRing build(UpstreamHost[] usable, boolean panic, long version) {
     return HashRing.build(usable, panic, version, minimumRingSize);
+  }
+
+  @Override
+  boolean hashesPriority() {
+    return true;
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.mesh4j.core.internal.lb;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code ROUND_ROBIN}: weighted round robin over the usable hosts, from a random start offset
@@ -28,7 +29,18 @@ final class RoundRobinLoadBalancer extends AbstractLoadBalancer<RoundRobinLoadBa
   static final int MAX_SCHEDULE = 1 << 16;
 
   RoundRobinLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold) {
-    super(hosts, state, panicThreshold);
+    this(hosts, state, panicThreshold, PriorityPlan.SINGLE);
+  }
+
+  RoundRobinLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold,
+      PriorityPlan plan) {
+    this(hosts, state, panicThreshold, plan, null);
+  }
+
+  /** @param slowStart ramps new endpoints' weights ({@code warmup}), or null */
+  RoundRobinLoadBalancer(List<UpstreamHost> hosts, ClusterState state, int panicThreshold,
+      PriorityPlan plan, @Nullable SlowStart slowStart) {
+    super(hosts, state, panicThreshold, plan, slowStart);
     start();
   }
 

@@ -36,6 +36,7 @@ import dev.mesh4j.core.internal.discovery.Visibility;
 import dev.mesh4j.core.internal.lb.ClusterState;
 import dev.mesh4j.core.internal.lb.LoadBalancer;
 import dev.mesh4j.core.internal.lb.LoadBalancers;
+import dev.mesh4j.core.internal.lb.PriorityPlan;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.EjectionListener;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
@@ -255,7 +256,9 @@ public final class SnapshotCompiler implements AutoCloseable {
               + " is already routed by VirtualService " + prev.config().metadata().qualifiedName()
               + " (" + prev.config().metadata().origin() + "), which takes precedence; VirtualService "
               + vs.metadata().qualifiedName() + " is ignored for it, as Istio does for sidecars");
-        } else if (catalog.lookup(host) == null && !host.startsWith("*")) {
+        } else if (catalog.lookup(host) == null && !host.startsWith("*")
+            && workload.actsAs(VirtualService.MESH_GATEWAY)) {
+          // A gateway routes a host it claims on any port; a sidecar only on port 80.
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
               + " is not a known service (no ServiceEntry or registered endpoints); its routes apply"
               + " to requests on port 80 only");
@@ -287,15 +290,25 @@ public final class SnapshotCompiler implements AutoCloseable {
       ClusterKey key = old.key();
       ClusterState state = states.state(key);
       List<UpstreamHost> hosts = hosts(service, old.port(), slot.subset(), state);
-      LoadBalancer balancer = old.loadBalancer() == null ? null
-          : LoadBalancers.create(old.policy().loadBalancer(),
-              LoadBalancers.panicThreshold(old.policy().outlierDetection()), hosts, state);
+      LoadBalancer balancer = old.loadBalancer() == null ? null : balancer(old.policy(), hosts, state);
       // The identities mutual TLS expects come from the endpoints: derive them again.
       Tls tls = tls(old.policy(), service, old.isPassthrough());
       slot.set(new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state, tls.tls(),
           tls.autoMtls(), old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts)));
     }
     return !slots.isEmpty();
+  }
+
+  /**
+   * The balancer of a cluster: its algorithm, panic threshold, and the priorities and locality
+   * weights Istio's locality load balancing gives its endpoints as seen from this workload.
+   */
+  private LoadBalancer balancer(TrafficPolicy policy, List<UpstreamHost> hosts, ClusterState state) {
+    LoadBalancerSettings lb = policy.loadBalancer();
+    PriorityPlan plan = PriorityPlan.of(lb == null ? null : lb.localityLbSetting(),
+        policy.outlierDetection() != null, workload, hosts);
+    return LoadBalancers.create(lb, LoadBalancers.panicThreshold(policy.outlierDetection()), hosts,
+        state, plan);
   }
 
   /** The hosts of a cluster: the service's endpoints on the port that the subset selects. */
@@ -340,8 +353,7 @@ public final class SnapshotCompiler implements AutoCloseable {
     List<UpstreamHost> hosts = hosts(s, port, subset, state);
     LoadBalancerSettings lb = policy.loadBalancer();
     boolean passthrough = s.isPassthrough() || LoadBalancers.isPassthrough(lb);
-    LoadBalancer balancer = passthrough ? null
-        : LoadBalancers.create(lb, LoadBalancers.panicThreshold(policy.outlierDetection()), hosts, state);
+    LoadBalancer balancer = passthrough ? null : balancer(policy, hosts, state);
     ClientTlsSettings given = policy.tls();
     String failure = null;
     if (given != null && given.mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL && !hasIdentity) {

@@ -26,6 +26,7 @@ import dev.mesh4j.api.config.HttpRoute;
 import dev.mesh4j.api.config.HttpRouteDestination;
 import dev.mesh4j.api.config.IstioResource;
 import dev.mesh4j.api.config.LoadBalancerSettings;
+import dev.mesh4j.api.config.LocalityLbSetting;
 import dev.mesh4j.api.config.LoadBalancerSettings.SimpleLb;
 import dev.mesh4j.api.config.LoadBalancerSettings.Warmup;
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
@@ -45,6 +46,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Resources built in code that between them set every field of every record of the config
@@ -177,8 +179,12 @@ final class ModelSamples {
                 Attribute.builder().name("Secure")))
         .ringHash(2048)
         .build();
-    // localityLbSetting and tcpKeepalive are kept as "was given" only: no builder sets them.
-    LoadBalancerSettings lb = new LoadBalancerSettings(null, cookie, true,
+    // tcpKeepalive is kept as "was given" only: no builder sets it.
+    LoadBalancerSettings lb = new LoadBalancerSettings(null, cookie,
+        LocalityLbSetting.builder().enabled(true)
+            .distribute(LocalityLbSetting.Distribute.builder().from("us-west/zone1/*")
+                .to(Map.of("us-west/zone1/*", 80, "us-west/zone2/*", 20)))
+            .build(),
         Warmup.builder().duration(Duration.ofSeconds(30)).minimumPercent(10).aggression(1.5)
             .build());
     ConnectionPoolSettings pool = new ConnectionPoolSettings(
@@ -209,7 +215,10 @@ final class ModelSamples {
                     .tls(ClientTlsSettings.builder().mode(TlsMode.SIMPLE)
                         .credentialName("reviews-cert").sni("reviews.example.com")),
                 PortTrafficPolicy.builder().port(9443)
-                    .loadBalancer(LoadBalancerSettings.simple(SimpleLb.LEAST_REQUEST))
+                    .loadBalancer(LoadBalancerSettings.builder().simple(SimpleLb.LEAST_REQUEST)
+                        .localityLbSetting(LocalityLbSetting.builder()
+                            .failover(LocalityLbSetting.Failover.builder().from("us-west").to("us-east"))
+                            .failoverPriority("topology.istio.io/network", "app")))
                     .connectionPool(ConnectionPoolSettings.builder()
                         .http(ConnectionPoolSettings.Http.builder().maxRetries(2)))
                     .outlierDetection(OutlierDetection.builder().consecutive5xxErrors(2))))

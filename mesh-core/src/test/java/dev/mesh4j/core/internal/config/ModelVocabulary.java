@@ -32,7 +32,7 @@ final class ModelVocabulary {
 
   /** Fields whose value is a map keyed by data (label names, header names), not by fields. */
   private static final Set<String> DATA_MAPS = Set.of("labels", "annotations", "matchLabels",
-      "selector", "sourceLabels", "withoutHeaders", "queryParams", "set", "add");
+      "selector", "sourceLabels", "withoutHeaders", "queryParams", "set", "add", "to");
 
   /** Parent and field name ({@code loadBalancer.simple}) of every field written. */
   private static final Set<String> FIELDS = new TreeSet<>();

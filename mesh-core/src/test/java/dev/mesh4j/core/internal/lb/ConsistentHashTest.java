@@ -31,7 +31,7 @@ class ConsistentHashTest {
   static final int KEYS = 100_000;
 
   static LoadBalancerSettings settings(ConsistentHashLb hash) {
-    return new LoadBalancerSettings(null, hash, false, null);
+    return new LoadBalancerSettings(null, hash, null, null);
   }
 
   /** Each of 1,000 keys lands on one endpoint across 20 picks, and keys spread over all. */

@@ -52,12 +52,12 @@ final class Fixtures {
   static LoadBalancerSettings ringHash(long minimumRingSize) {
     return new LoadBalancerSettings(null,
         new ConsistentHashLb("x-user", null, false, null, minimumRingSize, null, false),
-        false, null);
+        null, null);
   }
 
   static LoadBalancerSettings maglev(long tableSize) {
     return new LoadBalancerSettings(null,
-        new ConsistentHashLb("x-user", null, false, null, null, tableSize, true), false, null);
+        new ConsistentHashLb("x-user", null, false, null, null, tableSize, true), null, null);
   }
 
   /** A context with a fixed request hash. */

@@ -199,7 +199,7 @@ class RequestHasherTest {
     assertThat(RequestHasher.of(LoadBalancerSettings.simple(LoadBalancerSettings.SimpleLb.RANDOM),
         "10.0.0.1")).isNull();
     ConsistentHashLb tableOnly = new ConsistentHashLb(null, null, false, null, null, 65537L, true);
-    assertThat(RequestHasher.of(new LoadBalancerSettings(null, tableOnly, false, null), "10.0.0.1"))
+    assertThat(RequestHasher.of(new LoadBalancerSettings(null, tableOnly, null, null), "10.0.0.1"))
         .isNull();
   }
 }
