@@ -2,11 +2,13 @@ package dev.mesh4j.istiod;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mesh4j.api.spi.IdentitySource;
 import dev.mesh4j.api.spi.MeshSource;
 import dev.mesh4j.api.spi.SourceContext;
 import dev.mesh4j.istiod.internal.AdsClient;
 import dev.mesh4j.istiod.internal.Bootstrap;
 import dev.mesh4j.istiod.internal.Companion;
+import dev.mesh4j.istiod.internal.IstiodIdentity;
 import dev.mesh4j.istiod.internal.MeshView;
 import dev.mesh4j.istiod.internal.Nodes;
 import dev.mesh4j.istiod.internal.TokenCredentials;
@@ -54,6 +56,14 @@ import org.jspecify.annotations.Nullable;
  * force keeps serving while the source reconnects (back-off on the mesh's scheduler), and the
  * source reports {@code STALE}. docs/istiod.md lists every Envoy field read and what it becomes.
  *
+ * <p><b>Certificates.</b> {@link #identity()} gives the mesh its workload identity from istiod's
+ * CA over the same connection settings, so that a workload needs no agent at all:
+ *
+ * <pre>{@code
+ * IstiodSource istiod = IstiodSource.builder("istiod.istio-system.svc:15012").build();
+ * Mesh mesh = Mesh.builder().source(istiod).identity(istiod.identity()).build();
+ * }</pre>
+ *
  * <p>Thread-safe; one instance serves one mesh.
  */
 public final class IstiodSource implements MeshSource {
@@ -77,6 +87,9 @@ public final class IstiodSource implements MeshSource {
   private final Duration initialSyncTimeout;
   private final @Nullable MeshSource destinationRules;
   private final DoubleSupplier random;
+  private final boolean tls;
+  private final @Nullable Path rootCertificate;
+  private final @Nullable Path tokenFile;
 
   private @Nullable ManagedChannel owned;
   private @Nullable AdsClient client;
@@ -93,6 +106,9 @@ public final class IstiodSource implements MeshSource {
     this.initialSyncTimeout = b.initialSyncTimeout;
     this.destinationRules = b.destinationRules;
     this.random = b.random;
+    this.tls = b.tls;
+    this.rootCertificate = b.rootCertificate();
+    this.tokenFile = b.tokenFile();
     this.name = "istiod:" + (b.target != null ? b.target : "channel");
   }
 
@@ -154,6 +170,39 @@ public final class IstiodSource implements MeshSource {
    */
   public static Builder builder(Channel channel) {
     return new Builder(null, requireNonNull(channel, "channel"));
+  }
+
+  /**
+   * The workload identity from istiod's CA, for {@code Mesh.builder().identity(...)}: as Istio's
+   * agent does for a sidecar, a new ECDSA P-256 key and a CSR for the workload's SPIFFE ID
+   * ({@code spiffe://<trust domain>/ns/<namespace>/sa/<service account>} of the mesh's workload)
+   * to {@code IstioCertificateService/CreateCertificate}, with the service-account token of
+   * {@link Builder#token} (default {@link #DEFAULT_TOKEN}) and the workload's cluster id.
+   *
+   * <p>The chain istiod answers is used only when its first certificate holds the key, names the
+   * workload and chains to the mesh's root certificate ({@link Builder#caCertificate}, default
+   * {@link #DEFAULT_ROOT_CERT}). A new certificate is requested when half the current one's
+   * lifetime (24 hours) is left; new connections present it, connections open keep theirs. A
+   * request that fails, or an answer that does not verify, is reported to the mesh with the reason
+   * and retried (1 s, doubling to 1 min): the identity in force keeps serving while it is valid;
+   * without one, requests that need mutual TLS fail closed with 503 {@code UF} and
+   * {@code mesh.explain(...)} gives the reason — never plain text.
+   *
+   * <p>With an address, the identity source opens a connection of its own to istiod (TLS: istiod
+   * serves its CA on port 15012 only); with a {@linkplain #builder(Channel) channel of your own}
+   * it uses that channel and sends the token of {@link Builder#token} with each request. Each call
+   * returns a new source, for one mesh.
+   *
+   * @throws IllegalStateException when the source connects in plain text to an address (istiod's
+   *     CA needs TLS, port 15012)
+   */
+  public IdentitySource identity() {
+    if (channel == null && !tls) {
+      throw new IllegalStateException(name + ": istiod's CA is served over TLS only (port 15012), and this source "
+          + "connects in plain text");
+    }
+    return new IstiodIdentity("istiod-ca:" + (target != null ? target : "channel"), channel, target, credentials,
+        channel != null && tokenFile != null ? new TokenCredentials(tokenFile) : null, rootCertificate, random);
   }
 
   @Override
@@ -250,6 +299,8 @@ public final class IstiodSource implements MeshSource {
     /**
      * Connects with TLS, trusting the CA in {@code pem} (the mesh's root certificate); unset, the
      * source trusts {@link #DEFAULT_ROOT_CERT} when it exists, else the system's trust store.
+     * The certificates of {@link IstiodSource#identity()} are verified against the same root (over
+     * a channel of your own too).
      */
     public Builder caCertificate(Path pem) {
       this.caCertificate = requireNonNull(pem, "pem");
@@ -259,7 +310,9 @@ public final class IstiodSource implements MeshSource {
 
     /**
      * Sends the token in {@code file} as {@code authorization: Bearer}, read again for every
-     * stream (projected tokens rotate); unset, {@link #DEFAULT_TOKEN} when it exists. TLS only.
+     * stream and certificate request (projected tokens rotate); unset, {@link #DEFAULT_TOKEN} when
+     * it exists. Over an address with TLS only; over a channel of your own, with the certificate
+     * requests of {@link IstiodSource#identity()} only.
      */
     public Builder token(Path file) {
       this.token = requireNonNull(file, "file");
@@ -330,12 +383,20 @@ public final class IstiodSource implements MeshSource {
       return new IstiodSource(this);
     }
 
+    private @Nullable Path rootCertificate() {
+      return caCertificate != null ? caCertificate : Files.exists(DEFAULT_ROOT_CERT) ? DEFAULT_ROOT_CERT : null;
+    }
+
+    private @Nullable Path tokenFile() {
+      return tokenSet ? token : Files.exists(DEFAULT_TOKEN) ? DEFAULT_TOKEN : null;
+    }
+
     private ChannelCredentials credentials() {
       if (!tls) {
         return InsecureChannelCredentials.create();
       }
       ChannelCredentials creds;
-      Path ca = caCertificate != null ? caCertificate : Files.exists(DEFAULT_ROOT_CERT) ? DEFAULT_ROOT_CERT : null;
+      Path ca = rootCertificate();
       if (ca != null) {
         try {
           creds = TlsChannelCredentials.newBuilder().trustManager(ca.toFile()).build();
@@ -345,7 +406,7 @@ public final class IstiodSource implements MeshSource {
       } else {
         creds = TlsChannelCredentials.create();
       }
-      Path t = tokenSet ? token : Files.exists(DEFAULT_TOKEN) ? DEFAULT_TOKEN : null;
+      Path t = tokenFile();
       return t == null ? creds : CompositeChannelCredentials.create(creds, new TokenCredentials(t));
     }
   }

@@ -29,6 +29,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,6 +51,21 @@ import org.slf4j.LoggerFactory;
  * mesh's scheduler; what was applied keeps serving meanwhile, and the new stream asks for
  * everything again.
  *
+ * <p><b>One push, one update.</b> istiod pushes a configuration change as one response per type,
+ * all with the push's version, in its push order CDS, EDS, LDS, RDS; the resources a response
+ * newly names (a route configuration, a subset's cluster and endpoints) come after, on request.
+ * The client reads responses into the view as they come but hands the mesh nothing until the push
+ * is complete: the push's RDS response has arrived (a response with a version other than the one
+ * in force opens a push; an endpoint-only push keeps the version and opens none), every resource
+ * newly subscribed to has arrived, and, on a new stream, every type asked for has been answered.
+ * Then the view is assembled once — routes, the clusters and endpoints they need, and what they no
+ * longer need dropped — and given to the mesh as one update. Responses are ACKed (or NACKed for
+ * what cannot be read) as they come, as Envoy ACKs a cluster it is still warming; an Istio
+ * resource the mesh rejects when the push applies is NACKed then, on the type it came from. A
+ * push that does not complete within {@link #PUSH_WINDOW} is applied as it stands (the hosts'
+ * warming still keeps routes whose clusters are missing from serving); a server whose pushes do
+ * not end with an RDS response of their version is then read response by response.
+ *
  * <p>Thread-safe: gRPC callbacks, timers and the companion source all go through one lock, so
  * responses are read, applied and acknowledged one at a time, in order.
  */
@@ -70,6 +86,11 @@ public final class AdsClient {
   static final Duration MAX_BACKOFF = Duration.ofMinutes(2);
   static final double MULTIPLIER = 1.6;
   static final double JITTER = 0.2;
+  /**
+   * How long a push is held for its remaining responses and the resources it newly names: istiod
+   * sends them within milliseconds; this bounds a resource that never comes.
+   */
+  public static final Duration PUSH_WINDOW = Duration.ofSeconds(1);
 
   private final Object lock = new Object();
   private final Channel channel;
@@ -101,6 +122,23 @@ public final class AdsClient {
   private long warmTimerDeadline = Long.MAX_VALUE;
   private final List<String> rejectedLog = new ArrayList<>();
 
+  // The push being assembled: responses read into the view (and ACKed), not yet given to the mesh.
+  private final Map<String, Held> held = new LinkedHashMap<>();
+  private final Set<String> heldTouched = new LinkedHashSet<>();
+  /** Per type, the names newly subscribed to whose resources have not arrived. */
+  private final Map<String, Set<String>> awaited = new HashMap<>();
+  /** The types asked for on this stream that have not been answered yet. */
+  private final Set<String> unanswered = new HashSet<>();
+  private @Nullable String versionInForce;
+  private @Nullable String openPush;
+  private boolean pushEnded;
+  private boolean versionedPushes = true;
+  private long holdingSince = -1;
+  private Scheduler.@Nullable Cancellable holdTimer;
+
+  /** A type with responses held in the push: the version ACKed before them (null: none). */
+  private record Held(@Nullable String previous) {}
+
   public AdsClient(String name, Channel channel, Node node, SourceContext context, MeshView view,
       DoubleSupplier random) {
     this.name = name;
@@ -128,6 +166,9 @@ public final class AdsClient {
       if (warmTimer != null) {
         warmTimer.cancel();
       }
+      if (holdTimer != null) {
+        holdTimer.cancel();
+      }
       if (stream != null) {
         stream.cancel("mesh closed", null);
         stream = null;
@@ -140,8 +181,8 @@ public final class AdsClient {
     synchronized (lock) {
       view.supplements.clear();
       view.supplements.putAll(byHost);
-      if (listenersReceived) {
-        deliver(Set.of(), new ArrayList<>());
+      if (listenersReceived && holdingSince < 0) {
+        publish();
       }
     }
   }
@@ -156,6 +197,9 @@ public final class AdsClient {
     receivedOnStream = false;
     requestedOnStream.clear();
     nonces.clear();
+    // What the old stream's responses put in the view stays staged; they need no ACK any more.
+    held.clear();
+    unanswered.clear();
     ClientResponseObserver<DiscoveryRequest, DiscoveryResponse> observer = new ClientResponseObserver<>() {
       @Override
       public void beforeStart(ClientCallStreamObserver<DiscoveryRequest> requests) {
@@ -194,9 +238,11 @@ public final class AdsClient {
     AggregatedDiscoveryServiceGrpc.newStub(channel).streamAggregatedResources(observer);
     // A new stream asks for everything again: the server owes it a full state (istiod sends it anyway).
     send(LDS, null);
+    unanswered.add(LDS);
     for (String type : List.of(RDS, CDS, EDS)) {
       if (!subscribed.getOrDefault(type, Set.of()).isEmpty()) {
         send(type, null);
+        unanswered.add(type);
       }
     }
   }
@@ -272,17 +318,120 @@ public final class AdsClient {
     }
     List<String> errors = new ArrayList<>();
     Set<String> touched = read(type, response, errors);
-    deliver(touched, errors);
+    unanswered.remove(type);
+    String version = response.getVersionInfo();
+    if (versionedPushes && !version.equals(versionInForce) && !version.equals(openPush)) {
+      openPush = version; // a push begins (or a newer one replaces one whose end did not come)
+      pushEnded = false;
+    }
+    held.putIfAbsent(type, new Held(acked.get(type)));
+    heldTouched.addAll(touched);
+    // ACK (or NACK) at once, as Envoy acknowledges a cluster it is still warming: every request
+    // carries the names wanted now, so a subscription istiod skipped as stale is asked for again.
     if (errors.isEmpty()) {
-      acked.put(type, response.getVersionInfo());
+      acked.put(type, version);
       send(type, null);
     } else {
-      String detail = String.join("\n", errors);
-      log.warn("{}: NACK of {} version {}:\n{}", name, shortType(type), response.getVersionInfo(), detail);
-      rejectedLog.addAll(errors);
-      send(type, detail);
+      nack(type, version, errors);
     }
-    resubscribe(type);
+    resubscribe();
+    if (version.equals(openPush) && type.equals(subscribed.getOrDefault(RDS, Set.of()).isEmpty() ? LDS : RDS)) {
+      pushEnded = true; // RDS (LDS without route configurations) is the last type of istiod's push order
+    }
+    settle();
+  }
+
+  private void nack(String type, String version, List<String> errors) {
+    String detail = String.join("\n", errors);
+    log.warn("{}: NACK of {} version {}:\n{}", name, shortType(type), version, detail);
+    rejectedLog.addAll(errors);
+    send(type, detail);
+  }
+
+  /** Publishes the push when it is complete; else holds it, for at most {@link #PUSH_WINDOW}. */
+  private void settle() {
+    boolean waiting = !unanswered.isEmpty() || openPush != null && !pushEnded;
+    for (Set<String> names : awaited.values()) {
+      waiting |= !names.isEmpty();
+    }
+    if (!waiting) {
+      publish();
+      return;
+    }
+    if (holdingSince < 0) {
+      holdingSince = context.ticker().nanos();
+      holdTimer = context.scheduler().schedule(PUSH_WINDOW, () -> {
+        synchronized (lock) {
+          holdTimer = null;
+          if (!closed && holdingSince >= 0) {
+            holdExpired();
+          }
+        }
+      });
+    }
+  }
+
+  private void holdExpired() {
+    if (openPush != null && !pushEnded && versionedPushes) {
+      versionedPushes = false;
+      log.info("{}: push {} did not end with an RDS response of its version within {} ms: responses apply as "
+          + "they come from now on", name, openPush, PUSH_WINDOW.toMillis());
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("{}: applying the push as it stands; still missing: {} {}", name, awaited, unanswered);
+    }
+    awaited.clear();
+    unanswered.clear();
+    publish();
+  }
+
+  /**
+   * Gives the mesh the view as one update; NACKs the types an Istio resource the mesh rejected came
+   * from.
+   */
+  private void publish() {
+    if (holdTimer != null) {
+      holdTimer.cancel();
+      holdTimer = null;
+    }
+    long now = context.ticker().nanos();
+    long since = holdingSince >= 0 ? holdingSince : now;
+    holdingSince = -1;
+    if (openPush != null) {
+      versionInForce = openPush;
+      openPush = null;
+      pushEnded = false;
+    }
+    // Which routes are in force decides which clusters are still needed: settle it, drop the rest,
+    // then hand the mesh the result at once (not the routes now and the clean-up after).
+    view.assemble(now, since);
+    view.retainSubscribed();
+    Map<String, List<String>> blamed = deliver(heldTouched, since);
+    // An Istio resource the mesh rejected is NACKed on the type it came from, naming the version
+    // in force before the push as the one still in force.
+    for (Map.Entry<String, List<String>> e : blamed.entrySet()) {
+      String type = typeOf(e.getKey());
+      Held h = held.get(type);
+      String previous = h != null ? h.previous() : acked.get(type);
+      if (previous == null) {
+        acked.remove(type);
+      } else {
+        acked.put(type, previous);
+      }
+      nack(type, previous == null ? "" : previous, e.getValue());
+    }
+    held.clear();
+    heldTouched.clear();
+    resubscribe();
+  }
+
+  private static String typeOf(String shortType) {
+    return switch (shortType) {
+      case "LDS" -> LDS;
+      case "RDS" -> RDS;
+      case "CDS" -> CDS;
+      default -> EDS;
+    };
   }
 
   /** Reads a response into the view; returns the xDS identities it changed. */
@@ -300,6 +449,10 @@ public final class AdsClient {
         continue; // not asked for (a server that reads an empty list as "all")
       }
       seen.add(resourceName);
+      Set<String> waitFor = awaited.get(type);
+      if (waitFor != null) {
+        waitFor.remove(resourceName);
+      }
       String id = shortType(type) + " " + resourceName;
       Problems p = new Problems(kindOf(type) + " " + resourceName);
       touched.add(id);
@@ -397,15 +550,26 @@ public final class AdsClient {
     };
   }
 
-  /** Sends a request for every type whose subscription changed (the one just answered included). */
-  private void resubscribe(String answered) {
+  /**
+   * Sends a request for every type whose subscription changed; the names added are awaited before
+   * the push applies.
+   */
+  private void resubscribe() {
     view.retainSubscribed();
     Map<String, Set<String>> wanted = Map.of(RDS, view.routeNames(), CDS, view.clusterNames(),
         EDS, view.endpointNames());
     for (String type : List.of(RDS, CDS, EDS)) {
       Set<String> names = wanted.get(type);
-      if (!names.equals(subscribed.getOrDefault(type, Set.of()))) {
+      Set<String> before = subscribed.getOrDefault(type, Set.of());
+      if (!names.equals(before)) {
         boolean first = !requestedOnStream.contains(type);
+        Set<String> waitFor = awaited.computeIfAbsent(type, t -> new TreeSet<>());
+        waitFor.retainAll(names);
+        for (String n : names) {
+          if (!before.contains(n) && !has(type, n)) {
+            waitFor.add(n);
+          }
+        }
         subscribed.put(type, names);
         if (!(first && names.isEmpty())) {
           send(type, null);
@@ -414,14 +578,24 @@ public final class AdsClient {
     }
   }
 
+  private boolean has(String type, String resourceName) {
+    return switch (type) {
+      case RDS -> view.routes.containsKey(resourceName);
+      case CDS -> view.clusters.containsKey(resourceName);
+      default -> view.endpoints.containsKey(resourceName);
+    };
+  }
+
   // --- handing the mesh what changed ---------------------------------------------------------------
 
   /**
-   * Assembles the view, hands the mesh what changed and adds to {@code errors} the resources of
-   * this response ({@code touched}) behind any Istio resource the mesh rejected.
+   * Assembles the view, hands the mesh what changed in one update and returns, by xDS type, the
+   * problems to NACK: for each Istio resource the mesh rejected, the resources of {@code touched}
+   * (the responses held) it was built from.
    */
-  private void deliver(Set<String> touched, List<String> errors) {
-    MeshView.Assembly a = view.assemble(context.ticker().nanos());
+  private Map<String, List<String>> deliver(Set<String> touched, long pendingSince) {
+    MeshView.Assembly a = view.assemble(context.ticker().nanos(), pendingSince);
+    Map<String, List<String>> errors = new HashMap<>();
     SourceUpdate.Builder update = SourceUpdate.changes();
     for (Map.Entry<ResourceKey, IstioResource> e : a.resources().entrySet()) {
       if (!e.getValue().equals(delivered.get(e.getKey()))) {
@@ -461,7 +635,8 @@ public final class AdsClient {
           log.warn("{}: the mesh rejected {}: {}", name, key, problems);
         }
         for (String id : blamed) {
-          errors.add(id + ": the mesh rejected " + key + " built from it: " + problems);
+          errors.computeIfAbsent(id.substring(0, id.indexOf(' ')), t -> new ArrayList<>())
+              .add(id + ": the mesh rejected " + key + " built from it: " + problems);
         }
       }
     }
@@ -470,6 +645,7 @@ public final class AdsClient {
     if (listenersReceived && a.allWarm()) {
       markSynced();
     }
+    return errors;
   }
 
   private void markSynced() {
@@ -494,10 +670,8 @@ public final class AdsClient {
       synchronized (lock) {
         warmTimer = null;
         warmTimerDeadline = Long.MAX_VALUE;
-        if (!closed) {
-          deliver(Set.of(), new ArrayList<>());
-          // Publishing a host may change what its routes subscribe to.
-          resubscribe("");
+        if (!closed && holdingSince < 0) {
+          publish(); // a push being held publishes the hosts due with it
         }
       }
     });

@@ -155,8 +155,12 @@ public final class MeshView {
     return m != null && (m.edsName() == null || endpoints.containsKey(m.edsName()));
   }
 
-  /** Assembles the view at {@code now} (the mesh's ticker), publishing warm hosts' routes. */
-  public Assembly assemble(long now) {
+  /**
+   * Assembles the view at {@code now} (the mesh's ticker), publishing warm hosts' routes; a host
+   * whose new routes are not warm yet waits from {@code pendingFrom} (when they arrived) at most
+   * the warming timeout.
+   */
+  public Assembly assemble(long now, long pendingFrom) {
     Map<String, List<ListenerModel>> byHost = new TreeMap<>();
     for (ListenerModel l : listeners.values()) {
       byHost.computeIfAbsent(l.host(), h -> new ArrayList<>()).add(l);
@@ -190,15 +194,15 @@ public final class MeshView {
         now2.put(l.port(), new Published(effective, origins));
       }
       Long since = pendingSince.get(host);
-      if (warm || (since != null && now - since >= warmTimeoutNanos)) {
+      if (!warm && since == null) {
+        since = Math.min(now, pendingFrom);
+        pendingSince.put(host, since);
+      }
+      if (warm || now - since >= warmTimeoutNanos) {
         published.put(host, now2);
         pendingSince.remove(host);
       } else {
         allWarm = false;
-        if (since == null) {
-          since = now;
-          pendingSince.put(host, since);
-        }
         deadline = Math.min(deadline, since + warmTimeoutNanos);
       }
     }

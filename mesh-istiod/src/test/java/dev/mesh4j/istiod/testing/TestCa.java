@@ -74,6 +74,7 @@ public final class TestCa implements AutoCloseable {
   private volatile KeyPair signingKeys;
   private volatile X509Certificate signingRoot;
   private volatile String issueFor;
+  private final ServerServiceDefinition service;
 
   /** One CreateCertificate call as the CA saw it. */
   public record Call(String token, String clusterId, PublicKey csrKey, String csrSpiffeId, long validitySeconds) {}
@@ -107,9 +108,9 @@ public final class TestCa implements AutoCloseable {
         return io.grpc.Contexts.interceptCall(ctx, call, h, next);
       }
     };
+    this.service = ServerInterceptors.intercept(service, headers);
     try {
-      server = InProcessServerBuilder.forName(name).addService(ServerInterceptors.intercept(service, headers))
-          .build().start();
+      server = InProcessServerBuilder.forName(name).addService(this.service).build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -131,6 +132,18 @@ public final class TestCa implements AutoCloseable {
   /** Issues from now on for {@code ns/<namespace>/sa/<account>}, whoever asks. */
   public void issueFor(String namespace, String account) {
     issueFor = "ns/" + namespace + "/sa/" + account;
+  }
+
+  /** The CA as a service, for a server that serves xDS too (istiod serves both on port 15012). */
+  public ServerServiceDefinition service() {
+    return service;
+  }
+
+  /** Issues again from the mesh's root, for the identity that asks. */
+  public void issueNormally() {
+    signingKeys = rootKeys;
+    signingRoot = root;
+    issueFor = null;
   }
 
   public io.grpc.ManagedChannel channel() {

@@ -32,7 +32,9 @@ import java.util.function.Consumer;
 
 /**
  * istiod for tests: java-control-plane's {@link V3DiscoveryServer} on grpc's in-process transport,
- * serving what {@link #push} is given with istiod's answering rules — a request is answered with
+ * serving what {@link #push} is given with istiod's pushing and answering rules — one push version
+ * for all the types of a push (istiod's {@code PushVersion}), sent in istiod's push order (CDS,
+ * EDS, LDS, RDS: {@code PushOrder} in pilot's xds package); a request is answered with
  * the resources it names that exist (all of them for an empty list) when its version is not the
  * current one or it names new resources; a NACK is not answered until the next push, as istiod
  * does (java-control-plane's own cache withholds an ADS answer while any named resource is
@@ -56,6 +58,7 @@ public final class TestIstiod implements AutoCloseable {
   private Server tls;
   private Server unix;
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
+  private final List<io.grpc.ServerServiceDefinition> services = new ArrayList<>();
 
   private TestIstiod() {
     discovery = new V3DiscoveryServer(new DiscoveryServerCallbacks() {
@@ -77,7 +80,13 @@ public final class TestIstiod implements AutoCloseable {
   }
 
   public static TestIstiod start() {
+    return start(List.of());
+  }
+
+  /** An istiod that serves {@code services} too on its in-process name (e.g. {@link TestCa#service()}). */
+  public static TestIstiod start(List<io.grpc.ServerServiceDefinition> services) {
     TestIstiod t = new TestIstiod();
+    t.services.addAll(services);
     t.up();
     return t;
   }
@@ -85,8 +94,10 @@ public final class TestIstiod implements AutoCloseable {
   /** Starts serving (again, after {@link #down}) under the same in-process name. */
   public void up() {
     try {
-      server = InProcessServerBuilder.forName(name).addService(discovery.getAggregatedDiscoveryServiceImpl())
-          .build().start();
+      InProcessServerBuilder b = InProcessServerBuilder.forName(name);
+      b.addService(discovery.getAggregatedDiscoveryServiceImpl());
+      services.forEach(b::addService);
+      server = b.build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -172,14 +183,31 @@ public final class TestIstiod implements AutoCloseable {
     return InProcessChannelBuilder.forName(name).build();
   }
 
-  /** Serves {@code r} as the next version of every type. */
+  /**
+   * A full push of {@code r}, as istiod pushes on a configuration change: one new push version, and
+   * every type the stream watches answered with it in istiod's push order (CDS, EDS, LDS, RDS).
+   */
   public void push(GrpcGen.Resources r) {
-    cache.set(r);
+    cache.push(Map.of(CDS, r.clusters(), EDS, r.endpoints(), LDS, r.listeners(), RDS, r.routes()), true);
   }
 
-  /** Serves a changed set of resources of one type. */
+  /**
+   * A push after a change of one type's resources, as istiod makes it. Listeners, routes or
+   * clusters: a full push under a new version of CDS, LDS and RDS in push order (istiod skips EDS
+   * when no endpoint changed, as for a VirtualService or DestinationRule edit). Endpoints: an
+   * incremental push of EDS alone under the version in force (istiod's endpoint-only push keeps the
+   * push context, and so its version).
+   */
   public void push(String type, Map<String, ? extends Message> resources) {
-    cache.set(type, resources);
+    if (type.equals(EDS)) {
+      cache.push(Map.of(EDS, resources), false);
+    } else {
+      Map<String, Map<String, ? extends Message>> push = new HashMap<>();
+      for (String t : List.of(CDS, LDS, RDS)) {
+        push.put(t, t.equals(type) ? resources : cache.state(t));
+      }
+      cache.push(push, true);
+    }
   }
 
   public List<DiscoveryRequest> requests() {
@@ -208,9 +236,13 @@ public final class TestIstiod implements AutoCloseable {
   }
 
   /** istiod's rules for answering a state-of-the-world request. */
+  private static final List<String> PUSH_ORDER = List.of(CDS, EDS, LDS, RDS);
+
   private static final class Cache implements ConfigWatcher {
     private final Map<String, Map<String, Message>> state = new HashMap<>();
+    /** The version each type was last sent with: istiod's push version then. */
     private final Map<String, Long> versions = new HashMap<>();
+    private long pushVersion;
     private final List<Watch> open = new ArrayList<>();
     // The names each stream asked for last, per type, and whether the request being handled on
     // this thread changed them (java-control-plane calls back, then creates the watch, on one thread).
@@ -227,22 +259,31 @@ public final class TestIstiod implements AutoCloseable {
       return Long.toString(versions.getOrDefault(type, 0L));
     }
 
-    void set(GrpcGen.Resources r) {
-      for (String type : List.of(dev.mesh4j.istiod.internal.AdsClient.LDS, dev.mesh4j.istiod.internal.AdsClient.RDS,
-          dev.mesh4j.istiod.internal.AdsClient.CDS, dev.mesh4j.istiod.internal.AdsClient.EDS)) {
-        set(type, r.of(type));
-      }
+    synchronized Map<String, Message> state(String type) {
+      return new LinkedHashMap<>(state.getOrDefault(type, Map.of()));
     }
 
-    void set(String type, Map<String, ? extends Message> resources) {
+    /**
+     * Serves {@code byType} (a full push: under a new push version; else under the one in force)
+     * and answers the open watches of those types in istiod's push order.
+     */
+    void push(Map<String, ? extends Map<String, ? extends Message>> byType, boolean full) {
       List<Watch> due = new ArrayList<>();
       synchronized (this) {
-        state.put(type, new LinkedHashMap<>(resources));
-        versions.merge(type, 1L, Long::sum);
-        for (Watch w : new ArrayList<>(open)) {
-          if (w.request().getTypeUrl().equals(type)) {
-            open.remove(w);
-            due.add(w);
+        if (full) {
+          pushVersion++;
+        }
+        for (String type : PUSH_ORDER) {
+          if (!byType.containsKey(type)) {
+            continue;
+          }
+          state.put(type, new LinkedHashMap<>(byType.get(type)));
+          versions.put(type, pushVersion);
+          for (Watch w : new ArrayList<>(open)) {
+            if (w.request().getTypeUrl().equals(type)) {
+              open.remove(w);
+              due.add(w);
+            }
           }
         }
       }
@@ -283,6 +324,11 @@ public final class TestIstiod implements AutoCloseable {
       Response r;
       synchronized (this) {
         String type = w.request().getTypeUrl();
+        // Every response carries the push version in force, an answer to a request too (istiod's
+        // VersionInfo is req.Push.PushVersion), also for a type the last pushes skipped.
+        if (versions.containsKey(type)) {
+          versions.put(type, pushVersion);
+        }
         Map<String, Message> all = state.getOrDefault(type, Map.of());
         List<Message> out = new ArrayList<>();
         if (w.request().getResourceNamesList().isEmpty()) {
