@@ -2,6 +2,7 @@ package dev.mesh4j.benchmarks.kubernetes;
 
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.benchmarks.NoopExchange;
+import dev.mesh4j.benchmarks.e2e.MachineLock;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.explain.MeshSummary;
 import dev.mesh4j.core.http.LocalReply;
@@ -77,6 +78,8 @@ public final class KubernetesScale {
   /**
    * What one run measured.
    *
+   * @param syncCpuMillis CPU time this process (API server, clients and mesh together) spent during
+   *     the initial sync
    * @param settleMillis after the sync, until the process was idle: the API server replaying every
    *     stored object to each watch it opens, and the informers dropping those repeats
    * @param updatesPerSecond EndpointSlice updates the API server accepted, per second of the window
@@ -88,19 +91,23 @@ public final class KubernetesScale {
    * @param deliveredMillis from the end of the window until the mesh showed every last state
    */
   public record Result(int services, int endpoints, int virtualServices, long populateMillis, long syncMillis,
-      long settleMillis, long retainedBytes, int watches, long[] changeMillisAfterDebounce, double updatesPerSecond,
-      long updatesSkipped, long[] decisionNanosQuiet, long[] decisionNanosUnderUpdates, long updatesApplied,
-      int slicesUpdated, int slicesDelivered, long deliveredMillis) {}
+      long syncCpuMillis, long settleMillis, long retainedBytes, int watches, long[] changeMillisAfterDebounce,
+      double updatesPerSecond, long updatesSkipped, long[] decisionNanosQuiet, long[] decisionNanosUnderUpdates,
+      long updatesApplied, int slicesUpdated, int slicesDelivered, long deliveredMillis) {}
 
   private KubernetesScale() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> o = options(args);
-    Result r = run(Integer.parseInt(o.getOrDefault("services", "10000")),
-        Integer.parseInt(o.getOrDefault("endpoints", "10")),
-        Integer.parseInt(o.getOrDefault("changes", "100")),
-        Integer.parseInt(o.getOrDefault("updates-per-second", "1000")),
-        Integer.parseInt(o.getOrDefault("update-seconds", "30")));
+    Result r;
+    // Not while JMH or the end-to-end harness runs (other builds it cannot keep away).
+    try (MachineLock lock = MachineLock.acquire(Duration.ofMinutes(10))) {
+      r = run(Integer.parseInt(o.getOrDefault("services", "10000")),
+          Integer.parseInt(o.getOrDefault("endpoints", "10")),
+          Integer.parseInt(o.getOrDefault("changes", "100")),
+          Integer.parseInt(o.getOrDefault("updates-per-second", "1000")),
+          Integer.parseInt(o.getOrDefault("update-seconds", "30")));
+    }
     String report = render(r);
     System.out.println(report);
     Path results = Path.of(o.getOrDefault("results", "mesh-benchmarks/results"));
@@ -140,11 +147,14 @@ public final class KubernetesScale {
       clients.add(client);
       KubernetesSource source = KubernetesSource.builder(client).initialSyncTimeout(Duration.ofMinutes(5)).build();
       start = System.nanoTime();
+      long cpuStart = processCpuNanos();
       try (Mesh mesh = Mesh.builder().namespace("ns-0").source(source).telemetry(false)
           .random(RandomSource.threadLocal()).build()) {
         long syncMillis = millisSince(start);
+        long syncCpuMillis = (processCpuNanos() - cpuStart) / 1_000_000;
         int watches = source.watches();
-        progress("initial sync %.1f s, %d watches", syncMillis / 1000.0, watches);
+        progress("initial sync %.1f s (%.1f s of CPU, server and mesh together), %d watches", syncMillis / 1000.0,
+            syncCpuMillis / 1000.0, watches);
         start = System.nanoTime();
         awaitIdle(Duration.ofMinutes(5));
         long settleMillis = millisSince(start);
@@ -183,7 +193,8 @@ public final class KubernetesScale {
         progress("%d of %d slices' last state in force %.1f s after the updates stopped", delivered[0], delivered[1],
             deliveredMillis / 1000.0);
         source.close();
-        return new Result(services, services * endpoints, services, populateMillis, syncMillis, settleMillis, retained,
+        return new Result(services, services * endpoints, services, populateMillis, syncMillis, syncCpuMillis,
+            settleMillis, retained,
             watches, changeMillis, updater.achievedPerSecond(), updater.skipped(), quiet.sorted(), loaded.sorted(),
             applied, delivered[1], delivered[0], deliveredMillis);
       }
@@ -528,15 +539,18 @@ public final class KubernetesScale {
    * fabric8's API server sends every watch it opens all it stores as ADDED events, which the
    * informers drop as repeats (same resource version); the measurements start after that.
    */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
   private static void awaitIdle(Duration timeout) throws InterruptedException {
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long deadline = System.nanoTime() + timeout.toNanos();
-    long cpu = os.getProcessCpuTime();
+    long cpu = processCpuNanos();
     long wall = System.nanoTime();
     while (System.nanoTime() < deadline) {
       Thread.sleep(1_000); // a one-second window of CPU time
-      long cpuNow = os.getProcessCpuTime();
+      long cpuNow = processCpuNanos();
       long wallNow = System.nanoTime();
       if (cpuNow - cpu < (wallNow - wall) / 10) {
         return;
@@ -603,8 +617,8 @@ public final class KubernetesScale {
     out.append(String.format(Locale.ROOT, "## Kubernetes source at scale: %,d services, %,d endpoints (Pods), %,d"
         + " VirtualServices%n%n", r.services(), r.endpoints(), r.virtualServices()));
     out.append("| what | measured | target |\n|---|---|---|\n");
-    out.append(String.format(Locale.ROOT, "| initial sync (`build()` until the initial state is in force) | %.1f s | ≤ 10 s |%n",
-        r.syncMillis() / 1000.0));
+    out.append(String.format(Locale.ROOT, "| initial sync (`build()` until the initial state is in force) | %.1f s"
+        + " (%.1f s of CPU: server, clients and mesh) | ≤ 10 s |%n", r.syncMillis() / 1000.0, r.syncCpuMillis() / 1000.0));
     out.append(String.format(Locale.ROOT, "| heap retained by the mesh side (full GC, once idle) | %.0f MB | ≤ 300 MB |%n",
         r.retainedBytes() / 1e6));
     out.append(String.format(Locale.ROOT, "| watches per mesh | %d | constant |%n", r.watches()));
