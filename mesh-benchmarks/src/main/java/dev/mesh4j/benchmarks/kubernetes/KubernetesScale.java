@@ -156,7 +156,7 @@ public final class KubernetesScale {
         progress("initial sync %.1f s (%.1f s of CPU, server and mesh together), %d watches", syncMillis / 1000.0,
             syncCpuMillis / 1000.0, watches);
         start = System.nanoTime();
-        awaitIdle(Duration.ofMinutes(5));
+        awaitIdle(Duration.ofMinutes(2));
         long settleMillis = millisSince(start);
         long retained = heapAfterGc() - baseline;
         progress("idle %.1f s later (the server's watch replays done), %.0f MB retained by the mesh side",
@@ -534,16 +534,17 @@ public final class KubernetesScale {
     return new int[] {delivered, expected.size()};
   }
 
-  /**
-   * Waits until this process has been idle (under a tenth of a core) for a second: after the sync,
-   * fabric8's API server sends every watch it opens all it stores as ADDED events, which the
-   * informers drop as repeats (same resource version); the measurements start after that.
-   */
   private static long processCpuNanos() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
         .getProcessCpuTime();
   }
 
+  /**
+   * Waits until this process has been idle (under a tenth of a core) for a second: after the sync,
+   * fabric8's API server sends every watch it opens all it stores as ADDED events, which the
+   * informers drop as repeats (same resource version); the measurements start after that, or
+   * after {@code timeout} if something else keeps the process busy.
+   */
   private static void awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     long cpu = processCpuNanos();
@@ -558,7 +559,7 @@ public final class KubernetesScale {
       cpu = cpuNow;
       wall = wallNow;
     }
-    throw new IllegalStateException("not idle after " + timeout);
+    progress("not idle after %d s: measuring anyway", timeout.toSeconds());
   }
 
   /**
