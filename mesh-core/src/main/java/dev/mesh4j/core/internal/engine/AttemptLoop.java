@@ -184,7 +184,7 @@ final class AttemptLoop {
         UpstreamHost done = host;
         ConnectionLimiter.Permit held = permit;
         // The request holds its endpoint and connection slot until the application is done with the body.
-        return exchange.complete(response, a.responseHeaders, bytes -> {
+        return exchange.complete(response, a.responseHeaders(status, done), bytes -> {
           end(done, held);
           t.accept(bytes);  // telemetry: request end
         });

@@ -10,6 +10,7 @@ import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
+import dev.mesh4j.core.internal.routing.HeaderTemplate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
@@ -25,7 +26,9 @@ import org.jspecify.annotations.Nullable;
 final class Attempts implements PickContext, BooleanSupplier {
   final Cluster cluster;
   final RetryPolicy policy;
-  final HeaderMutation responseHeaders;
+  private final HeaderTemplate responseHeaders;
+  /** What the route's header values read, when they have variables; else null. */
+  private final @Nullable HeaderValues values;
   /** The route deadline in ticker nanos, or {@link Long#MAX_VALUE} for none. */
   final long deadline;
   /** Whether the request's body can be sent again (else its first failure is final). */
@@ -45,12 +48,13 @@ final class Attempts implements PickContext, BooleanSupplier {
   /** Whether this request holds a retry permit of the cluster (from its first retry to its end). */
   private boolean holdingRetry;
 
-  Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline, boolean replayable,
-      RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
+  Attempts(Cluster cluster, RetryPolicy policy, HeaderTemplate responseHeaders, @Nullable HeaderValues values,
+      long deadline, boolean replayable, RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
       @Nullable String rawQuery, String authority, HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
     this.responseHeaders = responseHeaders;
+    this.values = values;
     this.deadline = deadline;
     this.replayable = replayable;
     this.random = random;
@@ -62,6 +66,12 @@ final class Attempts implements PickContext, BooleanSupplier {
     this.rawQuery = rawQuery;
     this.authority = authority;
     this.requestHeaders = requestHeaders;
+  }
+
+  /** The route's response-header operations for the response {@code host} answered with {@code status}. */
+  HeaderMutation responseHeaders(int status, @Nullable UpstreamHost host) {
+    return responseHeaders.format(values == null ? null
+        : values.response(status, "", host == null ? null : host.endpoint()));
   }
 
   /** The TLS mesh4j originates towards {@code host} (null: the address the app named). */
