@@ -8,6 +8,7 @@ import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.core.http.MeshRequest;
+import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.testing.RecordingExchange;
 import dev.mesh4j.core.testing.RecordingExchange.Result;
 import java.io.IOException;
@@ -93,6 +94,22 @@ class HeaderSubstitutionTest {
   }
 
   @Test
+  void repliesMesh4jMakesForARouteGetTheRoutesResponseHeadersWithTheirFlags() throws IOException {
+    try (Mesh mesh = mesh("""
+        - headers: {response: {set: {x-flags: "%RESPONSE_CODE% %RESPONSE_FLAGS%", x-static: "yes"}}}
+          retries: {attempts: 1, retryOn: connect-failure}
+          route: [{destination: {host: web}}]
+        """)) {
+      Result r = mesh.execute(MeshRequest.builder("http://web/").build(),
+          new RecordingExchange(new java.net.ConnectException("Connection refused"), UpstreamFailure.CONNECT_FAILURE));
+      assertThat(r.reply().status()).isEqualTo(503);
+      assertThat(r.responseHeaders()).containsEntry("x-flags", "503 " + r.reply().flags())
+          .containsEntry("x-static", "yes");
+      assertThat(r.reply().flags()).contains("UF");
+    }
+  }
+
+  @Test
   void aResponseVariableInARequestHeaderIsEmptyAndWarned() throws IOException {
     try (Mesh mesh = mesh("""
         - headers: {request: {set: {x-up: "%UPSTREAM_HOST%"}}}
@@ -103,6 +120,29 @@ class HeaderSubstitutionTest {
       Result r = mesh.execute(MeshRequest.builder("http://web/").build(), new RecordingExchange());
       assertThat(r.sent().headers().ops()).noneMatch(op -> op.name().equals("x-up"));
     }
+  }
+
+  @Test
+  void theWorkloadsEnvironmentIsReadButNotTheApplicationsSecrets() throws IOException {
+    try (Mesh mesh = mesh("""
+        - headers: {request: {set: {x-from: "%ENVIRONMENT(ISTIO_META_MESH4J_TEST_NAME)%"}}}
+          route: [{destination: {host: web}}]
+        """)) {
+      assertThat(mesh.execute(MeshRequest.builder("http://web/").build(), new RecordingExchange())
+          .sentHeader("x-from")).isEqualTo("reviews-v1");
+    }
+    assertThatThrownBy(() -> mesh("""
+        - headers: {request: {set: {x-leak: "%ENVIRONMENT(PATH)%"}}}
+          route: [{destination: {host: web}}]
+        """)).isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("spec.http[0].headers.request.set.x-leak: header value configuration:"
+            + " %ENVIRONMENT(PATH)% would send the application's environment, which may hold its secrets");
+    assertThatThrownBy(() -> mesh("""
+        - headers: {response: {set: {x-bad: "n=%ENVIRONMENT(ISTIO_META_MESH4J_TEST_UNSENDABLE)%"}}}
+          route: [{destination: {host: web}}]
+        """)).isInstanceOf(MeshConfigException.class)
+        .hasMessageContaining("spec.http[0].headers.response.set.x-bad: header value (as %HOSTNAME% or"
+            + " %ENVIRONMENT(…)% make it here) \"n=Zo\u00eb\" has U+00EB at position 4");
   }
 
   @Test

@@ -41,8 +41,7 @@ class MeshKubernetesAutoConfigurationTests {
 
   private final ApplicationContextRunner runner = new ApplicationContextRunner()
       .withConfiguration(AutoConfigurations.of(MeshKubernetesAutoConfiguration.class, MeshAutoConfiguration.class))
-      // Closed after the server (which waits for their watches to close; the JDK's HTTP client
-      // cannot answer once closed), not by the context.
+      // Closed once every test is done, before the server, not by the context.
       .withBean(KubernetesClient.class, MeshKubernetesAutoConfigurationTests::client, bd -> bd.setDestroyMethodName(""))
       .withPropertyValues("POD_NAMESPACE=default", "POD_NAME=productpage-7d9", "mesh.reload.enabled=false");
 
@@ -83,10 +82,16 @@ class MeshKubernetesAutoConfigurationTests {
     }
   }
 
+  /**
+   * Every context is closed by now, and with it each mesh's watches. The clients go first: their
+   * idle keep-alive connections would otherwise hold the server's shutdown until it gives up
+   * ("Unable to close MockWebServer" on a loaded machine), as the Kubernetes module's test cluster
+   * found.
+   */
   @AfterAll
   static void stop() {
-    server.destroy();
     clients.forEach(KubernetesClient::close);
+    server.destroy();
     v1.close();
     v2.close();
   }

@@ -27,7 +27,9 @@ import org.jspecify.annotations.Nullable;
  *   <li>{@code %UPSTREAM_CLUSTER%}, {@code %ROUTE_NAME%}: the cluster (Istio's
  *       {@code outbound|port|subset|host}) and the route's {@code name}.
  *   <li>{@code %HOSTNAME%}, {@code %ENVIRONMENT(NAME)%}: the host's name and an environment
- *       variable, read when the configuration is compiled.
+ *       variable of the workload's metadata ({@code POD_NAME}, {@code ISTIO_META_*}, …; not any
+ *       other, which could be a secret of the application), read when the configuration is
+ *       compiled.
  *   <li>Response headers only — Envoy formats request headers before it picks the endpoint, so
  *       these are empty there: {@code %UPSTREAM_HOST%}, {@code %UPSTREAM_REMOTE_ADDRESS%} (the
  *       endpoint, {@code ip:port}), {@code %UPSTREAM_REMOTE_ADDRESS_WITHOUT_PORT%},
@@ -77,6 +79,17 @@ public final class HeaderFormat {
   private static final String SUPPORTED = "%REQ(name)%, %START_TIME%, %UPSTREAM_CLUSTER%, %ROUTE_NAME%,"
       + " %HOSTNAME%, %ENVIRONMENT(NAME)%, and in response headers %UPSTREAM_HOST%, %UPSTREAM_REMOTE_ADDRESS%,"
       + " %RESPONSE_CODE%, %RESPONSE_FLAGS%";
+
+  /**
+   * The environment variables {@code %ENVIRONMENT(NAME)%} may read: the workload's own metadata,
+   * as Kubernetes' downward API and Istio's injector set it. Envoy reads the sidecar's environment;
+   * mesh4j would read the application's, which holds its secrets, so other names are refused.
+   */
+  private static final Set<String> ENVIRONMENT = Set.of("HOSTNAME", "POD_NAME", "POD_NAMESPACE", "NODE_NAME",
+      "INSTANCE_IP", "HOST_IP", "POD_IP", "SERVICE_ACCOUNT", "ISTIO_META_CLUSTER_ID", "ISTIO_META_MESH_ID",
+      "ISTIO_META_WORKLOAD_NAME", "ISTIO_META_NETWORK", "ISTIO_META_REQUESTED_NETWORK_VIEW", "ISTIO_VERSION",
+      "TRUST_DOMAIN", "CANONICAL_SERVICE", "CANONICAL_REVISION");
+  private static final String ENVIRONMENT_PREFIX = "ISTIO_META_";
 
   private static volatile @Nullable String hostName;
 
@@ -150,7 +163,7 @@ public final class HeaderFormat {
         String now = switch (c.name) {
           case "HOSTNAME" -> hostName();
           case "ENVIRONMENT" -> {
-            String v = environment.apply(c.arg);
+            String v = environment.apply(c.arg.trim());
             yield v == null ? "" : v;
           }
           default -> null;
@@ -185,12 +198,28 @@ public final class HeaderFormat {
     return parts.length == 0 ? "" : (String) parts[0];
   }
 
+  /** The literal text of the value, its parts joined (what {@code %HOSTNAME%} and the like became). */
+  public String literalText() {
+    StringBuilder sb = new StringBuilder();
+    for (Object p : parts) {
+      if (p instanceof String t) {
+        sb.append(t);
+      }
+    }
+    return sb.toString();
+  }
+
   /** Whether the value reads what only a response has (in a request header it comes out empty). */
   public boolean readsResponse() {
     return responseOnly;
   }
 
-  /** The value with every command substituted; "" when nothing is left. */
+  /**
+   * The value with every command substituted; "" when nothing is left, or when it holds a character
+   * an HTTP client cannot send (outside visible ASCII, space and tab — a request header the
+   * application set with non-ASCII text, say): such a value is not sent, rather than failing the
+   * request in the client library.
+   */
   public String format(Values v) {
     StringBuilder sb = new StringBuilder(32);
     for (Object p : parts) {
@@ -216,7 +245,18 @@ public final class HeaderFormat {
         default -> throw new IllegalStateException(c.name);
       }
     }
-    return sb.toString();
+    return sendable(sb) ? sb.toString() : "";
+  }
+
+  /** Whether an HTTP client can send the text as a header value: visible ASCII, space and tab. */
+  public static boolean sendable(CharSequence value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if ((c < 0x20 && c != '\t') || c >= 0x7f) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void append(StringBuilder sb, @Nullable String s) {
@@ -265,6 +305,11 @@ public final class HeaderFormat {
     }
     if (!needsArg && !c.name.equals("START_TIME") && c.arg != null) {
       return v + " takes no argument";
+    }
+    if (c.name.equals("ENVIRONMENT") && !ENVIRONMENT.contains(c.arg.trim())
+        && !c.arg.trim().startsWith(ENVIRONMENT_PREFIX)) {
+      return v + " would send the application's environment, which may hold its secrets: mesh4j reads only"
+          + " the workload's metadata (ISTIO_META_*, " + String.join(", ", new java.util.TreeSet<>(ENVIRONMENT)) + ")";
     }
     if (c.name.equals("START_TIME")) {
       return StartTime.problem(c.arg);
@@ -428,10 +473,10 @@ public final class HeaderFormat {
           case 'S' -> two(sb, t.getSecond());
           case 'y' -> two(sb, t.getYear() % 100);
           case 'j' -> sb.append(String.format(Locale.ROOT, "%03d", t.getDayOfYear()));
-          case 'a' -> sb.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.ROOT));
-          case 'A' -> sb.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.ROOT));
-          case 'b', 'h' -> sb.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT));
-          case 'B' -> sb.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.ROOT));
+          case 'a' -> sb.append(t.getDayOfWeek().getDisplayName(TextStyle.SHORT, Locale.US));
+          case 'A' -> sb.append(t.getDayOfWeek().getDisplayName(TextStyle.FULL, Locale.US));
+          case 'b', 'h' -> sb.append(t.getMonth().getDisplayName(TextStyle.SHORT, Locale.US));
+          case 'B' -> sb.append(t.getMonth().getDisplayName(TextStyle.FULL, Locale.US));
           case 'T' -> {
             two(sb, t.getHour());
             sb.append(':');

@@ -179,6 +179,11 @@ final class HeaderRules {
       at.error("header value configuration: " + why);
       return;
     }
+    String now = HeaderFormat.compile(value, System::getenv).literalText();
+    if (!HeaderFormat.sendable(now)) {
+      checkSendable(at, "header value (as %HOSTNAME% or %ENVIRONMENT(…)% make it here)", now, true);
+      return;
+    }
     List<String> responseOnly = request ? HeaderFormat.responseOnly(value) : List.of();
     if (!responseOnly.isEmpty()) {
       at.warn(String.join(", ", responseOnly) + " has no value in a request header: the endpoint is not"

@@ -24,6 +24,7 @@ import java.io.InterruptedIOException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
@@ -71,7 +72,7 @@ final class AttemptLoop {
       for (int attempt = 1; ; attempt++) {
         long now = ticker.nanos();
         if (now >= a.deadline) {
-          return reply(exchange, t, LocalReplies.ROUTE_TIMEOUT);
+          return reply(exchange, t, a, LocalReplies.ROUTE_TIMEOUT);
         }
         long remaining = a.deadline == Long.MAX_VALUE ? Long.MAX_VALUE : a.deadline - now;
         Duration perTry = policy.perTryTimeout();
@@ -82,7 +83,7 @@ final class AttemptLoop {
         ConnectionLimiter.Permit permit = acquire(limiter, attemptDeadline);
         if (permit.outcome() == ConnectionLimiter.Outcome.OVERFLOW) {
           t.overflow(cluster.name(), permit.limit());  // telemetry: shed
-          return reply(exchange, t, LocalReplies.OVERFLOW);
+          return reply(exchange, t, a, LocalReplies.OVERFLOW);
         }
         if (permit.outcome() == ConnectionLimiter.Outcome.DEADLINE_EXCEEDED) {
           AttemptDecision d = RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, a.replayable, a);
@@ -93,7 +94,7 @@ final class AttemptLoop {
             backoff(attempt, policy, a.deadline, exchange);
             continue;
           }
-          return reply(exchange, t, d.reply());
+          return reply(exchange, t, a, d.reply());
         }
 
         UpstreamHost host = null;
@@ -101,7 +102,7 @@ final class AttemptLoop {
           host = cluster.loadBalancer().pick(a);
           if (host == null) {
             permit.release();
-            return reply(exchange, t, LocalReplies.NO_HEALTHY_UPSTREAM);
+            return reply(exchange, t, a, LocalReplies.NO_HEALTHY_UPSTREAM);
           }
         }
         // Mutual TLS (the cluster's, or auto mTLS for this endpoint) needs the identity in force now.
@@ -111,7 +112,7 @@ final class AttemptLoop {
           identity = identities.identity();
           if (identity == null) {
             permit.release();
-            return reply(exchange, t, LocalReplies.noIdentity(cluster.name(), identities.whyNone()));
+            return reply(exchange, t, a, LocalReplies.noIdentity(cluster.name(), identities.whyNone()));
           }
         }
         Duration budget = perTryBinds ? perTry : remaining == Long.MAX_VALUE ? null : Duration.ofNanos(remaining);
@@ -151,7 +152,7 @@ final class AttemptLoop {
             backoff(attempt, policy, a.deadline, exchange);
             continue;
           }
-          return reply(exchange, t, d.reply());
+          return reply(exchange, t, a, d.reply());
         } catch (RuntimeException | Error e) {
           end(host, permit);
           throw e;
@@ -181,17 +182,28 @@ final class AttemptLoop {
           continue;
         }
         t.responded(info, "");  // telemetry: the response the application gets
-        UpstreamHost done = host;
-        ConnectionLimiter.Permit held = permit;
         // The request holds its endpoint and connection slot until the application is done with the body.
-        return exchange.complete(response, a.responseHeaders(status, done), bytes -> {
-          end(done, held);
-          t.accept(bytes);  // telemetry: request end
-        });
+        Ending ending = new Ending(host, permit, t);
+        try {
+          return exchange.complete(response, a.responseHeaders(status, host), ending);
+        } catch (RuntimeException | Error e) {
+          // The application gets no body to finish: the endpoint and slot are given back now.
+          ending.end();
+          exchange.discard(response);
+          throw e;
+        }
       }
     } finally {
       a.releaseRetryPermit();
     }
+  }
+
+  /**
+   * Answers locally for a routed request, with the route's response-header operations: Envoy's
+   * router applies them to the replies it makes itself too (timeouts, overflow, upstream failures).
+   */
+  private static <R> R reply(Exchange<R> exchange, RequestObserver<R> t, Attempts a, LocalReply reply) {
+    return reply(exchange, t, reply, a.responseHeaders(reply));
   }
 
   /** Answers locally, telling telemetry. */
@@ -285,6 +297,40 @@ final class AttemptLoop {
       case TIMEOUT -> OutlierDetector.LocalOrigin.TIMEOUT;
       case CONNECTION_TERMINATION, REMOTE_RESET, PROTOCOL_ERROR, RETHROW -> OutlierDetector.LocalOrigin.RESET;
     };
+  }
+
+  /**
+   * Ends a delivered attempt once: when the application is done with the body (then telemetry's
+   * request ends too), or when completing the response failed. Called on one thread at a time.
+   */
+  private static final class Ending implements LongConsumer {
+    private final @Nullable UpstreamHost host;
+    private final ConnectionLimiter.Permit permit;
+    private final LongConsumer telemetry;
+    private boolean ended;
+
+    Ending(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit, LongConsumer telemetry) {
+      this.host = host;
+      this.permit = permit;
+      this.telemetry = telemetry;
+    }
+
+    @Override
+    public void accept(long bytes) {
+      if (end()) {
+        telemetry.accept(bytes);  // telemetry: request end
+      }
+    }
+
+    /** Gives back the endpoint and the connection slot, the first time; whether it did. */
+    boolean end() {
+      if (ended) {
+        return false;
+      }
+      ended = true;
+      AttemptLoop.end(host, permit);
+      return true;
+    }
   }
 
   private static void end(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit) {

@@ -74,6 +74,11 @@ final class Attempts implements PickContext, BooleanSupplier {
         : values.response(status, "", host == null ? null : host.endpoint()));
   }
 
+  /** The route's response-header operations for a reply mesh4j makes itself. */
+  HeaderMutation responseHeaders(dev.mesh4j.core.http.LocalReply reply) {
+    return responseHeaders.format(values == null ? null : values.response(reply.status(), reply.flags(), null));
+  }
+
   /** The TLS mesh4j originates towards {@code host} (null: the address the app named). */
   @Nullable ClientTlsSettings tls(@Nullable UpstreamHost host) {
     return Origination.tls(cluster, host, requestScheme);

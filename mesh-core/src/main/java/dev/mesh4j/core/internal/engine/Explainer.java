@@ -61,6 +61,10 @@ public final class Explainer {
         return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
             List.of(), null, List.of(), List.of(), local(LocalReplies.BLACKHOLE, "answered locally (BlackHoleCluster)"), notes);
       case NO_ROUTE:
+        if (vs == null) {
+          notes.add("no VirtualService bound to the gateways this workload acts as claims "
+              + Quoting.escape(request.host()) + "; a gateway forwards nothing else");
+        }
         return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
             List.of(), null, List.of(), List.of(), local(LocalReplies.NO_ROUTE, "no route matched"), notes);
       case PASSTHROUGH:

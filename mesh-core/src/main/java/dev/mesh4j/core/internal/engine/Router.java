@@ -2,6 +2,7 @@ package dev.mesh4j.core.internal.engine;
 
 import dev.mesh4j.api.config.OutboundTrafficPolicy;
 import dev.mesh4j.api.config.ServicePort;
+import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.routing.CompiledMatch;
@@ -12,8 +13,10 @@ import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
 /**
  * Decides where a request goes, as a sidecar's outbound HTTP listener would: the host's service
  * and port, the VirtualService claiming it, the first matching route; else the service's default
- * route; else passthrough or blackhole by the outbound traffic policy. Pure function of the
- * snapshot and the request; thread-safe.
+ * route; else passthrough or blackhole by the outbound traffic policy. A workload acting only as
+ * gateways (not {@code mesh}) routes as a gateway's listener does instead: by the VirtualService
+ * bound to it that claims the host, whatever the port, and otherwise answers 404 {@code NR}. Pure
+ * function of the snapshot and the request; thread-safe.
  */
 final class Router {
   /** The listener port Istio puts VirtualServices for non-service hosts on. */
@@ -24,6 +27,9 @@ final class Router {
   static RouteResult route(MeshSnapshot snapshot, MeshRequest request) {
     int port = request.port();
     HostEntry host = snapshot.host(request.host(), port);
+    if (!snapshot.workload().actsAs(VirtualService.MESH_GATEWAY)) {
+      return atGateway(host, request, port);
+    }
     Service service = host.service();
     if (service != null) {
       ServicePort sp = service.port(port);
@@ -52,6 +58,20 @@ final class Router {
           : new RouteResult(RouteResult.Outcome.ROUTE, m, vs, host, port);
     }
     return unknown(snapshot, host, port);
+  }
+
+  /**
+   * A gateway's listener has a virtual host for each host its VirtualServices claim (Istio writes
+   * the domains {@code host} and {@code host:*}, so the port of the authority does not matter) and
+   * none for anything else: no service default routes, no passthrough — an unclaimed host is a 404
+   * {@code NR}, never forwarded where the client named.
+   */
+  private static RouteResult atGateway(HostEntry host, MeshRequest request, int port) {
+    CompiledVirtualService vs = host.virtualService();
+    CompiledMatch m = vs == null ? null : vs.route(request, port);
+    return m == null
+        ? new RouteResult(RouteResult.Outcome.NO_ROUTE, null, vs, host, port)
+        : new RouteResult(RouteResult.Outcome.ROUTE, m, vs, host, port);
   }
 
   private static RouteResult unknown(MeshSnapshot snapshot, HostEntry host, int port) {

@@ -255,7 +255,9 @@ public final class SnapshotCompiler implements AutoCloseable {
               + " is already routed by VirtualService " + prev.config().metadata().qualifiedName()
               + " (" + prev.config().metadata().origin() + "), which takes precedence; VirtualService "
               + vs.metadata().qualifiedName() + " is ignored for it, as Istio does for sidecars");
-        } else if (catalog.lookup(host) == null && !host.startsWith("*")) {
+        } else if (catalog.lookup(host) == null && !host.startsWith("*")
+            && workload.actsAs(VirtualService.MESH_GATEWAY)) {
+          // A gateway routes a host it claims on any port; a sidecar only on port 80.
           problems.warn(vs.metadata().origin(), "spec.hosts[" + i + "]", "host " + host
               + " is not a known service (no ServiceEntry or registered endpoints); its routes apply"
               + " to requests on port 80 only");

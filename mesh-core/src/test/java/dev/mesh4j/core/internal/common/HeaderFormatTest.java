@@ -59,10 +59,11 @@ class HeaderFormatTest {
       %START_TIME(%s.%3f)% => 1796311307.123
       %START_TIME(%Y/%m/%d %H:%M:%S %Z)% => 2026/12/03 15:21:47 UTC
       %START_TIME(%a %b %e %T %E6S %j)% => Thu Dec  3 15:21:47 47.123000 337
+      %START_TIME(%A %B)% => Thursday December
       %UPSTREAM_CLUSTER% => outbound|9080|v1|reviews.default.svc.cluster.local
       %ROUTE_NAME% => canary
       %ENVIRONMENT(POD_NAME)% => reviews-v1-abc
-      x%ENVIRONMENT(NOT_SET)%y => xy
+      x%ENVIRONMENT(ISTIO_META_NOT_SET)%y => xy
       %UPSTREAM_HOST% => ''
       %RESPONSE_CODE% => ''
       """)
@@ -100,10 +101,22 @@ class HeaderFormatTest {
       %REQ()%                                              | needs one name as its argument
       %REQ%                                                | needs one name as its argument
       %HOSTNAME(x)%                                        | takes no argument
+      %ENVIRONMENT(DB_PASSWORD)%                           | would send the application's environment, which may hold its secrets
       %START_TIME(%Q)%                                     | has a conversion mesh4j does not know at position 0
       """)
   void whatMesh4jCannotSubstituteIsRefused(String value, String why) {
     assertThat(HeaderFormat.problem(value.strip())).contains(why);
+  }
+
+  @Test
+  void aValueAClientCannotSendComesOutEmpty() {
+    Values v = Values.request(Map.of("x-name", "Zoë", "x-ok", "Zoe"));
+    assertThat(format("%REQ(x-name)%", v)).isEmpty();
+    assertThat(format("n=%REQ(x-name)%", v)).isEmpty();
+    assertThat(format("n=%REQ(x-ok)%", v)).isEqualTo("n=Zoe");
+    assertThat(HeaderFormat.sendable("a\tb c~")).isTrue();
+    assertThat(HeaderFormat.sendable("a\nb")).isFalse();
+    assertThat(HeaderFormat.sendable("\u007f")).isFalse();
   }
 
   @Test
