@@ -41,8 +41,12 @@ final class ClusterView {
   /** Slice key to the service it belonged to when last seen. */
   private final Map<ObjectKey, ObjectKey> sliceOwner = new HashMap<>();
   private final Map<ObjectKey, PodInfo> pods = new HashMap<>();
-  /** Pod key to the slices that point at it: a Pod change rebuilds their services. */
-  private final Map<ObjectKey, Set<ObjectKey>> slicesByPod = new HashMap<>();
+  /**
+   * Pod key to the slices that point at it (a Pod change rebuilds their services): the one slice's
+   * key, as a Pod nearly always has one, or a set of them. A set per Pod would cost more than the
+   * rest of what is kept of it.
+   */
+  private final Map<ObjectKey, Object> slicesByPod = new HashMap<>();
   private final Set<ObjectKey> dirtyServices = new HashSet<>();
   private final Map<ObjectKey, ServiceEndpoints> delivered = new HashMap<>();
 
@@ -91,7 +95,7 @@ final class ClusterView {
       sliceOwner.put(sliceKey, service);
       for (SliceInfo.Address a : slice.endpoints()) {
         if (a.pod() != null) {
-          slicesByPod.computeIfAbsent(new ObjectKey(sliceKey.namespace(), a.pod()), k -> new HashSet<>()).add(sliceKey);
+          slicesByPod.merge(new ObjectKey(sliceKey.namespace(), a.pod()), sliceKey, ClusterView::withSlice);
         }
       }
       dirtyServices.add(service);
@@ -117,11 +121,8 @@ final class ClusterView {
     if (old != null) {
       for (SliceInfo.Address a : old.endpoints()) {
         if (a.pod() != null) {
-          ObjectKey pod = new ObjectKey(sliceKey.namespace(), a.pod());
-          Set<ObjectKey> s = slicesByPod.get(pod);
-          if (s != null && s.remove(sliceKey) && s.isEmpty()) {
-            slicesByPod.remove(pod);
-          }
+          slicesByPod.computeIfPresent(new ObjectKey(sliceKey.namespace(), a.pod()),
+              (pod, of) -> withoutSlice(of, sliceKey));
         }
       }
     }
@@ -134,16 +135,51 @@ final class ClusterView {
       if (java.util.Objects.equals(old, pod)) {
         return; // a status change: nothing mesh4j reads
       }
-      Set<ObjectKey> slices = slicesByPod.get(key);
-      if (slices != null) {
-        for (ObjectKey slice : slices) {
-          ObjectKey service = sliceOwner.get(slice);
-          if (service != null) {
-            dirtyServices.add(service);
-          }
+      for (ObjectKey slice : slicesOf(slicesByPod.get(key))) {
+        ObjectKey service = sliceOwner.get(slice);
+        if (service != null) {
+          dirtyServices.add(service);
         }
       }
     }
+  }
+
+  /** A Pod's slices (see {@link #slicesByPod}) with {@code slice} added. */
+  @SuppressWarnings("unchecked")
+  private static Object withSlice(Object slices, Object slice) {
+    if (slices instanceof ObjectKey one) {
+      if (one.equals(slice)) {
+        return one;
+      }
+      Set<ObjectKey> set = new HashSet<>(4);
+      set.add(one);
+      set.add((ObjectKey) slice);
+      return set;
+    }
+    ((Set<ObjectKey>) slices).add((ObjectKey) slice);
+    return slices;
+  }
+
+  /** A Pod's slices without {@code slice}; null when none are left. */
+  @SuppressWarnings("unchecked")
+  private static @Nullable Object withoutSlice(Object slices, ObjectKey slice) {
+    if (slices instanceof ObjectKey one) {
+      return one.equals(slice) ? null : one;
+    }
+    Set<ObjectKey> set = (Set<ObjectKey>) slices;
+    set.remove(slice);
+    if (set.size() == 1) {
+      return set.iterator().next();
+    }
+    return set.isEmpty() ? null : set;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Set<ObjectKey> slicesOf(@Nullable Object slices) {
+    if (slices == null) {
+      return Set.of();
+    }
+    return slices instanceof ObjectKey one ? Set.of(one) : (Set<ObjectKey>) slices;
   }
 
   /**

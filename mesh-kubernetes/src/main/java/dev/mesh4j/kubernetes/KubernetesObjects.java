@@ -12,11 +12,21 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
-/** Reads the few fields mesh4j needs from Kubernetes objects into its compact records. */
+/**
+ * Reads the few fields mesh4j needs from Kubernetes objects into its compact records.
+ *
+ * <p>Text that repeats across objects — namespaces, label keys and values, service accounts, node
+ * and zone names, and Pod names (a Pod's own, and the slice's reference to it) — is
+ * {@linkplain String#intern() interned}: each object decoded from the API server carries its own
+ * copies, and a hundred thousand Pods would otherwise hold a hundred thousand copies of
+ * {@code app}, of their namespace and of their node's name. The JVM's string table drops what no
+ * object refers to any more.
+ */
 final class KubernetesObjects {
   /** The label naming an EndpointSlice's service. */
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -26,7 +36,7 @@ final class KubernetesObjects {
   private KubernetesObjects() {}
 
   static ObjectKey key(ObjectMeta meta) {
-    return new ObjectKey(nullToEmpty(meta.getNamespace()), meta.getName());
+    return new ObjectKey(shared(nullToEmpty(meta.getNamespace())), shared(meta.getName()));
   }
 
   static ServiceInfo service(Service service) {
@@ -63,7 +73,7 @@ final class KubernetesObjects {
         }
       }
     }
-    return new ServiceInfo(nullToEmpty(meta.getNamespace()), meta.getName(), externalName, ports,
+    return new ServiceInfo(shared(nullToEmpty(meta.getNamespace())), shared(meta.getName()), externalName, ports,
         exportTo(meta.getAnnotations()), publishNotReady);
   }
 
@@ -112,16 +122,26 @@ final class KubernetesObjects {
         boolean ready = c == null || c.getReady() == null || c.getReady();
         ObjectReference ref = e.getTargetRef();
         String pod = ref != null && "Pod".equals(ref.getKind()) ? ref.getName() : null;
-        endpoints.add(new SliceInfo.Address(e.getAddresses().get(0), ready, pod, e.getNodeName(), e.getZone()));
+        endpoints.add(new SliceInfo.Address(e.getAddresses().get(0), ready, shared(pod), shared(e.getNodeName()),
+            shared(e.getZone())));
       }
     }
-    return new SliceInfo(serviceName, ports, endpoints);
+    return new SliceInfo(shared(serviceName), ports, endpoints);
   }
 
   static PodInfo pod(Pod pod) {
     Map<String, String> labels = pod.getMetadata().getLabels();
+    Map<String, String> shared = new HashMap<>();
+    if (labels != null) {
+      labels.forEach((k, v) -> shared.put(shared(k), shared(v)));
+    }
     String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
-    return new PodInfo(labels == null ? Map.of() : labels, sa == null || sa.isEmpty() ? "default" : sa);
+    return new PodInfo(shared, sa == null || sa.isEmpty() ? "default" : shared(sa));
+  }
+
+  /** The one copy of {@code s} (see the class comment), or null. */
+  static @Nullable String shared(@Nullable String s) {
+    return s == null ? null : s.intern();
   }
 
   /** Whether a port number can be one (the API server refuses others; a misbehaving one may not). */

@@ -112,8 +112,9 @@ final class ServiceMapper {
       labels.putIfAbsent(HOSTNAME_LABEL, a.nodeName());
     }
     labels.putIfAbsent(CLUSTER_LABEL, clusterId);
+    // Interned: a service's Pods share one service account, so one copy serves them all.
     String principal = pod == null ? null
-        : "spiffe://" + trustDomain + "/ns/" + namespace + "/sa/" + pod.serviceAccount();
+        : ("spiffe://" + trustDomain + "/ns/" + namespace + "/sa/" + pod.serviceAccount()).intern();
     return new Endpoint(a.address(), port, labels, 1, locality, principal);
   }
 }

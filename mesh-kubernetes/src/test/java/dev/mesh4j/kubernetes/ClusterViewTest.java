@@ -100,4 +100,25 @@ class ClusterViewTest {
         .anySatisfy(c -> assertThat(c).isInstanceOf(SourceUpdate.Service.class));
     assertThat(view.drain(false)).isNull();
   }
+
+  @Test
+  void aPodInTwoSlicesRelabelsItsServiceUntilBothAreGone() {
+    reviews();
+    ObjectKey moved = new ObjectKey("default", "reviews-def");
+    // Kubernetes moving an endpoint between slices lists it in both for a while.
+    view.slice(moved, new SliceInfo("reviews", List.of(new SliceInfo.Port("http", 9080)),
+        List.of(new SliceInfo.Address("10.0.0.1", true, "reviews-v1", null, null))));
+    view.drain(false);
+
+    view.deleteSlice(SLICE);
+    view.drain(false);
+    view.pod(POD, new PodInfo(Map.of("version", "v2"), "sa"));
+    assertThat(onlyService(view.drain(false)).endpoints(9080).get(0).labels())
+        .as("the Pod still belongs to the other slice").containsEntry("version", "v2");
+
+    view.deleteSlice(moved);
+    view.drain(false);
+    view.pod(POD, new PodInfo(Map.of("version", "v3"), "sa"));
+    assertThat(view.drain(false)).as("the Pod belongs to no slice any more").isNull();
+  }
 }

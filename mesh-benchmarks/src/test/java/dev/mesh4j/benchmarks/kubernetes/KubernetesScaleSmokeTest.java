@@ -15,6 +15,8 @@ class KubernetesScaleSmokeTest {
     assertThat(r.changeMillisAfterDebounce()).hasSize(3);
     assertThat(r.updatesPerSecond()).isPositive();
     assertThat(r.updatesApplied()).isPositive();
+    assertThat(r.slicesUpdated()).isPositive();
+    assertThat(r.slicesDelivered()).isEqualTo(r.slicesUpdated());
     assertThat(r.decisionNanosQuiet()).isNotEmpty();
     assertThat(r.decisionNanosUnderUpdates()).isNotEmpty();
     assertThat(KubernetesScale.render(r)).contains("| watches per mesh | 9 | constant |");
