@@ -3,6 +3,7 @@ package dev.mesh4j.kubernetes;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -136,12 +137,86 @@ final class KubernetesObjects {
       labels.forEach((k, v) -> shared.put(shared(k), shared(v)));
     }
     String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
-    return new PodInfo(shared, sa == null || sa.isEmpty() ? "default" : shared(sa));
+    return new PodInfo(shared, sa == null || sa.isEmpty() ? "default" : shared(sa), shared(workloadName(pod)));
   }
 
   /** The one copy of {@code s} (see the class comment), or null. */
   static @Nullable String shared(@Nullable String s) {
     return s == null ? null : s.intern();
+  }
+
+  /**
+   * The name of the workload a Pod belongs to, as istiod derives it for the endpoint metadata
+   * sidecars report as {@code destination_workload} ({@code kube.GetWorkloadMetaFromPod}): the
+   * Pod's {@code service.istio.io/workload-name} label when it has one; else, for a Pod whose
+   * name was generated, its controller: a ReplicaSet named after the Pod's
+   * {@code pod-template-hash} (or Argo's {@code rollouts-pod-template-hash}) stands for its
+   * Deployment (or Rollout), whose name is the ReplicaSet's without the hash; a ReplicationController
+   * of an OpenShift DeploymentConfig for the {@code deploymentconfig} label; a Job named
+   * {@code <name>-<8 to 10 digits>} for its CronJob {@code <name>}; any other controller
+   * (StatefulSet, DaemonSet, Job) by its own name; else the Pod's name.
+   */
+  static String workloadName(Pod pod) {
+    ObjectMeta meta = pod.getMetadata();
+    Map<String, String> labels = meta.getLabels() == null ? Map.of() : meta.getLabels();
+    String override = labels.get(ServiceMapper.WORKLOAD_NAME_LABEL);
+    if (override != null) {
+      return override;
+    }
+    String name = meta.getName() == null ? "" : meta.getName();
+    if (meta.getGenerateName() == null || meta.getGenerateName().isEmpty() || meta.getOwnerReferences() == null) {
+      return name;
+    }
+    OwnerReference controller = null;
+    for (OwnerReference ref : meta.getOwnerReferences()) {
+      if (ref != null && Boolean.TRUE.equals(ref.getController())) {
+        controller = ref;
+        break;
+      }
+    }
+    if (controller == null || controller.getName() == null || controller.getName().isEmpty()) {
+      return name;
+    }
+    String owner = controller.getName();
+    String kind = controller.getKind();
+    String hash = labels.get("pod-template-hash");
+    String rolloutHash = labels.get("rollouts-pod-template-hash");
+    if ("ReplicaSet".equals(kind) && hash != null && !hash.isEmpty() && owner.endsWith(hash)) {
+      return trimSuffix(owner, "-" + hash);
+    } else if ("ReplicaSet".equals(kind) && rolloutHash != null && !rolloutHash.isEmpty()
+        && owner.endsWith(rolloutHash)) {
+      return trimSuffix(owner, "-" + rolloutHash);
+    } else if ("ReplicationController".equals(kind) && labels.get("deploymentconfig") != null
+        && !labels.get("deploymentconfig").isEmpty()) {
+      return labels.get("deploymentconfig");
+    } else if ("Job".equals(kind)) {
+      return cronJobName(owner);
+    }
+    return owner;
+  }
+
+  /** Go's {@code strings.TrimSuffix}: {@code s} without {@code suffix} if it ends with it. */
+  private static String trimSuffix(String s, String suffix) {
+    return s.endsWith(suffix) ? s.substring(0, s.length() - suffix.length()) : s;
+  }
+
+  /**
+   * A CronJob's Job is named {@code <cronjob>-<scheduled time in minutes>}: Istio's
+   * {@code (.+)-\d{8,10}$}, matched by hand (no regex per Pod event).
+   */
+  private static String cronJobName(String job) {
+    int digits = 0;
+    int i = job.length() - 1;
+    while (i >= 0 && job.charAt(i) >= '0' && job.charAt(i) <= '9') {
+      digits++;
+      i--;
+    }
+    // The 8..10 digits must follow a '-' that has at least one character before it; a longer run
+    // of digits has no '-' right before its last 8..10.
+    if (digits >= 8 && digits <= 10 && i >= 1 && job.charAt(i) == '-') {
+      return job.substring(0, i);
+    }
+    return job;
   }
 
   /** Whether a port number can be one (the API server refuses others; a misbehaving one may not). */

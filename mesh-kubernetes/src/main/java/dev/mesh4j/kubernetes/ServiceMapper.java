@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  *       addresses); terminating ones are left out and drain;
  *   <li>an endpoint carries its Pod's labels, so {@code version} subsets select on them, plus the
  *       topology labels istiod adds ({@code topology.kubernetes.io/zone},
- *       {@code kubernetes.io/hostname}, {@code topology.istio.io/cluster}), and its principal
+ *       {@code kubernetes.io/hostname}, {@code topology.istio.io/cluster}), the name of its Pod's
+ *       workload ({@code service.istio.io/workload-name}: the Deployment, StatefulSet, … as istiod
+ *       names it) and its principal
  *       {@code spiffe://<trust domain>/ns/<namespace>/sa/<service account>}.
  * </ul>
  *
@@ -32,6 +34,12 @@ final class ServiceMapper {
   static final String ZONE_LABEL = "topology.kubernetes.io/zone";
   static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
   static final String CLUSTER_LABEL = "topology.istio.io/cluster";
+  /**
+   * The workload an endpoint belongs to: Istio's Pod label that overrides the name istiod derives
+   * from the Pod's owners; mesh4j gives every Pod-backed endpoint this label with the derived name,
+   * as istiod writes it into the endpoint's {@code istio.workload} metadata.
+   */
+  static final String WORKLOAD_NAME_LABEL = "service.istio.io/workload-name";
   /** Istio's per-pod locality override, {@code region.zone.subzone}. */
   static final String LOCALITY_LABEL = "istio-locality";
 
@@ -100,6 +108,7 @@ final class ServiceMapper {
     String locality = null;
     if (pod != null) {
       labels.putAll(pod.labels());
+      labels.put(WORKLOAD_NAME_LABEL, pod.workloadName());
       String l = pod.labels().get(LOCALITY_LABEL);
       if (l != null && !l.isEmpty()) {
         locality = l.replace('.', '/');

@@ -32,7 +32,7 @@ class ClusterViewTest {
     reviews();
     assertThat(onlyService(view.drain(false)).endpoints(9080).get(0).labels()).doesNotContainKey("version");
 
-    view.pod(POD, new PodInfo(Map.of("version", "v1"), "bookinfo-reviews"));
+    view.pod(POD, new PodInfo(Map.of("version", "v1"), "bookinfo-reviews", "reviews-v1"));
 
     ServiceEndpoints s = onlyService(view.drain(false));
     assertThat(s.endpoints(9080).get(0).labels()).containsEntry("version", "v1");
@@ -61,11 +61,11 @@ class ClusterViewTest {
   @Test
   void whatChangesNothingDeliversNothing() {
     reviews();
-    view.pod(POD, new PodInfo(Map.of("version", "v1"), "sa"));
+    view.pod(POD, new PodInfo(Map.of("version", "v1"), "sa", "reviews-v1"));
     view.drain(false);
 
-    view.pod(POD, new PodInfo(Map.of("version", "v1"), "sa")); // a status update
-    view.pod(new ObjectKey("default", "unrelated"), new PodInfo(Map.of("app", "x"), "sa"));
+    view.pod(POD, new PodInfo(Map.of("version", "v1"), "sa", "reviews-v1")); // a status update
+    view.pod(new ObjectKey("default", "unrelated"), new PodInfo(Map.of("app", "x"), "sa", "x"));
     reviews(); // a re-list with the same objects
     assertThat(view.drain(false)).isNull();
   }

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class ServiceMapperTest {
   private final ServiceMapper mapper = new ServiceMapper("cluster.local", "example.org", "east");
   private final Map<ObjectKey, PodInfo> pods = Map.of(
-      new ObjectKey("shop", "cart-1"), new PodInfo(Map.of("app", "cart", "version", "v1"), "cart-sa"),
+      new ObjectKey("shop", "cart-1"), new PodInfo(Map.of("app", "cart", "version", "v1"), "cart-sa", "cart-v1"),
       new ObjectKey("shop", "cart-2"), new PodInfo(Map.of("app", "cart", "version", "v2",
-          "istio-locality", "eu-west1.eu-west1-b"), "cart-sa"));
+          "istio-locality", "eu-west1.eu-west1-b"), "cart-sa", "cart-v2"));
 
   private static ServiceInfo cart(boolean publishNotReady, ServiceInfo.Port... ports) {
     return new ServiceInfo("shop", "cart", null, List.of(ports), List.of(), publishNotReady);
@@ -50,7 +50,7 @@ class ServiceMapperTest {
 
     assertThat(endpoints.get(0).labels()).containsEntry("version", "v1")
         .containsEntry("topology.kubernetes.io/zone", "eu-west1-b").containsEntry("kubernetes.io/hostname", "node-a")
-        .containsEntry("topology.istio.io/cluster", "east");
+        .containsEntry("topology.istio.io/cluster", "east").containsEntry("service.istio.io/workload-name", "cart-v1");
     assertThat(endpoints.get(0).principal()).isEqualTo("spiffe://example.org/ns/shop/sa/cart-sa");
     assertThat(endpoints.get(0).locality()).isNull();
     assertThat(endpoints.get(1).locality()).isEqualTo("eu-west1/eu-west1-b");

@@ -61,6 +61,7 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
 
   /** Headers telemetry writes on every request. */
   public static final java.util.Set<String> TELEMETRY_HEADERS = java.util.Set.of("x-request-id", "traceparent",
+      "x-envoy-peer-metadata", "x-envoy-peer-metadata-id",
       "tracestate", "b3", "x-b3-traceid", "x-b3-spanid", "x-b3-parentspanid", "x-b3-sampled", "x-b3-flags",
       "baggage");
 

@@ -27,6 +27,9 @@ public final class EndpointMapper {
   static final String CANONICAL_NAME = "service.istio.io/canonical-name";
   static final String CANONICAL_REVISION = "service.istio.io/canonical-revision";
   static final String TLS_MODE = "security.istio.io/tlsMode";
+  /** The workload's name, as the Kubernetes source labels a Pod's endpoints. */
+  static final String WORKLOAD_NAME = "service.istio.io/workload-name";
+  static final String CLUSTER = "topology.istio.io/cluster";
 
   private EndpointMapper() {}
 
@@ -118,7 +121,10 @@ public final class EndpointMapper {
   /**
    * istiod's compact workload metadata ({@code workload: name;namespace;canonical-name;revision;cluster})
    * and TLS mode as labels: the canonical service also as {@code app}/{@code version}, what
-   * mesh4j's metrics name the destination by.
+   * mesh4j's metrics name the destination by; the workload's name as
+   * {@code service.istio.io/workload-name} and its cluster as {@code topology.istio.io/cluster},
+   * the labels the Kubernetes source gives a Pod's endpoints, so metrics name the destination
+   * workload whichever source found it.
    */
   private static Map<String, String> labels(LbEndpoint e) {
     Map<String, String> labels = new LinkedHashMap<>();
@@ -127,6 +133,15 @@ public final class EndpointMapper {
       Value workload = istio.getFieldsMap().get("workload");
       if (workload != null) {
         String[] parts = workload.getStringValue().split(";", -1);
+        if (parts.length >= 5) {
+          // As istio_stats reads it (convertEndpointMetadata): fewer than five parts name nothing.
+          if (!parts[0].isEmpty()) {
+            labels.put(WORKLOAD_NAME, parts[0]);
+          }
+          if (!parts[4].isEmpty()) {
+            labels.put(CLUSTER, parts[4]);
+          }
+        }
         if (parts.length >= 4) {
           if (!parts[2].isEmpty()) {
             labels.put(CANONICAL_NAME, parts[2]);

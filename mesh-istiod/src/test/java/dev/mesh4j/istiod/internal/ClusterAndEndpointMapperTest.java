@@ -100,7 +100,10 @@ class ClusterAndEndpointMapperTest {
       assertThat(e.weight()).isEqualTo(3);
       assertThat(e.locality()).isEqualTo("eu/eu-1");
       assertThat(e.labels()).containsEntry("version", "v2").containsEntry("app", "reviews")
-          .containsEntry("service.istio.io/canonical-revision", "v2");
+          .containsEntry("service.istio.io/canonical-revision", "v2")
+          // The workload and its cluster, as the Kubernetes source labels a Pod's endpoints.
+          .containsEntry("service.istio.io/workload-name", "reviews-v2-abc")
+          .containsEntry("topology.istio.io/cluster", "Kubernetes");
     });
     // With no healthy endpoint at priority 0, priority 1 serves.
     ClusterLoadAssignment failover = cla.toBuilder().setEndpoints(0, cla.getEndpoints(0).toBuilder()

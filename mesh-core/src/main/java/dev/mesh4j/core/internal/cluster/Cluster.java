@@ -8,6 +8,7 @@ import dev.mesh4j.api.config.DestinationRule;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.core.http.ConnectionSettings;
+import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.lb.ClusterState;
 import dev.mesh4j.core.internal.lb.LoadBalancer;
@@ -37,6 +38,10 @@ import org.jspecify.annotations.Nullable;
  * @param failure why every request to this cluster fails locally with 503 UF (e.g. a missing
  *     workload identity for {@code ISTIO_MUTUAL}), or null
  * @param resilience the connection-pool limiter and outlier detector, shared across snapshots
+ * @param peerMetadata the headers of Istio's peer metadata exchange every request to this
+ *     cluster carries ({@code x-envoy-peer-metadata}, {@code x-envoy-peer-metadata-id}): this
+ *     workload's metadata, for a service inside the mesh; {@link HeaderMutation#NONE} for one
+ *     outside it ({@code MESH_EXTERNAL}) and for passthrough, which never get it
  */
 public record Cluster(
     ClusterKey key,
@@ -50,7 +55,8 @@ public record Cluster(
     @Nullable ClientTlsSettings autoMtls,
     ConnectionSettings connection,
     @Nullable String failure,
-    ClusterResilience resilience) {
+    ClusterResilience resilience,
+    HeaderMutation peerMetadata) {
 
   public Cluster {
     requireNonNull(key, "key");
@@ -60,6 +66,7 @@ public record Cluster(
     requireNonNull(state, "state");
     requireNonNull(connection, "connection");
     requireNonNull(resilience, "resilience");
+    requireNonNull(peerMetadata, "peerMetadata");
   }
 
   /** Istio's default connect timeout ({@code connectionPool.tcp.connectTimeout}). */

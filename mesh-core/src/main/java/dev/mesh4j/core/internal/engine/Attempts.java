@@ -11,8 +11,10 @@ import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.routing.HeaderTemplate;
+import dev.mesh4j.core.internal.telemetry.PeerMetadata;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.jspecify.annotations.Nullable;
 
@@ -68,10 +70,22 @@ final class Attempts implements PickContext, BooleanSupplier {
     this.requestHeaders = requestHeaders;
   }
 
-  /** The route's response-header operations for the response {@code host} answered with {@code status}. */
+  /**
+   * Removes a peer's metadata exchange headers from every upstream response, as a sidecar's
+   * {@code peer_metadata} filter does before the application sees it.
+   */
+  static final HeaderMutation STRIP_PEER_METADATA = HeaderMutation.of(List.of(
+      new HeaderMutation.Op(HeaderMutation.Kind.REMOVE, PeerMetadata.HEADER, ""),
+      new HeaderMutation.Op(HeaderMutation.Kind.REMOVE, PeerMetadata.ID_HEADER, "")));
+
+  /**
+   * The response-header operations for the response {@code host} answered with {@code status}:
+   * the peer's metadata exchange headers removed, then the route's operations (no allocation when
+   * the route has none).
+   */
   HeaderMutation responseHeaders(int status, @Nullable UpstreamHost host) {
-    return responseHeaders.format(values == null ? null
-        : values.response(status, "", host == null ? null : host.endpoint()));
+    return STRIP_PEER_METADATA.then(responseHeaders.format(values == null ? null
+        : values.response(status, "", host == null ? null : host.endpoint())));
   }
 
   /** The route's response-header operations for a reply mesh4j makes itself. */

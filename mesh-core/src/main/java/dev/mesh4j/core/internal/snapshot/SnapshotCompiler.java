@@ -19,7 +19,9 @@ import dev.mesh4j.api.endpoint.ServiceEndpoints;
 import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Ticker;
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.telemetry.PeerMetadata;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import dev.mesh4j.core.internal.cluster.ClusterStates;
@@ -63,6 +65,11 @@ public final class SnapshotCompiler implements AutoCloseable {
   private final ClusterStates states;
   private final ResilienceStates resilience;
   private final boolean hasIdentity;
+  /**
+   * This workload's peer metadata headers, which requests to services inside the mesh carry as a
+   * sidecar's would (istio/proxy's {@code peer_metadata} filter with {@code skip_external_clusters}).
+   */
+  private final HeaderMutation peerMetadata;
 
   /**
    * @param scheduler runs outlier-detection sweeps
@@ -83,6 +90,10 @@ public final class SnapshotCompiler implements AutoCloseable {
     this.states = states;
     this.resilience = new ResilienceStates(scheduler, ticker, ejections);
     this.hasIdentity = hasIdentity;
+    PeerMetadata own = PeerMetadata.of(workload);
+    this.peerMetadata = HeaderMutation.of(List.of(
+        new HeaderMutation.Op(HeaderMutation.Kind.SET, PeerMetadata.ID_HEADER, PeerMetadata.nodeId(workload)),
+        new HeaderMutation.Op(HeaderMutation.Kind.SET, PeerMetadata.HEADER, own.encode())));
   }
 
   /** Stops the background work of cluster state (outlier-detection sweeps). */
@@ -294,7 +305,8 @@ public final class SnapshotCompiler implements AutoCloseable {
       // The identities mutual TLS expects come from the endpoints: derive them again.
       Tls tls = tls(old.policy(), service, old.isPassthrough());
       slot.set(new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state, tls.tls(),
-          tls.autoMtls(), old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts)));
+          tls.autoMtls(), old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts),
+          old.peerMetadata()));
     }
     return !slots.isEmpty();
   }
@@ -368,7 +380,8 @@ public final class SnapshotCompiler implements AutoCloseable {
     Tls tls = failure != null ? Tls.NONE : tls(policy, s, passthrough);
     return new Cluster(key, s, port, policy, rule == null ? null : rule.first(), balancer, state,
         tls.tls(), tls.autoMtls(), Cluster.connectionSettings(policy.connectionPool()), failure,
-        resilience.cluster(key, policy, hosts));
+        resilience.cluster(key, policy, hosts),
+        passthrough || s.location() == ServiceEntry.Location.MESH_EXTERNAL ? HeaderMutation.NONE : peerMetadata);
   }
 
   /** What a cluster originates: TLS towards every endpoint, or auto mTLS per endpoint, or neither. */

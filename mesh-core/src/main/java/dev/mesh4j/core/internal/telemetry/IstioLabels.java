@@ -15,7 +15,10 @@ import org.jspecify.annotations.Nullable;
  * Istio's 25 standard metric labels for one request, as the client sidecar's stats filter
  * ({@code istio_stats}, reporter {@code source}) computes them: {@code source_*} from the
  * workload, {@code destination_*} from the route decision and the endpoint's labels, where the
- * sidecar would use the peer's metadata.
+ * sidecar would use the peer's metadata: {@code destination_workload} and
+ * {@code destination_cluster} from the labels {@code service.istio.io/workload-name} and
+ * {@code topology.istio.io/cluster} that mesh4j's sources give an endpoint from what istiod puts
+ * in its {@code istio.workload} metadata (the sidecar's fallback when the peer sent none).
  *
  * <p>Labels whose values come from requests are bounded ({@link BoundedLabelValues}): the
  * {@code destination_service} (and, with no route, {@code destination_service_name}) of
@@ -26,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  */
 final class IstioLabels {
   static final String UNKNOWN = "unknown";
+  /**
+   * The endpoint label naming the workload behind it (Istio's Pod label that overrides the name
+   * istiod derives); mesh4j's Kubernetes and istiod sources set it on every endpoint they know the
+   * workload of.
+   */
+  static final String WORKLOAD_NAME_LABEL = "service.istio.io/workload-name";
+  static final String CLUSTER_LABEL = "topology.istio.io/cluster";
   static final String PASSTHROUGH = "PassthroughCluster";
   static final String BLACKHOLE = "BlackHoleCluster";
 
@@ -64,8 +74,8 @@ final class IstioLabels {
    * The labels that depend on where the request went (not on how it ended), including the
    * principals of a mutual-TLS connection: the peer's and this workload's SPIFFE IDs.
    */
-  record Destination(String service, String serviceName, String serviceNamespace, String workloadNamespace,
-      String app, String version, String canonicalService, String canonicalRevision, String cluster,
+  record Destination(String service, String serviceName, String serviceNamespace, String workload,
+      String workloadNamespace, String app, String version, String canonicalService, String canonicalRevision, String cluster,
       String principal, String sourcePrincipal) {}
 
   /** The labels that never change for this workload. */
@@ -229,13 +239,17 @@ final class IstioLabels {
       serviceName = BLACKHOLE;
     }
     boolean member = endpoint != null && r != null && r.destinationNamespace() != null;
+    // What istiod's endpoint metadata (istio.workload) tells the sidecar: the endpoint's workload
+    // and cluster, which mesh4j's sources put in its labels.
+    String workload = labels.get(WORKLOAD_NAME_LABEL);
     return new Destination(service, serviceName, namespace,
+        orUnknown(workload),
         member ? r.destinationNamespace() : UNKNOWN,
         orUnknown(labels.get("app")),
         orUnknown(labels.get("version")),
-        endpoint == null ? UNKNOWN : orUnknown(canonicalService(labels, null)),
+        endpoint == null ? UNKNOWN : orUnknown(canonicalService(labels, workload)),
         endpoint == null ? "latest" : canonicalRevision(labels),
-        orUnknown(labels.get("topology.istio.io/cluster")),
+        orUnknown(labels.get(CLUSTER_LABEL)),
         // As the sidecar reports them: the URI SANs of the mutual-TLS connection, else unknown.
         orUnknown(call.peerPrincipal()),
         orUnknown(call.localPrincipal()));
@@ -245,7 +259,7 @@ final class IstioLabels {
   Attributes attributes(Destination d, MeshCall call) {
     AttributesBuilder b = source.toBuilder()
         .put(SOURCE_PRINCIPAL, d.sourcePrincipal())
-        .put(DESTINATION_WORKLOAD, UNKNOWN)
+        .put(DESTINATION_WORKLOAD, d.workload())
         .put(DESTINATION_WORKLOAD_NAMESPACE, d.workloadNamespace())
         .put(DESTINATION_PRINCIPAL, d.principal())
         // Envoy's client-side reporter always says "unknown" (istio_stats.cc computes the policy

@@ -45,6 +45,8 @@ final class Bookinfo implements AutoCloseable {
       Map<String, String> labels = new LinkedHashMap<>();
       labels.put("app", p[0]);
       labels.put("version", p[1]);
+      // The workload label mesh4j's Kubernetes and istiod sources give a Pod's endpoints.
+      labels.put("service.istio.io/workload-name", p[0] + "-" + p[1]);
       pods.put(p[0] + "-" + p[1], new Pod(p[0] + "-" + p[1], labels));
     }
     external = new Pod("httpbin.org", Map.of());
@@ -78,6 +80,7 @@ final class Bookinfo implements AutoCloseable {
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put("app", app);
     labels.put("version", version);
+    labels.put("service.istio.io/workload-name", app + "-" + version);
     Pod p = new Pod(app + "-" + version, labels);
     pods.put(p.name(), p);
     return p;

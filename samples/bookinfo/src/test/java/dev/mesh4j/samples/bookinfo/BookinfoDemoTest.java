@@ -58,7 +58,8 @@ class BookinfoDemoTest {
         .contains("x-b3-traceid:      " + TelemetryScene.TRACE_ID)
         .contains("trace " + TelemetryScene.TRACE_ID + "  (one trace across the hops)")
         .contains("reviews-v2 server (its traceparent names this span as parent)")
-        .containsPattern("istio_requests_total\\{[^}]*destination_version=\"v2\"[^}]*reporter=\"source\"[^}]*\\} 1");
+        .containsPattern("istio_requests_total\\{[^}]*destination_version=\"v2\",destination_workload=\"reviews-v2\""
+            + "[^}]*reporter=\"source\"[^}]*\\} 1");
   }
 
   private static String section(String text, String title) {
