@@ -157,8 +157,7 @@ final class HeaderRules {
         if (authority) {
           checkLiteralAuthority(at, v);
           checkSendable(at, "authority", v, false);
-        } else {
-          checkSendable(at, "header value", v, true);
+        } else if (checkSendable(at, "header value", v, true)) {
           checkSubstitution(at, v, request);
         }
       }
