@@ -181,13 +181,9 @@ final class AttemptLoop {
           continue;
         }
         t.responded(info, "");  // telemetry: the response the application gets
-        UpstreamHost done = host;
-        ConnectionLimiter.Permit held = permit;
-        // The request holds its endpoint and connection slot until the application is done with the body.
-        return exchange.complete(response, a.responseHeaders, bytes -> {
-          end(done, held);
-          t.accept(bytes);  // telemetry: request end
-        });
+        // The request holds its endpoint and connection slot until the application is done with the
+        // body; then the request's Attempts ends them and telemetry's request (no callback allocated).
+        return exchange.complete(response, a.responseHeaders, a.completion(host, permit, t));
       }
     } finally {
       a.releaseRetryPermit();
@@ -287,7 +283,7 @@ final class AttemptLoop {
     };
   }
 
-  private static void end(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit) {
+  static void end(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit) {
     if (host != null) {
       host.state().requestEnded();
     }

@@ -9,10 +9,12 @@ import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -20,9 +22,11 @@ import org.jspecify.annotations.Nullable;
  * the retry policy and deadline, and — as the {@link PickContext} balancers see — the request's
  * hash and the hosts already tried (Envoy's {@code previous_hosts} predicate, when the policy
  * has it). One object per request, used by one thread at a time; it is the only allocation the
- * attempt loop needs besides each attempt's {@link UpstreamRequest}.
+ * attempt loop needs besides each attempt's {@link UpstreamRequest}. It is also what the
+ * delivered response's body calls when the application is done with it ({@link #completion}), on
+ * whichever thread that is, after the request's own thread has handed the response over.
  */
-final class Attempts implements PickContext, BooleanSupplier {
+final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   final Cluster cluster;
   final RetryPolicy policy;
   final HeaderMutation responseHeaders;
@@ -44,6 +48,10 @@ final class Attempts implements PickContext, BooleanSupplier {
   private int triedCount;
   /** Whether this request holds a retry permit of the cluster (from its first retry to its end). */
   private boolean holdingRetry;
+  // The delivered attempt, ended when the application is done with the response body.
+  private @Nullable UpstreamHost deliveredHost;
+  private ConnectionLimiter.@Nullable Permit deliveredPermit;
+  private @Nullable LongConsumer requestEnd;
 
   Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline, boolean replayable,
       RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
@@ -137,6 +145,29 @@ final class Attempts implements PickContext, BooleanSupplier {
       holdingRetry = false;
       cluster.resilience().limiter().releaseRetry();
     }
+  }
+
+  /**
+   * The callback for the delivered response's body: it ends the attempt on {@code host} (its
+   * in-flight count and connection slot) and then tells {@code requestEnd} (telemetry) the bytes
+   * read. This object, so that delivering a response allocates no callback.
+   */
+  LongConsumer completion(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit, LongConsumer requestEnd) {
+    this.deliveredHost = host;
+    this.deliveredPermit = permit;
+    this.requestEnd = requestEnd;
+    return this;
+  }
+
+  @Override
+  public void accept(long bodyBytes) {
+    LongConsumer end = requestEnd;
+    if (end == null) {
+      return;
+    }
+    requestEnd = null;
+    AttemptLoop.end(deliveredHost, deliveredPermit);
+    end.accept(bodyBytes);  // telemetry: request end
   }
 
   /** Remembers a host an attempt went to. */
