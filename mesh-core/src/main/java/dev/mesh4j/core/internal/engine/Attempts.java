@@ -5,10 +5,12 @@ import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.lb.hash.RequestHash;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import java.time.Duration;
@@ -35,13 +37,12 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   /** Whether the request's body can be sent again (else its first failure is final). */
   final boolean replayable;
   private final RandomSource random;
-  private final boolean hasHash;
-  private final long hash;
-  // What every attempt sends, but the endpoint and its limits.
-  private final String logicalHost;
-  private final String requestScheme;
+  /** The request's hash (Envoy hashes once per request and keeps it for every retry). */
+  private final RequestHash hash;
+  // What every attempt sends, but the endpoint and its limits: the request's host, scheme and
+  // query (read from it, not copied: this object stays within 80 bytes), the path and authority.
+  private final MeshRequest request;
   private final String path;
-  private final @Nullable String rawQuery;
   private final String authority;
   private final HeaderMutation requestHeaders;
   private @Nullable UpstreamHost[] tried;
@@ -54,27 +55,24 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   private @Nullable LongConsumer requestEnd;
 
   Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline, boolean replayable,
-      RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
-      @Nullable String rawQuery, String authority, HeaderMutation requestHeaders) {
+      RandomSource random, RequestHash hash, MeshRequest request, String path, String authority,
+      HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
     this.responseHeaders = responseHeaders;
     this.deadline = deadline;
     this.replayable = replayable;
     this.random = random;
-    this.hasHash = hasHash;
     this.hash = hash;
-    this.logicalHost = logicalHost;
-    this.requestScheme = requestScheme;
+    this.request = request;
     this.path = path;
-    this.rawQuery = rawQuery;
     this.authority = authority;
     this.requestHeaders = requestHeaders;
   }
 
   /** The TLS mesh4j originates towards {@code host} (null: the address the app named). */
   @Nullable ClientTlsSettings tls(@Nullable UpstreamHost host) {
-    return Origination.tls(cluster, host, requestScheme);
+    return Origination.tls(cluster, host, request.scheme());
   }
 
   /**
@@ -84,9 +82,11 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   UpstreamRequest request(int attempt, @Nullable UpstreamHost host, @Nullable ClientTlsSettings tls,
       @Nullable WorkloadIdentity identity, @Nullable Duration timeout, @Nullable Duration responseTimeout) {
     // Origination's parts one by one: an Origination per request would be one more allocation.
-    return new UpstreamRequest(host == null ? null : host.endpoint(), Origination.scheme(tls, requestScheme), path,
-        rawQuery, authority, requestHeaders, attempt, tls, Origination.sni(cluster, tls, logicalHost, requestScheme),
-        identity, Origination.connection(cluster), timeout, responseTimeout);
+    String scheme = request.scheme();
+    return new UpstreamRequest(host == null ? null : host.endpoint(), Origination.scheme(tls, scheme), path,
+        request.rawQuery(), authority, requestHeaders, attempt, tls,
+        Origination.sni(cluster, tls, request.host(), scheme), identity, Origination.connection(cluster), timeout,
+        responseTimeout);
   }
 
   /** An upstream request going out as {@code o} says. */
@@ -104,12 +104,12 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
 
   @Override
   public boolean hasHash() {
-    return hasHash;
+    return hash.present();
   }
 
   @Override
   public long hash() {
-    return hash;
+    return hash.value();
   }
 
   @Override

@@ -156,10 +156,8 @@ public final class RequestPipeline {
       }
       responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
     }
-    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, request.replayable(), random,
-        hash.present(),
-        hash.value(), request.host(), request.scheme(), path, request.rawQuery(),
-        authority, dest.requestHeaders());
+    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, request.replayable(), random, hash,
+        request, path, authority, dest.requestHeaders());
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
     // No mirrors, no callback: most routes need not allocate one.
     return loop.run(attempts, exchange, t, route.mirrors().isEmpty() ? null
