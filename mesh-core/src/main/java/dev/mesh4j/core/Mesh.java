@@ -116,6 +116,8 @@ public final class Mesh implements AutoCloseable {
   private final Explainer explainer;
   private final Ticker ticker;
   private final Clock clock;
+  /** Runs before each compile; throws to stand for a compile that fails (tests in this package). */
+  private final Consumer<MeshConfig> compileCheck;
   private final List<String> propagatedHeaders;
   private final Scheduler scheduler;
   private final @Nullable SystemScheduler ownedScheduler;
@@ -173,6 +175,7 @@ public final class Mesh implements AutoCloseable {
     this.explainer = new Explainer(b.random, identity);
     this.ticker = b.ticker;
     this.clock = b.clock;
+    this.compileCheck = b.compileCheck;
     this.hub = new SourceHub(workload);
     this.codeSource = b.config == null ? null : new CodeSource(b.config);
     List<MeshSource> sources = new ArrayList<>(b.sources);
@@ -398,10 +401,22 @@ public final class Mesh implements AutoCloseable {
             log.error("mesh4j: reload rejected; the configuration in force keeps serving. {}", e.getMessage());
             throw e;
           }
+          List<SourceHub.Undo> undos = new ArrayList<>();
           for (Staged s : r.staged.values()) {
-            hub.commit(s);
+            undos.add(hub.commit(s).undo());
           }
-          recompile();
+          try {
+            recompile();
+          } catch (RuntimeException e) {
+            for (int i = undos.size() - 1; i >= 0; i--) {
+              undos.get(i).rollback();
+            }
+            MeshConfigException refused = new MeshConfigException(List.of(uncompilable("reload", e)));
+            ConfigChange change = new ConfigChange("reload", version, refused.errors(), clock.instant());
+            told.add(() -> telemetry.events().configRejected(change));
+            log.error("mesh4j: reload rejected; the configuration in force keeps serving", e);
+            throw refused;
+          }
           for (Staged s : r.staged.values()) {
             ConfigChange change = new ConfigChange(s.state().name(), version, s.problems(), clock.instant());
             told.add(() -> telemetry.events().configApplied(change));
@@ -531,7 +546,12 @@ public final class Mesh implements AutoCloseable {
     if (dns.refresh()) {
       synchronized (lock) {
         if (!closed) {
-          recompile();
+          try {
+            recompile();
+          } catch (RuntimeException e) {
+            log.error("mesh4j: could not compile the configuration with new DNS addresses; the previous one"
+                + " stays in force", e);
+          }
         }
       }
     }
@@ -599,20 +619,27 @@ public final class Mesh implements AutoCloseable {
         return result(staged);
       }
       SourceHub.Effect effect = hub.commit(staged);
-      report(state, staged);
+      boolean compiled = true;
       if (initialized) {
-        if (effect.recompile() && effect.routesOnly()) {
-          // Endpoints first: the new routes may name subsets that only these endpoints are in.
-          if (!effect.endpointsOnly().isEmpty()) {
-            updateEndpoints(effect.endpointsOnly());
-          }
-          recompileRoutes();
-        } else if (effect.recompile()) {
-          recompile();
-        } else if (!effect.endpointsOnly().isEmpty()) {
-          updateEndpoints(effect.endpointsOnly());
+        try {
+          compile(effect);
+        } catch (RuntimeException e) {
+          // Staged, committed, then not compilable: the source's state goes back to what serves.
+          effect.undo().rollback();
+          restoreEndpoints(effect);
+          List<ConfigProblem> problems = new ArrayList<>(staged.problems());
+          problems.add(uncompilable(state.name(), e));
+          staged = new Staged(state, staged.full(), false, Map.of(), Map.of(), Map.of(), List.copyOf(problems),
+              Set.copyOf(staged.resources().keySet()));
+          effect = hub.commit(staged);
+          compiled = false;
+          log.error("mesh4j: the update of source {} could not be compiled; what it delivered before keeps"
+              + " serving", state.name(), e);
         }
         changeEvents(state, staged, effect, told);
+      }
+      if (compiled) {
+        report(state, staged);
       }
       result = result(staged);
     }
@@ -671,21 +698,58 @@ public final class Mesh implements AutoCloseable {
     recompile(snapshot != null);
   }
 
+  /**
+   * Compiles what a committed update asks for. Holds the lock.
+   *
+   * @throws RuntimeException when the snapshot cannot be compiled; the one in force keeps serving
+   */
+  private void compile(SourceHub.Effect effect) {
+    if (effect.recompile() && effect.routesOnly()) {
+      // Endpoints first: the new routes may name subsets that only these endpoints are in.
+      if (!effect.endpointsOnly().isEmpty()) {
+        updateEndpoints(effect.endpointsOnly());
+      }
+      recompileRoutes();
+    } else if (effect.recompile()) {
+      recompile();
+    } else if (!effect.endpointsOnly().isEmpty()) {
+      updateEndpoints(effect.endpointsOnly());
+    }
+  }
+
+  /**
+   * After a rolled-back update, gives the snapshot in force back the endpoints the update may
+   * already have applied to it. Holds the lock.
+   */
+  private void restoreEndpoints(SourceHub.Effect rolledBack) {
+    if (rolledBack.endpointsOnly().isEmpty()) {
+      return;
+    }
+    try {
+      updateEndpoints(rolledBack.endpointsOnly());
+    } catch (RuntimeException e) {
+      log.error("mesh4j: could not restore the endpoints of {}", rolledBack.endpointsOnly(), e);
+    }
+  }
+
+  /** The problem a configuration that could not be compiled reports. */
+  private static ConfigProblem uncompilable(String source, RuntimeException e) {
+    return new ConfigProblem(ConfigProblem.Severity.ERROR, new ConfigOrigin(source, 1), "",
+        "mesh4j could not compile the configuration with this update (" + e + ")");
+  }
+
+  /**
+   * Compiles a snapshot from every source and puts it in force. Holds the lock.
+   *
+   * @throws RuntimeException when it cannot be compiled; the snapshot in force stays
+   */
   private void recompile(boolean routesOnly) {
     SourceHub.Assembly assembly = hub.assemble();
     MeshSnapshot previous = snapshot;
-    MeshSnapshot next;
-    try {
-      next = routesOnly
-          ? compiler.compileRoutes(version + 1, assembly.config(), assembly.services(), previous)
-          : compiler.compile(version + 1, assembly.config(), assembly.services());
-    } catch (RuntimeException e) {
-      if (previous == null) {
-        throw e;
-      }
-      log.error("mesh4j: could not compile the new configuration; the previous one stays in force", e);
-      return;
-    }
+    compileCheck.accept(assembly.config());
+    MeshSnapshot next = routesOnly
+        ? compiler.compileRoutes(version + 1, assembly.config(), assembly.services(), previous)
+        : compiler.compile(version + 1, assembly.config(), assembly.services());
     version++;
     snapshot = next;
     logNewWarnings(previous == null ? List.of() : previous.warnings(), next.warnings());
@@ -786,6 +850,7 @@ public final class Mesh implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Sleeper sleeper = Sleeper.system();
     private DnsResolver dnsResolver = DnsResolver.system();
+    private Consumer<MeshConfig> compileCheck = config -> { };
     private Duration dnsRefreshInterval = Duration.ofSeconds(60);
     private Duration reloadInterval = Duration.ZERO;
     private @Nullable Scheduler scheduler;
@@ -954,6 +1019,12 @@ public final class Mesh implements AutoCloseable {
      */
     public Builder scheduler(Scheduler scheduler) {
       this.scheduler = requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /** Runs before each compile: a check that throws stands for a compile that fails (tests). */
+    Builder compileCheck(Consumer<MeshConfig> check) {
+      this.compileCheck = requireNonNull(check, "check");
       return this;
     }
 

@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.HeaderFormat;
 import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.HeaderOperations;
 import dev.mesh4j.api.config.Headers;
@@ -154,14 +155,46 @@ final class HeaderRules {
       nameOk = nameOk && (authority || checkSentName(at, name));
       if (checkValue(at, v)) {
         if (authority) {
+          checkLiteralAuthority(at, v);
           checkSendable(at, "authority", v, false);
         } else {
           checkSendable(at, "header value", v, true);
+          checkSubstitution(at, v, request);
         }
       }
       out.put(nameOk ? name.toLowerCase(Locale.ROOT) : name, v);
     }
     return out;
+  }
+
+  /**
+   * A header value's {@code %VARIABLE%}s are ones mesh4j substitutes ({@link HeaderFormat}); the
+   * others are refused rather than sent literally. In request headers, a variable only a response
+   * has comes out empty, as in Envoy (which formats request headers before it picks the
+   * endpoint): a warning says so.
+   */
+  private static void checkSubstitution(Node at, String value, boolean request) {
+    String why = HeaderFormat.problem(value);
+    if (why != null) {
+      at.error("header value configuration: " + why);
+      return;
+    }
+    List<String> responseOnly = request ? HeaderFormat.responseOnly(value) : List.of();
+    if (!responseOnly.isEmpty()) {
+      at.warn(String.join(", ", responseOnly) + " has no value in a request header: the endpoint is not"
+          + " picked yet when request headers are formatted (as in Envoy), so it comes out empty");
+    }
+  }
+
+  /**
+   * Istio turns a {@code host}/{@code :authority} header operation into Envoy's literal host
+   * rewrite: a {@code %VARIABLE%} there would be sent as written, so it is refused.
+   */
+  private static void checkLiteralAuthority(Node at, String value) {
+    if (HeaderFormat.hasCommand(value)) {
+      at.error("authority " + Quoting.quote(value) + " has a %VARIABLE%: Istio rewrites the authority"
+          + " literally, so it would be sent as written (write %% for a literal %)");
+    }
   }
 
   /** {@code ValidateHTTPHeaderWithAuthorityOperationName}: request set/add. */

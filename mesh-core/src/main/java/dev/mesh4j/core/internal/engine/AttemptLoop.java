@@ -183,7 +183,7 @@ final class AttemptLoop {
         t.responded(info, "");  // telemetry: the response the application gets
         // The request holds its endpoint and connection slot until the application is done with the
         // body; then the request's Attempts ends them and telemetry's request (no callback allocated).
-        return exchange.complete(response, a.responseHeaders, a.completion(host, permit, t));
+        return exchange.complete(response, a.responseHeaders(status, host), a.completion(host, permit, t));
       }
     } finally {
       a.releaseRetryPermit();

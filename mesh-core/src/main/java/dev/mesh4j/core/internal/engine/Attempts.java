@@ -13,6 +13,7 @@ import dev.mesh4j.core.internal.lb.UpstreamHost;
 import dev.mesh4j.core.internal.lb.hash.RequestHash;
 import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
+import dev.mesh4j.core.internal.routing.HeaderTemplate;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.function.BooleanSupplier;
@@ -31,7 +32,9 @@ import org.jspecify.annotations.Nullable;
 final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   final Cluster cluster;
   final RetryPolicy policy;
-  final HeaderMutation responseHeaders;
+  private final HeaderTemplate responseHeaders;
+  /** What the route's header values read, when they have variables; else null. */
+  private final @Nullable HeaderValues values;
   /** The route deadline in ticker nanos, or {@link Long#MAX_VALUE} for none. */
   final long deadline;
   /** Whether the request's body can be sent again (else its first failure is final). */
@@ -45,8 +48,8 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   private final String path;
   private final String authority;
   private final HeaderMutation requestHeaders;
+  /** Hosts tried, from the first slot on; the first null ends them (no count: 80 bytes per request). */
   private @Nullable UpstreamHost[] tried;
-  private int triedCount;
   /** Whether this request holds a retry permit of the cluster (from its first retry to its end). */
   private boolean holdingRetry;
   // The delivered attempt, ended when the application is done with the response body.
@@ -54,12 +57,13 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   private ConnectionLimiter.@Nullable Permit deliveredPermit;
   private @Nullable LongConsumer requestEnd;
 
-  Attempts(Cluster cluster, RetryPolicy policy, HeaderMutation responseHeaders, long deadline, boolean replayable,
-      RandomSource random, RequestHash hash, MeshRequest request, String path, String authority,
-      HeaderMutation requestHeaders) {
+  Attempts(Cluster cluster, RetryPolicy policy, HeaderTemplate responseHeaders, @Nullable HeaderValues values,
+      long deadline, boolean replayable, RandomSource random, RequestHash hash, MeshRequest request, String path,
+      String authority, HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
     this.responseHeaders = responseHeaders;
+    this.values = values;
     this.deadline = deadline;
     this.replayable = replayable;
     this.random = random;
@@ -68,6 +72,12 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
     this.path = path;
     this.authority = authority;
     this.requestHeaders = requestHeaders;
+  }
+
+  /** The route's response-header operations for the response {@code host} answered with {@code status}. */
+  HeaderMutation responseHeaders(int status, @Nullable UpstreamHost host) {
+    return responseHeaders.format(values == null ? null
+        : values.response(status, "", host == null ? null : host.endpoint()));
   }
 
   /** The TLS mesh4j originates towards {@code host} (null: the address the app named). */
@@ -117,7 +127,7 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
     if (!policy.avoidPreviousHosts() || tried == null) {
       return false;
     }
-    for (int i = 0; i < triedCount; i++) {
+    for (int i = 0; i < tried.length && tried[i] != null; i++) {
       if (tried[i].state() == host.state()) {
         return true;
       }
@@ -177,9 +187,14 @@ final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
     }
     if (tried == null) {
       tried = new UpstreamHost[4];
-    } else if (triedCount == tried.length) {
-      tried = Arrays.copyOf(tried, triedCount * 2);
     }
-    tried[triedCount++] = host;
+    int n = 0;
+    while (n < tried.length && tried[n] != null) {
+      n++;
+    }
+    if (n == tried.length) {
+      tried = Arrays.copyOf(tried, n * 2);
+    }
+    tried[n] = host;
   }
 }

@@ -21,6 +21,7 @@ import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.routing.CompiledDestination;
 import dev.mesh4j.core.internal.routing.CompiledMatch;
 import dev.mesh4j.core.internal.routing.CompiledRoute;
+import dev.mesh4j.core.internal.routing.HeaderTemplate;
 import dev.mesh4j.core.internal.routing.RouteAction;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
 import dev.mesh4j.core.internal.telemetry.RequestObserver;
@@ -116,11 +117,18 @@ public final class RequestPipeline {
       RequestObserver<R> t) throws IOException {
     CompiledRoute route = match.route();
     RouteAction action = route.action();
+    // Only routes whose header values have %VARIABLE%s read the clock and keep values.
+    HeaderValues values = route.formatsHeaders()
+        ? new HeaderValues(request, route.name(), telemetry.clock().millis()) : null;
     if (action instanceof RouteAction.Redirect r) {
-      return respond(exchange, t, LocalReplies.redirect(r.redirect(), request, match), r.responseHeaders());
+      LocalReply reply = LocalReplies.redirect(r.redirect(), request, match);
+      return respond(exchange, t, reply, r.responseHeaders().format(values == null ? null
+          : values.response(reply.status(), reply.flags(), null)));
     }
     if (action instanceof RouteAction.Direct d) {
-      return respond(exchange, t, LocalReplies.direct(d.response()), d.responseHeaders());
+      LocalReply reply = LocalReplies.direct(d.response());
+      return respond(exchange, t, reply, d.responseHeaders().format(values == null ? null
+          : values.response(reply.status(), reply.flags(), null)));
     }
     HttpFaultInjection fault = route.config().fault();
     if (fault != null) {
@@ -148,16 +156,20 @@ public final class RequestPipeline {
     RetryPolicy policy = route.retryPolicy();
     // Envoy hashes once per request and keeps the hash for every retry.
     RequestHash hash = route.hasher() == null ? RequestHash.NONE : route.hasher().hash(request, random);
-    HeaderMutation responseHeaders = dest.responseHeaders();
+    HeaderTemplate responseHeaders = dest.responseHeaders();
     if (!hash.setCookies().isEmpty()) {
       List<HeaderMutation.Op> cookies = new ArrayList<>();
       for (String cookie : hash.setCookies()) {
         cookies.add(new HeaderMutation.Op(HeaderMutation.Kind.ADD, "set-cookie", cookie));
       }
-      responseHeaders = HeaderMutation.of(cookies).then(responseHeaders);
+      responseHeaders = responseHeaders.after(HeaderMutation.of(cookies));
     }
-    Attempts attempts = new Attempts(cluster, policy, responseHeaders, deadline, request.replayable(), random, hash,
-        request, path, authority, dest.requestHeaders());
+    if (values != null) {
+      values.cluster(cluster.name());
+    }
+    // Request header values are formatted once per request, before any endpoint is picked (Envoy).
+    Attempts attempts = new Attempts(cluster, policy, responseHeaders, values, deadline, request.replayable(),
+        random, hash, request, path, authority, dest.requestHeaders().format(values));
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
     // No mirrors, no callback: most routes need not allocate one.
     return loop.run(attempts, exchange, t, route.mirrors().isEmpty() ? null

@@ -1,6 +1,5 @@
 package dev.mesh4j.core.internal.routing;
 
-import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import java.util.Map;
@@ -21,13 +20,13 @@ public final class CompiledDestination {
   private final @Nullable ClusterSlot fixed;
   private final Map<Integer, ClusterSlot> byPort;
   private final @Nullable String missing;
-  private final HeaderMutation requestHeaders;
-  private final HeaderMutation responseHeaders;
+  private final HeaderTemplate requestHeaders;
+  private final HeaderTemplate responseHeaders;
   private final @Nullable String authority;
 
   CompiledDestination(String host, @Nullable String subset, @Nullable Integer port, int weight,
       @Nullable ClusterSlot fixed, Map<Integer, ClusterSlot> byPort, @Nullable String missing,
-      HeaderMutation requestHeaders, HeaderMutation responseHeaders, @Nullable String authority) {
+      HeaderTemplate requestHeaders, HeaderTemplate responseHeaders, @Nullable String authority) {
     this.host = host;
     this.subset = subset;
     this.port = port;
@@ -76,12 +75,12 @@ public final class CompiledDestination {
   }
 
   /** Request header changes for this destination (route-level ones already folded in). */
-  public HeaderMutation requestHeaders() {
+  public HeaderTemplate requestHeaders() {
     return requestHeaders;
   }
 
   /** Response header changes (route-level ones already folded in). */
-  public HeaderMutation responseHeaders() {
+  public HeaderTemplate responseHeaders() {
     return responseHeaders;
   }
 

@@ -22,6 +22,7 @@ public final class CompiledRoute {
   private final HttpRoute config;
   private List<CompiledMatch> matches = List.of();
   private @Nullable RouteAction action;
+  private boolean formatsHeaders;
   private List<Mirror> mirrors = List.of();
   private RetryPolicy retryPolicy = RetryPolicy.NONE;
   private @Nullable RequestHasher hasher;
@@ -56,6 +57,27 @@ public final class CompiledRoute {
 
   void setAction(RouteAction action) {
     this.action = action;
+    this.formatsHeaders = formatsHeaders(action);
+  }
+
+  private static boolean formatsHeaders(RouteAction action) {
+    if (action instanceof RouteAction.Forward f) {
+      for (CompiledDestination d : f.destinations()) {
+        if (!d.requestHeaders().isLiteral() || !d.responseHeaders().isLiteral()) {
+          return true;
+        }
+      }
+      return false;
+    }
+    if (action instanceof RouteAction.Redirect r) {
+      return !r.responseHeaders().isLiteral();
+    }
+    return !((RouteAction.Direct) action).responseHeaders().isLiteral();
+  }
+
+  /** Whether a header value of this route has {@code %VARIABLE%}s to substitute per request. */
+  public boolean formatsHeaders() {
+    return formatsHeaders;
   }
 
   void setHasher(@Nullable RequestHasher hasher) {

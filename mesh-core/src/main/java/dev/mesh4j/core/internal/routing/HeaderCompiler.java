@@ -1,9 +1,8 @@
 package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.api.config.HeaderOperations;
-import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.HeaderMutation.Kind;
-import dev.mesh4j.core.http.HeaderMutation.Op;
+import dev.mesh4j.core.internal.common.HeaderFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * Turns Istio header operations into the ordered mutation Envoy performs.
  *
  * <p>Envoy's header parser removes first, then sets, then adds, whatever the order in the
- * config; values are Envoy format strings, so {@code %%} is a literal {@code %}; empty values are
+ * config; values are Envoy format strings ({@link HeaderFormat}: {@code %%} is a literal
+ * {@code %}, {@code %VARIABLE%}s are substituted per request or response); empty values are
  * skipped. {@code host} and {@code :authority} are not headers to Envoy but a host rewrite, and
  * are returned as {@link Compiled#authority()}.
  */
@@ -21,43 +21,42 @@ final class HeaderCompiler {
   private HeaderCompiler() {}
 
   /** A compiled operation list and the authority it sets, if any. */
-  record Compiled(HeaderMutation mutation, @Nullable String authority) {}
+  record Compiled(HeaderTemplate template, @Nullable String authority) {}
 
   /** One parser over several operation lists (route then destination for a single destination). */
   static Compiled parser(HeaderOperations... levels) {
-    List<Op> removes = new ArrayList<>();
-    List<Op> sets = new ArrayList<>();
-    List<Op> adds = new ArrayList<>();
+    List<String> removes = new ArrayList<>();
+    List<Map.Entry<String, String>> sets = new ArrayList<>();
+    List<Map.Entry<String, String>> adds = new ArrayList<>();
     String authority = null;
     String addedAuthority = null;
     for (HeaderOperations ops : levels) {
       for (String name : ops.remove()) {
         if (!isAuthority(name)) {
-          removes.add(new Op(Kind.REMOVE, name, ""));
+          removes.add(name);
         }
       }
       for (Map.Entry<String, String> e : ops.set().entrySet()) {
-        String v = unescape(e.getValue());
         if (isAuthority(e.getKey())) {
-          authority = v;
-        } else if (!v.isEmpty()) {
-          sets.add(new Op(Kind.SET, e.getKey(), v));
+          authority = unescape(e.getValue());
+        } else {
+          sets.add(e);
         }
       }
       for (Map.Entry<String, String> e : ops.add().entrySet()) {
-        String v = unescape(e.getValue());
         if (isAuthority(e.getKey())) {
-          addedAuthority = v;
-        } else if (!v.isEmpty()) {
-          adds.add(new Op(Kind.ADD, e.getKey(), v));
+          addedAuthority = unescape(e.getValue());
+        } else {
+          adds.add(e);
         }
       }
     }
-    List<Op> all = new ArrayList<>(removes);
-    all.addAll(sets);
-    all.addAll(adds);
+    HeaderTemplate.Builder b = new HeaderTemplate.Builder();
+    removes.forEach(b::remove);
+    sets.forEach(e -> b.put(Kind.SET, e.getKey(), HeaderFormat.compile(e.getValue(), System::getenv)));
+    adds.forEach(e -> b.put(Kind.ADD, e.getKey(), HeaderFormat.compile(e.getValue(), System::getenv)));
     // Istio: a "set" of the authority wins over an "add".
-    return new Compiled(HeaderMutation.of(all), authority != null ? authority : addedAuthority);
+    return new Compiled(b.build(), authority != null ? authority : addedAuthority);
   }
 
   private static boolean isAuthority(String name) {

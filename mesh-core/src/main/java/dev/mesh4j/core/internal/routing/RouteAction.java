@@ -2,7 +2,6 @@ package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.api.config.HttpDirectResponse;
 import dev.mesh4j.api.config.HttpRedirect;
-import dev.mesh4j.core.http.HeaderMutation;
 import java.util.List;
 
 /** What a matched route does. */
@@ -28,8 +27,8 @@ public sealed interface RouteAction {
   }
 
   /** Answer with a redirect. */
-  record Redirect(HttpRedirect redirect, HeaderMutation responseHeaders) implements RouteAction {}
+  record Redirect(HttpRedirect redirect, HeaderTemplate responseHeaders) implements RouteAction {}
 
   /** Answer with a fixed response. */
-  record Direct(HttpDirectResponse response, HeaderMutation responseHeaders) implements RouteAction {}
+  record Direct(HttpDirectResponse response, HeaderTemplate responseHeaders) implements RouteAction {}
 }

@@ -11,7 +11,6 @@ import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.api.runtime.Workload;
-import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
@@ -81,7 +80,7 @@ public final class RouteCompiler {
     CompiledRoute route = new CompiledRoute(null, "default", config);
     route.addMatch(new CompiledMatch(route, -1, null, List.of(), null, ""));
     CompiledDestination d = destination(service.hostname(), null, null, 100,
-        HeaderMutation.NONE, HeaderMutation.NONE, null, null, "");
+        HeaderTemplate.NONE, HeaderTemplate.NONE, null, null, "");
     RouteAction action = new RouteAction.Forward(List.of(d), new long[] {100}, 100);
     route.setAction(action);
     route.setRetryPolicy(RetryPolicy.of(null, hashes(action)));
@@ -184,7 +183,7 @@ public final class RouteCompiler {
       }
       String host = Hosts.resolve(m.destination().host(), declaring.metadata().namespace(), workload.domainSuffix());
       CompiledDestination d = destination(host, m.destination().subset(), m.destination().port(), 0,
-          HeaderMutation.NONE, HeaderMutation.NONE, null, declaring.metadata().origin(), path + ".mirror");
+          HeaderTemplate.NONE, HeaderTemplate.NONE, null, declaring.metadata().origin(), path + ".mirror");
       mirrors.add(new CompiledRoute.Mirror(d, Math.round(m.percentage() * 10_000)));
     }
     route.setMirrors(mirrors);
@@ -206,10 +205,10 @@ public final class RouteCompiler {
 
   private RouteAction action(VirtualService vs, HttpRoute r, String path) {
     if (r.redirect() != null) {
-      return new RouteAction.Redirect(r.redirect(), HeaderCompiler.parser(r.headers().response()).mutation());
+      return new RouteAction.Redirect(r.redirect(), HeaderCompiler.parser(r.headers().response()).template());
     }
     if (r.directResponse() != null) {
-      return new RouteAction.Direct(r.directResponse(), HeaderCompiler.parser(r.headers().response()).mutation());
+      return new RouteAction.Direct(r.directResponse(), HeaderCompiler.parser(r.headers().response()).template());
     }
     List<HttpRouteDestination> dests = r.route();
     List<CompiledDestination> out = new ArrayList<>();
@@ -220,22 +219,22 @@ public final class RouteCompiler {
     long total = 0;
     for (int i = 0; i < dests.size(); i++) {
       HttpRouteDestination d = dests.get(i);
-      HeaderMutation req;
-      HeaderMutation resp;
+      HeaderTemplate req;
+      HeaderTemplate resp;
       String authority;
       if (single) {
         // One destination: Istio appends its operations to the route's, in one Envoy parser.
         HeaderCompiler.Compiled q = HeaderCompiler.parser(r.headers().request(), d.headers().request());
-        req = q.mutation();
-        resp = HeaderCompiler.parser(r.headers().response(), d.headers().response()).mutation();
+        req = q.template();
+        resp = HeaderCompiler.parser(r.headers().response(), d.headers().response()).template();
         authority = rewriteAuthority != null ? rewriteAuthority : q.authority();
       } else {
         // Weighted: the destination's parser runs first, then the route's (later wins).
         HeaderCompiler.Compiled dq = HeaderCompiler.parser(d.headers().request());
         HeaderCompiler.Compiled rq = HeaderCompiler.parser(r.headers().request());
-        req = dq.mutation().then(rq.mutation());
-        resp = HeaderCompiler.parser(d.headers().response()).mutation()
-            .then(HeaderCompiler.parser(r.headers().response()).mutation());
+        req = dq.template().then(rq.template());
+        resp = HeaderCompiler.parser(d.headers().response()).template()
+            .then(HeaderCompiler.parser(r.headers().response()).template());
         authority = rewriteAuthority != null ? rewriteAuthority
             : rq.authority() != null ? rq.authority() : dq.authority();
       }
@@ -250,7 +249,7 @@ public final class RouteCompiler {
   }
 
   private CompiledDestination destination(String host, @Nullable String subset, @Nullable Integer port,
-      int weight, HeaderMutation req, HeaderMutation resp, @Nullable String authority,
+      int weight, HeaderTemplate req, HeaderTemplate resp, @Nullable String authority,
       @Nullable ConfigOrigin origin, String path) {
     Service service = catalog.byName(host);
     if (service == null) {
@@ -295,7 +294,7 @@ public final class RouteCompiler {
   }
 
   private CompiledDestination missing(String host, @Nullable String subset, @Nullable Integer port,
-      int weight, HeaderMutation req, HeaderMutation resp, @Nullable String authority, String why,
+      int weight, HeaderTemplate req, HeaderTemplate resp, @Nullable String authority, String why,
       @Nullable ConfigOrigin origin, String path, boolean warn) {
     if (warn && origin != null) {
       problems.warn(origin, path, why + " (requests routed here get 503 NC)");

@@ -57,8 +57,9 @@ public final class SourceHub {
     return new Stager(state, update.isFull()).run(update);
   }
 
-  /** What a committed update asks of the snapshot. */
   /**
+   * What a committed update asks of the snapshot, and how to take it back.
+   *
    * @param recompile whether routes must be compiled again
    * @param routesOnly when recompiling, whether only VirtualServices changed (and services, if any,
    *     only in their endpoints): services and clusters can be kept and the endpoint changes applied
@@ -66,10 +67,11 @@ public final class SourceHub {
    * @param endpointsOnly the services whose endpoints alone changed (empty when recompiling
    *     everything)
    * @param services every service whose definition or endpoints changed, as the mesh sees it
+   * @param undo restores the source's state as it was before the commit, for when the snapshot
+   *     it asks for cannot be compiled
    */
   public record Effect(boolean recompile, boolean routesOnly, List<String> endpointsOnly,
-      List<String> services) {
-    static final Effect NONE = new Effect(false, false, List.of(), List.of());
+      List<String> services, Undo undo) {
 
     /** Whether the update changed anything the mesh uses. */
     public boolean changed() {
@@ -85,9 +87,10 @@ public final class SourceHub {
    */
   public Effect commit(Staged s) {
     SourceState state = s.state();
+    Undo undo = new Undo(state, s);
     if (!s.accepted()) {
       state.refused = s.problems().stream().filter(ConfigProblem::isError).toList();
-      return Effect.NONE;
+      return new Effect(false, false, List.of(), List.of(), undo);
     }
     state.refused = List.of();
     boolean recompile = s.full() ? !state.resources.equals(s.resources()) : changes(state.resources, s.resources());
@@ -118,7 +121,78 @@ public final class SourceHub {
     }
     apply(state.services, s.services(), s.full());
     return new Effect(recompile, routesOnly, recompile && !routesOnly ? List.of() : endpointsOnly,
-        changedServices);
+        changedServices, undo);
+  }
+
+  /**
+   * A source's state as it was before a commit: for each of its maps the earlier values of the
+   * keys the update changes (null: absent), which costs in proportion to the change — or, where
+   * the update replaces the map or removes a key (after which restoring the earlier values alone
+   * would not restore the order of the resources), a copy of the whole map.
+   */
+  public static final class Undo {
+    private final SourceState state;
+    private final List<ConfigProblem> refused;
+    private final Earlier<ResourceKey, SourceState.Held> resources;
+    private final Earlier<ResourceKey, List<ConfigProblem>> rejected;
+    private final Earlier<String, ServiceEndpoints> services;
+
+    Undo(SourceState state, Staged s) {
+      this.state = state;
+      this.refused = state.refused;
+      boolean applied = s.accepted();
+      this.resources = new Earlier<>(state.resources, applied ? s.resources() : Map.of(), applied && s.full());
+      this.rejected = new Earlier<>(state.rejected, applied ? s.rejections() : Map.of(), applied && s.full());
+      this.services = new Earlier<>(state.services, applied ? s.services() : Map.of(), applied && s.full());
+    }
+
+    /** Puts the source's state back as it was before the commit. */
+    public void rollback() {
+      state.refused = refused;
+      resources.restore(state.resources);
+      rejected.restore(state.rejected);
+      services.restore(state.services);
+    }
+  }
+
+  /** The part of one map an update is about to change, as it was. */
+  private static final class Earlier<K, V> {
+    private final @Nullable Map<K, V> whole;
+    private final Map<K, @Nullable V> values;
+
+    Earlier(Map<K, V> current, Map<K, V> changes, boolean full) {
+      boolean removes = false;
+      if (!full) {
+        for (Map.Entry<K, V> e : changes.entrySet()) {
+          removes |= e.getValue() == null && current.containsKey(e.getKey());
+        }
+      }
+      if (full || removes) {
+        this.whole = new LinkedHashMap<>(current);
+        this.values = Map.of();
+      } else {
+        this.whole = null;
+        this.values = new LinkedHashMap<>();
+        for (K k : changes.keySet()) {
+          values.put(k, current.get(k));
+        }
+      }
+    }
+
+    void restore(Map<K, V> current) {
+      if (whole != null) {
+        current.clear();
+        current.putAll(whole);
+        return;
+      }
+      values.forEach((k, v) -> {
+        if (v == null) {
+          current.remove(k);
+        } else {
+          current.put(k, v);
+        }
+      });
+    }
   }
 
   /** Whether every resource an update changes (adds, replaces or deletes) is a VirtualService. */

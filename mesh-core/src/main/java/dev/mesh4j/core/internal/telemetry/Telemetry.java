@@ -59,6 +59,11 @@ public final class Telemetry {
   private final long samplePerMillion;
   private final boolean enabled;
 
+  /** The wall clock of the mesh (event times, {@code %START_TIME%} of header values). */
+  public Clock clock() {
+    return clock;
+  }
+
   private Telemetry(Builder b) {
     this.formats = b.formats.isEmpty() ? Set.of() : Set.copyOf(b.formats);
     TracerProvider tracers = b.openTelemetry.getTracerProvider();

@@ -32,6 +32,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * rejects, mesh4j rejects with an error at the same field; what Istio accepts, mesh4j loads; where
  * Istio warns, mesh4j warns at that field.
  *
+ * <p>A case Istio accepts and mesh4j refuses on purpose (a value a client cannot send or substitute,
+ * which Envoy would use or send as written) carries {@code mesh4jRefuses: true} and mesh4j's
+ * {@code message:}: mesh4j must refuse it, with that message, at the case's field.
+ *
  * <p>A case mesh4j does not check carries a {@code skip:} reason. It still runs (the loader must
  * not fail in any other way than a {@link MeshConfigException}) and is then reported as skipped,
  * with its reason, in the test report and in the summary printed after the class.
@@ -41,7 +45,7 @@ class IstioValidationCasesTest {
   /** One case of cases.yaml. */
   record Case(String name, String source, String kind, @Nullable String namespace, String spec,
       boolean valid, boolean warning, @Nullable String errorContains, @Nullable String path,
-      @Nullable String skip, @Nullable String message) {
+      @Nullable String skip, @Nullable String message, boolean mesh4jRefuses) {
 
     @Override
     public String toString() {
@@ -75,8 +79,12 @@ class IstioValidationCasesTest {
     for (Case c : all) {
       assertThat(c.skip()).as(c.name()).satisfiesAnyOf(
           s -> assertThat(s).isNull(), s -> assertThat(s).isNotBlank());
-      if (!c.valid() || c.warning()) {
+      if (!c.valid() || c.warning() || c.mesh4jRefuses()) {
         assertThat(c.path()).as(c.name()).isNotBlank();
+      }
+      if (c.mesh4jRefuses()) {
+        assertThat(c.valid()).as(c.name() + ": mesh4jRefuses marks what Istio accepts").isTrue();
+        assertThat(c.message()).as(c.name() + ": why mesh4j refuses it").isNotBlank();
       }
     }
   }
@@ -92,6 +100,9 @@ class IstioValidationCasesTest {
     }
     if (!c.valid()) {
       assertThat(outcome.errors()).as("Istio rejects this; mesh4j must too").isNotEmpty();
+      assertProblemAt(outcome.errors(), c, "error");
+    } else if (c.mesh4jRefuses()) {
+      assertThat(outcome.errors()).as("Istio accepts this; mesh4j refuses it on purpose").isNotEmpty();
       assertProblemAt(outcome.errors(), c, "error");
     } else {
       assertThat(outcome.errors()).as("Istio accepts this; mesh4j must load it").isEmpty();
