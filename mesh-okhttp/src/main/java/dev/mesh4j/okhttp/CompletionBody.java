@@ -1,7 +1,7 @@
 package dev.mesh4j.okhttp;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.LongConsumer;
 import okhttp3.MediaType;
 import okhttp3.ResponseBody;
@@ -19,7 +19,10 @@ import org.jspecify.annotations.Nullable;
 final class CompletionBody extends ResponseBody {
   private final ResponseBody delegate;
   private final LongConsumer onComplete;
-  private final AtomicBoolean done = new AtomicBoolean();
+  private static final AtomicIntegerFieldUpdater<CompletionBody> DONE =
+      AtomicIntegerFieldUpdater.newUpdater(CompletionBody.class, "done");
+  /** 1 once {@code onComplete} ran (a field, not an AtomicBoolean: one object less per response). */
+  private volatile int done;
   private final BufferedSource source;
   private volatile long read;
 
@@ -56,7 +59,7 @@ final class CompletionBody extends ResponseBody {
   }
 
   private void complete() {
-    if (done.compareAndSet(false, true)) {
+    if (DONE.compareAndSet(this, 0, 1)) {
       onComplete.accept(read);
     }
   }

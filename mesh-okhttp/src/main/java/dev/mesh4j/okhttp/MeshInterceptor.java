@@ -22,6 +22,7 @@ final class MeshInterceptor implements Interceptor {
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls;
   private final ConnectionReuse reuse;
+  private final EndpointUrls urls = new EndpointUrls();
 
   MeshInterceptor(Mesh mesh, OkHttpClient mirrorClient, TlsContexts tls, ConnectionReuse reuse) {
     this.mesh = mesh;
@@ -71,7 +72,7 @@ final class MeshInterceptor implements Interceptor {
 
   private Response send(Chain chain, Request request) throws IOException {
     OkHttpRequestView view = new OkHttpRequestView(request);
-    return mesh.execute(view, new OkHttpExchange(chain, view, mirrorClient, tls, reuse));
+    return mesh.execute(view, new OkHttpExchange(chain, view, mirrorClient, tls, reuse, urls));
   }
 
   @Override

@@ -44,6 +44,7 @@ final class OkHttpExchange implements Exchange<Response> {
   private final OkHttpClient mirrorClient;
   private final TlsContexts tls;
   private final ConnectionReuse reuse;
+  private final EndpointUrls urls;
   /** Whether the engine's time budget, rather than the client's own timeout, set the last attempt's limits. */
   private boolean connectLimitedByBudget;
   private boolean readLimitedByBudget;
@@ -51,9 +52,10 @@ final class OkHttpExchange implements Exchange<Response> {
   private @Nullable Attempt lastAttempt;
 
   OkHttpExchange(Interceptor.Chain chain, OkHttpRequestView view, OkHttpClient mirrorClient, TlsContexts tls,
-      ConnectionReuse reuse) {
+      ConnectionReuse reuse, EndpointUrls urls) {
     this.chain = chain;
     this.reuse = reuse;
+    this.urls = urls;
     this.original = view.request();
     this.view = view;
     this.mirrorClient = mirrorClient;
@@ -202,32 +204,15 @@ final class OkHttpExchange implements Exchange<Response> {
   }
 
   private Request toOkHttp(UpstreamRequest upstream, CookieJar jar, Attempt attempt) {
-    HttpUrl.Builder url = original.url().newBuilder();
-    Endpoint endpoint = upstream.endpoint();
-    if (endpoint != null) {
-      String sni = upstream.sni();
-      if (keepsApplicationTls(upstream) && sni != null && !ConnectionGuard.isIpLiteral(sni)
-          && !ConnectionGuard.proxied(chain, "https", sni, endpoint.port())) {
-        // The URL keeps naming the logical host, so that OkHttp's own TLS sends it as SNI,
-        // verifies the certificate and checks the application's pins against it; the connection
-        // guard resolves it to the endpoint's address. (A proxy would resolve it itself: then
-        // the URL names the endpoint, and wire() sends and verifies the logical host.)
-        url.scheme("https").host(sni).port(endpoint.port());
-      } else {
-        url.scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
-      }
-    }
-    if (!upstream.path().equals(view.path())) {
-      url.encodedPath(upstream.path());
-    }
-    Request.Builder b = original.newBuilder().url(url.build());
-    if (endpoint != null || original.header("Host") != null
+    Request.Builder b = original.newBuilder().url(url(upstream));
+    if (upstream.endpoint() != null || original.header("Host") != null
         || !upstream.authority().equals(view.authority())) {
       b.header("Host", upstream.authority());
     }
-    upstream.headers().applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
-    b.header(UpstreamRequest.ATTEMPT_COUNT_HEADER, Integer.toString(upstream.attempt()));
+    upstream.headers().applyTo(new RequestHeaders(b));
+    b.header(UpstreamRequest.ATTEMPT_COUNT_HEADER, attemptCount(upstream.attempt()));
     b.tag(Attempt.class, attempt);
+    Endpoint endpoint = upstream.endpoint();
     if (endpoint != null && jar != CookieJar.NO_COOKIES && original.header("Cookie") == null) {
       List<Cookie> cookies = jar.loadForRequest(original.url());
       if (!cookies.isEmpty()) {
@@ -242,6 +227,94 @@ final class OkHttpExchange implements Exchange<Response> {
       }
     }
     return b.build();
+  }
+
+  /** The URL the attempt is sent to: the application's, with the endpoint's address and the route's path. */
+  private HttpUrl url(UpstreamRequest upstream) {
+    Endpoint endpoint = upstream.endpoint();
+    boolean samePath = upstream.path().equals(view.path());
+    if (endpoint == null) {
+      return samePath ? original.url() : original.url().newBuilder().encodedPath(upstream.path()).build();
+    }
+    String sni = upstream.sni();
+    if (keepsApplicationTls(upstream) && sni != null && !ConnectionGuard.isIpLiteral(sni)
+        && !ConnectionGuard.proxied(chain, "https", sni, endpoint.port())) {
+      // The URL keeps naming the logical host, so that OkHttp's own TLS sends it as SNI,
+      // verifies the certificate and checks the application's pins against it; the connection
+      // guard resolves it to the endpoint's address. (A proxy would resolve it itself: then
+      // the URL names the endpoint, and wire() sends and verifies the logical host.)
+      HttpUrl.Builder url = original.url().newBuilder().scheme("https").host(sni).port(endpoint.port());
+      if (!samePath) {
+        url.encodedPath(upstream.path());
+      }
+      return url.build();
+    }
+    // The common case: the endpoint's URL (its host canonical already) with the path and query.
+    HttpUrl app = original.url();
+    HttpUrl fast = urls.attemptUrl(app, endpoint, upstream.scheme(), upstream.path(), view.rawQuery());
+    if (fast != null) {
+      return fast;
+    }
+    HttpUrl.Builder url = app.newBuilder().scheme(upstream.scheme()).host(endpoint.address()).port(endpoint.port());
+    if (!samePath) {
+      url.encodedPath(upstream.path());
+    }
+    return url.build();
+  }
+
+  /** The attempt number as the header value: a constant for the first few. */
+  static String attemptCount(int attempt) {
+    return attempt >= 0 && attempt < ATTEMPT_COUNTS.length ? ATTEMPT_COUNTS[attempt] : Integer.toString(attempt);
+  }
+
+  private static final String[] ATTEMPT_COUNTS = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"};
+
+  /** Header operations on a request builder (one object, rather than three method references and a target). */
+  private static final class RequestHeaders implements HeaderMutation.Target {
+    private final Request.Builder b;
+
+    RequestHeaders(Request.Builder b) {
+      this.b = b;
+    }
+
+    @Override
+    public void remove(String name) {
+      b.removeHeader(name);
+    }
+
+    @Override
+    public void set(String name, String value) {
+      b.header(name, value);
+    }
+
+    @Override
+    public void add(String name, String value) {
+      b.addHeader(name, value);
+    }
+  }
+
+  /** Header operations on a response builder. */
+  private static final class ResponseHeaders implements HeaderMutation.Target {
+    private final Response.Builder b;
+
+    ResponseHeaders(Response.Builder b) {
+      this.b = b;
+    }
+
+    @Override
+    public void remove(String name) {
+      b.removeHeader(name);
+    }
+
+    @Override
+    public void set(String name, String value) {
+      b.header(name, value);
+    }
+
+    @Override
+    public void add(String name, String value) {
+      b.addHeader(name, value);
+    }
   }
 
   @Override
@@ -281,7 +354,7 @@ final class OkHttpExchange implements Exchange<Response> {
       b.body(new CompletionBody(response.body(), done));
     }
     if (!headers.isEmpty()) {
-      headers.applyTo(HeaderMutation.Target.of(b::removeHeader, b::header, b::addHeader));
+      headers.applyTo(new ResponseHeaders(b));
     }
     return b.build();
   }

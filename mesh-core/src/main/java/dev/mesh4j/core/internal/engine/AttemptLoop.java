@@ -182,13 +182,14 @@ final class AttemptLoop {
           continue;
         }
         t.responded(info, "");  // telemetry: the response the application gets
-        // The request holds its endpoint and connection slot until the application is done with the body.
-        Ending ending = new Ending(host, permit, t);
+        // The request holds its endpoint and connection slot until the application is done with the
+        // body; then the request's Attempts ends them and telemetry's request (no callback allocated).
+        LongConsumer completion = a.completion(host, permit, t);
         try {
-          return exchange.complete(response, a.responseHeaders(status, host), ending);
+          return exchange.complete(response, a.responseHeaders(status, host), completion);
         } catch (RuntimeException | Error e) {
           // The application gets no body to finish: the endpoint and slot are given back now.
-          ending.end();
+          a.abandon();
           exchange.discard(response);
           throw e;
         }
@@ -299,41 +300,7 @@ final class AttemptLoop {
     };
   }
 
-  /**
-   * Ends a delivered attempt once: when the application is done with the body (then telemetry's
-   * request ends too), or when completing the response failed. Called on one thread at a time.
-   */
-  private static final class Ending implements LongConsumer {
-    private final @Nullable UpstreamHost host;
-    private final ConnectionLimiter.Permit permit;
-    private final LongConsumer telemetry;
-    private boolean ended;
-
-    Ending(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit, LongConsumer telemetry) {
-      this.host = host;
-      this.permit = permit;
-      this.telemetry = telemetry;
-    }
-
-    @Override
-    public void accept(long bytes) {
-      if (end()) {
-        telemetry.accept(bytes);  // telemetry: request end
-      }
-    }
-
-    /** Gives back the endpoint and the connection slot, the first time; whether it did. */
-    boolean end() {
-      if (ended) {
-        return false;
-      }
-      ended = true;
-      AttemptLoop.end(host, permit);
-      return true;
-    }
-  }
-
-  private static void end(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit) {
+  static void end(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit) {
     if (host != null) {
       host.state().requestEnded();
     }

@@ -5,10 +5,13 @@ import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.runtime.WorkloadIdentity;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.core.http.HeaderMutation;
+import dev.mesh4j.core.http.MeshRequest;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
+import dev.mesh4j.core.internal.lb.hash.RequestHash;
+import dev.mesh4j.core.internal.resilience.ConnectionLimiter;
 import dev.mesh4j.core.internal.resilience.RetryPolicy;
 import dev.mesh4j.core.internal.routing.HeaderTemplate;
 import dev.mesh4j.core.internal.telemetry.PeerMetadata;
@@ -16,6 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,9 +27,11 @@ import org.jspecify.annotations.Nullable;
  * the retry policy and deadline, and — as the {@link PickContext} balancers see — the request's
  * hash and the hosts already tried (Envoy's {@code previous_hosts} predicate, when the policy
  * has it). One object per request, used by one thread at a time; it is the only allocation the
- * attempt loop needs besides each attempt's {@link UpstreamRequest}.
+ * attempt loop needs besides each attempt's {@link UpstreamRequest}. It is also what the
+ * delivered response's body calls when the application is done with it ({@link #completion}), on
+ * whichever thread that is, after the request's own thread has handed the response over.
  */
-final class Attempts implements PickContext, BooleanSupplier {
+final class Attempts implements PickContext, BooleanSupplier, LongConsumer {
   final Cluster cluster;
   final RetryPolicy policy;
   private final HeaderTemplate responseHeaders;
@@ -36,23 +42,26 @@ final class Attempts implements PickContext, BooleanSupplier {
   /** Whether the request's body can be sent again (else its first failure is final). */
   final boolean replayable;
   private final RandomSource random;
-  private final boolean hasHash;
-  private final long hash;
-  // What every attempt sends, but the endpoint and its limits.
-  private final String logicalHost;
-  private final String requestScheme;
+  /** The request's hash (Envoy hashes once per request and keeps it for every retry). */
+  private final RequestHash hash;
+  // What every attempt sends, but the endpoint and its limits: the request's host, scheme and
+  // query (read from it, not copied: this object stays within 80 bytes), the path and authority.
+  private final MeshRequest request;
   private final String path;
-  private final @Nullable String rawQuery;
   private final String authority;
   private final HeaderMutation requestHeaders;
+  /** Hosts tried, from the first slot on; the first null ends them (no count: 80 bytes per request). */
   private @Nullable UpstreamHost[] tried;
-  private int triedCount;
   /** Whether this request holds a retry permit of the cluster (from its first retry to its end). */
   private boolean holdingRetry;
+  // The delivered attempt, ended when the application is done with the response body.
+  private @Nullable UpstreamHost deliveredHost;
+  private ConnectionLimiter.@Nullable Permit deliveredPermit;
+  private @Nullable LongConsumer requestEnd;
 
   Attempts(Cluster cluster, RetryPolicy policy, HeaderTemplate responseHeaders, @Nullable HeaderValues values,
-      long deadline, boolean replayable, RandomSource random, boolean hasHash, long hash, String logicalHost, String requestScheme, String path,
-      @Nullable String rawQuery, String authority, HeaderMutation requestHeaders) {
+      long deadline, boolean replayable, RandomSource random, RequestHash hash, MeshRequest request, String path,
+      String authority, HeaderMutation requestHeaders) {
     this.cluster = cluster;
     this.policy = policy;
     this.responseHeaders = responseHeaders;
@@ -60,12 +69,9 @@ final class Attempts implements PickContext, BooleanSupplier {
     this.deadline = deadline;
     this.replayable = replayable;
     this.random = random;
-    this.hasHash = hasHash;
     this.hash = hash;
-    this.logicalHost = logicalHost;
-    this.requestScheme = requestScheme;
+    this.request = request;
     this.path = path;
-    this.rawQuery = rawQuery;
     this.authority = authority;
     this.requestHeaders = requestHeaders;
   }
@@ -95,7 +101,7 @@ final class Attempts implements PickContext, BooleanSupplier {
 
   /** The TLS mesh4j originates towards {@code host} (null: the address the app named). */
   @Nullable ClientTlsSettings tls(@Nullable UpstreamHost host) {
-    return Origination.tls(cluster, host, requestScheme);
+    return Origination.tls(cluster, host, request.scheme());
   }
 
   /**
@@ -105,9 +111,11 @@ final class Attempts implements PickContext, BooleanSupplier {
   UpstreamRequest request(int attempt, @Nullable UpstreamHost host, @Nullable ClientTlsSettings tls,
       @Nullable WorkloadIdentity identity, @Nullable Duration timeout, @Nullable Duration responseTimeout) {
     // Origination's parts one by one: an Origination per request would be one more allocation.
-    return new UpstreamRequest(host == null ? null : host.endpoint(), Origination.scheme(tls, requestScheme), path,
-        rawQuery, authority, requestHeaders, attempt, tls, Origination.sni(cluster, tls, logicalHost, requestScheme),
-        identity, Origination.connection(cluster), timeout, responseTimeout);
+    String scheme = request.scheme();
+    return new UpstreamRequest(host == null ? null : host.endpoint(), Origination.scheme(tls, scheme), path,
+        request.rawQuery(), authority, requestHeaders, attempt, tls,
+        Origination.sni(cluster, tls, request.host(), scheme), identity, Origination.connection(cluster), timeout,
+        responseTimeout);
   }
 
   /** An upstream request going out as {@code o} says. */
@@ -125,12 +133,12 @@ final class Attempts implements PickContext, BooleanSupplier {
 
   @Override
   public boolean hasHash() {
-    return hasHash;
+    return hash.present();
   }
 
   @Override
   public long hash() {
-    return hash;
+    return hash.value();
   }
 
   @Override
@@ -138,7 +146,7 @@ final class Attempts implements PickContext, BooleanSupplier {
     if (!policy.avoidPreviousHosts() || tried == null) {
       return false;
     }
-    for (int i = 0; i < triedCount; i++) {
+    for (int i = 0; i < tried.length && tried[i] != null; i++) {
       if (tried[i].state() == host.state()) {
         return true;
       }
@@ -168,6 +176,41 @@ final class Attempts implements PickContext, BooleanSupplier {
     }
   }
 
+  /**
+   * The callback for the delivered response's body: it ends the attempt on {@code host} (its
+   * in-flight count and connection slot) and then tells {@code requestEnd} (telemetry) the bytes
+   * read. This object, so that delivering a response allocates no callback.
+   */
+  LongConsumer completion(@Nullable UpstreamHost host, ConnectionLimiter.Permit permit, LongConsumer requestEnd) {
+    this.deliveredHost = host;
+    this.deliveredPermit = permit;
+    this.requestEnd = requestEnd;
+    return this;
+  }
+
+  /**
+   * Gives the delivered attempt's endpoint and connection slot back when completing the response
+   * failed and the application gets no body to finish; nothing if they were given back already.
+   */
+  void abandon() {
+    if (requestEnd == null) {
+      return;
+    }
+    requestEnd = null;
+    AttemptLoop.end(deliveredHost, deliveredPermit);
+  }
+
+  @Override
+  public void accept(long bodyBytes) {
+    LongConsumer end = requestEnd;
+    if (end == null) {
+      return;
+    }
+    requestEnd = null;
+    AttemptLoop.end(deliveredHost, deliveredPermit);
+    end.accept(bodyBytes);  // telemetry: request end
+  }
+
   /** Remembers a host an attempt went to. */
   void tried(@Nullable UpstreamHost host) {
     if (host == null) {
@@ -175,9 +218,14 @@ final class Attempts implements PickContext, BooleanSupplier {
     }
     if (tried == null) {
       tried = new UpstreamHost[4];
-    } else if (triedCount == tried.length) {
-      tried = Arrays.copyOf(tried, triedCount * 2);
     }
-    tried[triedCount++] = host;
+    int n = 0;
+    while (n < tried.length && tried[n] != null) {
+      n++;
+    }
+    if (n == tried.length) {
+      tried = Arrays.copyOf(tried, n * 2);
+    }
+    tried[n] = host;
   }
 }

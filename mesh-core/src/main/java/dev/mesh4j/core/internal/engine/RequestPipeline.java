@@ -169,11 +169,10 @@ public final class RequestPipeline {
     }
     // Request header values are formatted once per request, before any endpoint is picked (Envoy).
     Attempts attempts = new Attempts(cluster, policy, responseHeaders, values, deadline, request.replayable(),
-        random, hash.present(),
-        hash.value(), request.host(), request.scheme(), path, request.rawQuery(),
+        random, hash, request, path, authority,
         // Istio's peer metadata exchange first, as its filter runs before the router's header
         // changes; NONE outside the mesh, and then() allocates nothing when one side is empty.
-        authority, cluster.peerMetadata().then(dest.requestHeaders().format(values)));
+        cluster.peerMetadata().then(dest.requestHeaders().format(values)));
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
     // No mirrors, no callback: most routes need not allocate one.
     return loop.run(attempts, exchange, t, route.mirrors().isEmpty() ? null

@@ -9,6 +9,7 @@ import dev.mesh4j.core.internal.routing.CompiledMatch;
 import dev.mesh4j.core.internal.routing.CompiledVirtualService;
 import dev.mesh4j.core.internal.snapshot.HostEntry;
 import dev.mesh4j.core.internal.snapshot.MeshSnapshot;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Decides where a request goes, as a sidecar's outbound HTTP listener would: the host's service
@@ -46,16 +47,16 @@ final class Router {
         CompiledMatch m = vs.route(request, port);
         return m == null
             ? new RouteResult(RouteResult.Outcome.NO_ROUTE, null, vs, host, port)
-            : new RouteResult(RouteResult.Outcome.ROUTE, m, vs, host, port);
+            : routed(m, vs, host, port);
       }
-      return new RouteResult(RouteResult.Outcome.ROUTE, host.defaultRoute().matches().get(0), null, host, port);
+      return routed(host.defaultRoute().matches().get(0), null, host, port);
     }
     CompiledVirtualService vs = host.virtualService();
     if (vs != null && port == NON_SERVICE_VS_PORT && vs.servesPort(port)) {
       CompiledMatch m = vs.route(request, port);
       return m == null
           ? new RouteResult(RouteResult.Outcome.NO_ROUTE, null, vs, host, port)
-          : new RouteResult(RouteResult.Outcome.ROUTE, m, vs, host, port);
+          : routed(m, vs, host, port);
     }
     return unknown(snapshot, host, port);
   }
@@ -71,7 +72,24 @@ final class Router {
     CompiledMatch m = vs == null ? null : vs.route(request, port);
     return m == null
         ? new RouteResult(RouteResult.Outcome.NO_ROUTE, null, vs, host, port)
-        : new RouteResult(RouteResult.Outcome.ROUTE, m, vs, host, port);
+        : routed(m, vs, host, port);
+  }
+
+  /**
+   * The result of a request routed to {@code match}: the one made for the last request routed
+   * there when it was for the same host entry, port and VirtualService (all of the snapshot), else
+   * a new one, kept in its place. Requests to one service mostly take the same few routes, which
+   * then allocate no result.
+   */
+  private static RouteResult routed(CompiledMatch match, @Nullable CompiledVirtualService vs, HostEntry host,
+      int port) {
+    if (match.lastResult() instanceof RouteResult r && r.host() == host && r.port() == port
+        && r.virtualService() == vs) {
+      return r;
+    }
+    RouteResult r = new RouteResult(RouteResult.Outcome.ROUTE, match, vs, host, port);
+    match.lastResult(r);
+    return r;
   }
 
   private static RouteResult unknown(MeshSnapshot snapshot, HostEntry host, int port) {

@@ -11,6 +11,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Envoy turns every Istio match into its own route, so a rewrite depends on which match hit:
  * {@link #uriKind()} and {@link #uriValue()} keep what the path was matched against.
+ *
+ * <p>It also keeps the last routing result the engine made of it ({@link #lastResult}), so that a
+ * request routed the way the one before it was allocates no result: the one slot that changes.
  */
 public final class CompiledMatch {
   private final CompiledRoute route;
@@ -19,6 +22,11 @@ public final class CompiledMatch {
   private final Condition[] conditions;
   private final StringMatch.@Nullable Kind uriKind;
   private final String uriValue;
+  /**
+   * The engine's last result for this match: an immutable object (final fields), so a plain
+   * field publishes it safely; a race only makes one more.
+   */
+  private @Nullable Object lastResult;
 
   CompiledMatch(CompiledRoute route, int index, @Nullable String name, List<Condition> conditions,
       StringMatch.@Nullable Kind uriKind, String uriValue) {
@@ -28,6 +36,16 @@ public final class CompiledMatch {
     this.conditions = conditions.toArray(new Condition[0]);
     this.uriKind = uriKind;
     this.uriValue = uriValue;
+  }
+
+  /** The engine's last routing result for this match, or null (see {@link #lastResult(Object)}). */
+  public @Nullable Object lastResult() {
+    return lastResult;
+  }
+
+  /** Keeps the engine's routing result for this match, immutable, for the next request routed alike. */
+  public void lastResult(Object result) {
+    this.lastResult = result;
   }
 
   /** Whether every condition holds. The hot path: no allocation beyond what matchers need. */

@@ -9,7 +9,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.context.Context;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -20,8 +19,6 @@ import org.jspecify.annotations.Nullable;
  * request starts. Immutable after construction.
  */
 final class OutboundContext {
-  private static final String[] NONE = new String[0];
-
   /** The {@code x-request-id} of every attempt. */
   final String requestId;
   /** Headers to set before the route's own operations (the application's own headers are never among them). */
@@ -36,9 +33,8 @@ final class OutboundContext {
   final Context parentContext;
 
   private @Nullable List<HeaderMutation.Op> ops;
-  private String[] names = NONE;
-  private String[] values = NONE;
-  private int count;
+  /** Whether {@link #ops} sets a header (routing then sees the request with them). */
+  private boolean sets;
 
   OutboundContext(MeshRequest app, Context current, RandomSource random) {
     InboundContext inbound = current.get(InboundContext.KEY);
@@ -64,7 +60,7 @@ final class OutboundContext {
     }
     baggage(app, appHeaders, inbound, current);
     this.headers = ops == null ? List.of() : ops;
-    this.request = count == 0 ? app : new PropagatedRequest(app, Arrays.copyOf(names, count), Arrays.copyOf(values, count));
+    this.request = sets ? new PropagatedRequest(app, this.headers) : app;
 
     List<HeaderMutation.Op> stale = null;
     for (String name : TraceHeaders.TRACE_HEADERS) {
@@ -124,12 +120,7 @@ final class OutboundContext {
 
   private void set(String name, String value) {
     add(new HeaderMutation.Op(HeaderMutation.Kind.SET, name, value));
-    if (count == names.length) {
-      names = Arrays.copyOf(names, Math.max(4, count * 2));
-      values = Arrays.copyOf(values, names.length);
-    }
-    names[count] = name;
-    values[count++] = value;
+    sets = true;
   }
 
   private void add(HeaderMutation.Op op) {

@@ -1,6 +1,8 @@
 package dev.mesh4j.core.internal.telemetry;
 
+import dev.mesh4j.core.http.HeaderMutation;
 import dev.mesh4j.core.http.MeshRequest;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -10,20 +12,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class PropagatedRequest implements MeshRequest {
   private final MeshRequest request;
-  private final String[] names;
-  private final String[] values;
+  /** The context's header operations: the SET ones are the headers added (at most one per name). */
+  private final List<HeaderMutation.Op> context;
 
-  PropagatedRequest(MeshRequest request, String[] names, String[] values) {
+  PropagatedRequest(MeshRequest request, List<HeaderMutation.Op> context) {
     this.request = request;
-    this.names = names;
-    this.values = values;
+    this.context = context;
   }
 
   @Override
   public @Nullable String header(String lowerCaseName) {
-    for (int i = 0; i < names.length; i++) {
-      if (names[i].equals(lowerCaseName)) {
-        return values[i];
+    for (int i = 0, n = context.size(); i < n; i++) {
+      HeaderMutation.Op op = context.get(i);
+      if (op.kind() == HeaderMutation.Kind.SET && op.name().equals(lowerCaseName)) {
+        return op.value();
       }
     }
     return request.header(lowerCaseName);
@@ -82,9 +84,12 @@ final class PropagatedRequest implements MeshRequest {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(request.toString());
-    for (int i = 0; i < names.length; i++) {
-      sb.append(i == 0 ? " + context {" : ", ").append(names[i]).append('=').append(values[i]);
+    int n = 0;
+    for (HeaderMutation.Op op : context) {
+      if (op.kind() == HeaderMutation.Kind.SET) {
+        sb.append(n++ == 0 ? " + context {" : ", ").append(op.name()).append('=').append(op.value());
+      }
     }
-    return names.length == 0 ? sb.toString() : sb.append('}').toString();
+    return n == 0 ? sb.toString() : sb.append('}').toString();
   }
 }

@@ -175,11 +175,9 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
         }
       }
     }
-    if (asc == null) {
-      asc = SpanContext.create(spanContext.getTraceId(), Ids.spanId(telemetry.random), spanContext.getTraceFlags(),
-          spanContext.getTraceState());
-    }
-    a.spanId = asc.getSpanId();
+    // Without an SDK span, the attempt's span is an id of mesh4j's own in the request's trace.
+    SpanContext trace = asc != null ? asc : spanContext;
+    a.spanId = asc != null ? asc.getSpanId() : Ids.spanId(telemetry.random);
     // The request as sent: context headers, then the route's operations, then the trace headers.
     List<HeaderMutation.Op> routeOps = upstream.headers().ops();
     List<HeaderMutation.Op> ops = new ArrayList<>(
@@ -187,7 +185,8 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     ops.addAll(context.headers);
     ops.addAll(routeOps);
     ops.addAll(context.staleTraceHeaders);
-    TraceHeaders.inject(asc, spanContext.getSpanId(), telemetry.formats, ops);
+    TraceHeaders.inject(trace.getTraceId(), a.spanId, trace.getTraceFlags(), trace.getTraceState(),
+        spanContext.getSpanId(), telemetry.formats, ops);
     UpstreamRequest sent = upstream.withHeaders(HeaderMutation.of(ops));
     a.request = sent;
     lastAttempt = a;

@@ -5,6 +5,10 @@ import io.opentelemetry.api.baggage.Baggage;
 import io.opentelemetry.api.baggage.propagation.W3CBaggagePropagator;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.SpanId;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceId;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.TextMapGetter;
@@ -86,7 +90,41 @@ final class TraceHeaders {
     }
   }
 
-  /** Adds SET operations writing {@code span} in every format of {@code formats}. */
+  /**
+   * Adds SET operations writing the span ({@code traceId}, {@code spanId}, {@code flags},
+   * {@code state}) in every format of {@code formats}, as OpenTelemetry's propagators write it.
+   * Written here without them (no context, span wrapper or setter per header) unless there is a
+   * trace state to encode, which is theirs.
+   */
+  static void inject(String traceId, String spanId, TraceFlags flags, TraceState state, @Nullable String parentSpanId,
+      Set<Telemetry.Format> formats, List<HeaderMutation.Op> ops) {
+    if (!state.isEmpty() || !TraceId.isValid(traceId) || !SpanId.isValid(spanId)) {
+      inject(SpanContext.create(traceId, spanId, flags, state), parentSpanId, formats, ops);
+      return;
+    }
+    String sampled = flags.isSampled() ? "1" : "0";
+    if (formats.contains(Telemetry.Format.W3C)) {
+      ops.add(set("traceparent", "00-" + traceId + '-' + spanId + '-' + flags.asHex()));
+    }
+    if (formats.contains(Telemetry.Format.B3_MULTI)) {
+      ops.add(set("x-b3-traceid", traceId));
+      ops.add(set("x-b3-spanid", spanId));
+      ops.add(set("x-b3-sampled", sampled));
+      // OpenTelemetry's B3 writes no parent; Envoy's Zipkin tracer does, and Zipkin uses it.
+      if (parentSpanId != null) {
+        ops.add(set("x-b3-parentspanid", parentSpanId));
+      }
+    }
+    if (formats.contains(Telemetry.Format.B3_SINGLE)) {
+      ops.add(set("b3", traceId + '-' + spanId + '-' + sampled));
+    }
+  }
+
+  private static HeaderMutation.Op set(String name, String value) {
+    return new HeaderMutation.Op(HeaderMutation.Kind.SET, name, value);
+  }
+
+  /** Adds SET operations writing {@code span} in every format of {@code formats}, with OpenTelemetry's propagators. */
   static void inject(SpanContext span, @Nullable String parentSpanId, Set<Telemetry.Format> formats,
       List<HeaderMutation.Op> ops) {
     Context context = Context.root().with(Span.wrap(span));
