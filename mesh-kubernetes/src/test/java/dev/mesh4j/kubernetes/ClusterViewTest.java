@@ -112,13 +112,13 @@ class ClusterViewTest {
 
     view.deleteSlice(SLICE);
     view.drain(false);
-    view.pod(POD, new PodInfo(Map.of("version", "v2"), "sa"));
+    view.pod(POD, new PodInfo(Map.of("version", "v2"), "sa", "reviews-v1"));
     assertThat(onlyService(view.drain(false)).endpoints(9080).get(0).labels())
         .as("the Pod still belongs to the other slice").containsEntry("version", "v2");
 
     view.deleteSlice(moved);
     view.drain(false);
-    view.pod(POD, new PodInfo(Map.of("version", "v3"), "sa"));
+    view.pod(POD, new PodInfo(Map.of("version", "v3"), "sa", "reviews-v1"));
     assertThat(view.drain(false)).as("the Pod belongs to no slice any more").isNull();
   }
 }
