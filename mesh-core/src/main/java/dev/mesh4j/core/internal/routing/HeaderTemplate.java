@@ -22,26 +22,15 @@ public final class HeaderTemplate {
   /** Per operation, its value's format when it has variables; else null (the op's value is the text). */
   private final @Nullable HeaderFormat[] formats;
   private final @Nullable HeaderMutation literal;
-  private final boolean readsResponse;
 
   private HeaderTemplate(List<Op> ops, List<@Nullable HeaderFormat> formats) {
     this.ops = ops.toArray(new Op[0]);
     this.formats = formats.toArray(new HeaderFormat[0]);
     boolean dynamic = false;
-    boolean response = false;
     for (HeaderFormat f : this.formats) {
       dynamic |= f != null;
-      response |= f != null && f.readsResponse();
     }
     this.literal = dynamic ? null : HeaderMutation.of(ops);
-    this.readsResponse = response;
-  }
-
-  /** A template of literal operations. */
-  public static HeaderTemplate of(HeaderMutation mutation) {
-    List<@Nullable HeaderFormat> none = new ArrayList<>();
-    mutation.ops().forEach(op -> none.add(null));
-    return mutation.isEmpty() ? NONE : new HeaderTemplate(mutation.ops(), none);
   }
 
   /** Builds a template operation by operation. */
@@ -75,11 +64,6 @@ public final class HeaderTemplate {
   /** Whether no value has a variable: {@link #format} needs no values then. */
   public boolean isLiteral() {
     return literal != null;
-  }
-
-  /** Whether a value reads what only a response has (the endpoint, the status). */
-  public boolean readsResponse() {
-    return readsResponse;
   }
 
   /** This template's operations after {@code first}'s (literal ones, such as cookies to set). */
