@@ -2,6 +2,7 @@ package dev.mesh4j.spring.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.Mesh;
@@ -171,14 +172,9 @@ class MeshSslBundleIntegrationTest {
     MeshCa.Issued second = ca.issue(REVIEWS);
     Files.writeString(certs.resolve("key.pem"), second.keyPem());
     Files.writeString(certs.resolve("cert-chain.pem"), second.chainPem());
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    BigInteger seen = serverSerial(port);
-    while (!seen.equals(second.certificate().getSerialNumber()) && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      seen = serverSerial(port);
-    }
-    assertThat(seen).as("the serial the server presents on a new connection")
-        .isEqualTo(second.certificate().getSerialNumber());
+    // The files are watched in real time: wait, as the other starter tests do, for the next check.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(serverSerial(port))
+        .as("the serial the server presents on a new connection").isEqualTo(second.certificate().getSerialNumber()));
     try (Mesh mesh = client(port);
         Response r = MeshOkHttp.newClient(mesh).newCall(new Request.Builder().url("http://reviews:9080/whoami")
             .build()).execute()) {
