@@ -94,6 +94,7 @@ class KubernetesSourceTest {
     RecordingSourceContext context = context();
     source.start(context);
     assertThat(context.synced.await(20, TimeUnit.SECONDS)).as("synced").isTrue();
+    cluster.awaitOpenWatches(source.watches());
     return context;
   }
 
@@ -279,6 +280,7 @@ class KubernetesSourceTest {
 
     cluster.start();
     await().atMost(Duration.ofSeconds(30)).until(() -> context.state() == SourceStatus.State.SYNCED);
+    cluster.awaitOpenWatches(source.watches());
     cluster.apply(VS_V1.replace("subset: v1", "subset: v2"));
     await().atMost(Duration.ofSeconds(10)).until(() -> context.resources().get(REVIEWS_VS).contains("\"subset\":\"v2\""));
   }

@@ -19,9 +19,13 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.ByteString;
 import io.fabric8.mockwebserver.http.Dispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,6 +37,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
 
 /**
  * A real Kubernetes API server in-process: fabric8's mock server in CRUD mode (HTTP and WebSocket
@@ -186,6 +194,7 @@ final class TestCluster implements AutoCloseable {
   /** The API server goes away for the clients: their connections and watches drop. */
   void stop() {
     network.stop();
+    awaitWatches(n -> n == 0, "none"); // so that awaitOpenWatches counts only the new ones
   }
 
   /** The API server is back, on the same address, with what it stored. */
@@ -201,6 +210,35 @@ final class TestCluster implements AutoCloseable {
   /** Watch requests answered 410 so far. */
   int expiredWatches() {
     return dispatcher.expired.size();
+  }
+
+  /**
+   * Waits until at least {@code count} watches are open, that is until the server will send them
+   * what changes from now on. This server, unlike a real one, does not replay from the resource
+   * version a client lists at: what changes between an informer's list and the opening of its
+   * watch is never sent. Tests that change the cluster right after a source has synced wait here
+   * first.
+   */
+  void awaitOpenWatches(int count) {
+    awaitWatches(n -> n >= count, "at least " + count);
+  }
+
+  private void awaitWatches(IntPredicate until, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    synchronized (dispatcher.openWatches) {
+      while (!until.test(dispatcher.openWatches.get())) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(dispatcher.openWatches.get() + " watches open, not " + what);
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(dispatcher.openWatches, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError(e);
+        }
+      }
+    }
   }
 
   /**
@@ -222,6 +260,7 @@ final class TestCluster implements AutoCloseable {
     private final KubernetesCrudDispatcher delegate;
     private volatile boolean expire;
     final Set<String> expired = ConcurrentHashMap.newKeySet();
+    final AtomicInteger openWatches = new AtomicInteger();
 
     FaultDispatcher(KubernetesCrudDispatcher delegate) {
       this.delegate = delegate;
@@ -242,7 +281,76 @@ final class TestCluster implements AutoCloseable {
               + "\"status\":\"Failure\",\"message\":\"too old resource version\",\"reason\":\"Expired\",\"code\":410}");
         }
       }
-      return delegate.dispatch(request);
+      MockResponse response = delegate.dispatch(request);
+      WebSocketListener watch = response.getWebSocketListener();
+      return watch == null ? response : response.withWebSocketUpgrade(new Counted(watch));
+    }
+
+    /** A watch's listener that counts it open once the server has opened it. */
+    private final class Counted extends WebSocketListener {
+      private final WebSocketListener delegate;
+      private final AtomicBoolean open = new AtomicBoolean();
+
+      Counted(WebSocketListener delegate) {
+        this.delegate = delegate;
+      }
+
+      @Override
+      public void onBeforeAccept(WebSocket webSocket, Response response) {
+        delegate.onBeforeAccept(webSocket, response);
+      }
+
+      @Override
+      public void onOpen(WebSocket webSocket, Response response) {
+        delegate.onOpen(webSocket, response);
+        if (open.compareAndSet(false, true)) {
+          synchronized (openWatches) {
+            openWatches.incrementAndGet();
+            openWatches.notifyAll();
+          }
+        }
+      }
+
+      @Override
+      public void onMessage(WebSocket webSocket, String text) {
+        delegate.onMessage(webSocket, text);
+      }
+
+      @Override
+      public void onMessage(WebSocket webSocket, ByteString bytes) {
+        delegate.onMessage(webSocket, bytes);
+      }
+
+      @Override
+      public void onMessage(WebSocket webSocket, byte[] bytes) {
+        delegate.onMessage(webSocket, bytes);
+      }
+
+      @Override
+      public void onClosing(WebSocket webSocket, int code, String reason) {
+        delegate.onClosing(webSocket, code, reason);
+      }
+
+      @Override
+      public void onClosed(WebSocket webSocket, int code, String reason) {
+        closed();
+        delegate.onClosed(webSocket, code, reason);
+      }
+
+      @Override
+      public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+        closed();
+        delegate.onFailure(webSocket, t, response);
+      }
+
+      private void closed() {
+        if (open.compareAndSet(true, false)) {
+          synchronized (openWatches) {
+            openWatches.decrementAndGet();
+            openWatches.notifyAll();
+          }
+        }
+      }
     }
 
   }
