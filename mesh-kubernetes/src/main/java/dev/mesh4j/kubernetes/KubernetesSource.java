@@ -145,6 +145,51 @@ public final class KubernetesSource implements MeshSource {
     return builder(client).build();
   }
 
+  /**
+   * The locality of a Pod as istiod gives it ({@code getPodLocality}), {@code region/zone/subzone}:
+   * the Pod's {@code topology.istio.io/locality} or {@code istio-locality} label, else the
+   * region, zone and subzone labels of the Node it runs on, read through {@code client}
+   * ({@code get} on {@code nodes}). Null when neither says, or when the Node cannot be read
+   * (logged). For the workload's own locality when building a mesh yourself; the Spring Boot
+   * starter does this for you:
+   *
+   * <pre>{@code
+   * Pod self = client.pods().inNamespace(namespace).withName(System.getenv("POD_NAME")).get();
+   * String locality = KubernetesSource.podLocality(client, self);
+   * if (locality != null) {
+   *   builder.locality(locality);
+   * }
+   * }</pre>
+   */
+  public static @Nullable String podLocality(KubernetesClient client, Pod pod) {
+    requireNonNull(client, "client");
+    requireNonNull(pod, "pod");
+    Map<String, String> labels = pod.getMetadata() == null || pod.getMetadata().getLabels() == null
+        ? Map.of() : pod.getMetadata().getLabels();
+    String override = KubernetesObjects.localityOverride(labels);
+    if (override != null) {
+      return override;
+    }
+    String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (nodeName == null || nodeName.isEmpty()) {
+      return null; // not scheduled yet
+    }
+    try {
+      Node node = client.nodes().withName(nodeName).get();
+      if (node == null) {
+        log.warn("No Node {} to read the locality of Pod {} from", ClusterView.printable(nodeName),
+            ClusterView.printable(String.valueOf(pod.getMetadata().getName())));
+        return null;
+      }
+      return KubernetesObjects.nodeLocality(node);
+    } catch (KubernetesClientException e) {
+      log.warn("Cannot read Node {} for the locality of Pod {} ({}); it has none unless set explicitly",
+          ClusterView.printable(nodeName), ClusterView.printable(String.valueOf(pod.getMetadata().getName())),
+          e.getCode() == 403 ? "403: may not get nodes" : describe(e));
+      return null;
+    }
+  }
+
   /** Starts a source reading through {@code client}. */
   public static Builder builder(KubernetesClient client) {
     return new Builder(client);

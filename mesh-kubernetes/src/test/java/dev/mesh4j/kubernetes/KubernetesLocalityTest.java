@@ -164,4 +164,24 @@ class KubernetesLocalityTest {
         .until(() -> !context.states().contains(SourceStatus.State.STALE));
     assertThat(cluster.forbiddenRequests()).isEqualTo(1);
   }
+
+  @Test
+  void aPodsOwnLocalityForTheWorkloadIsReadTheSameWay() {
+    cluster = TestCluster.create();
+    threeNodes();
+    io.fabric8.kubernetes.client.KubernetesClient client = cluster.newClient();
+    io.fabric8.kubernetes.api.model.Pod onA = new io.fabric8.kubernetes.api.model.PodBuilder(
+        TestCluster.pod("default", "self", "10.0.0.9", "web", Map.of("app", "web")))
+        .editSpec().withNodeName("node-a").endSpec().build();
+
+    assertThat(KubernetesSource.podLocality(client, onA)).isEqualTo("r1/z1/s1");
+    assertThat(KubernetesSource.podLocality(client, new io.fabric8.kubernetes.api.model.PodBuilder(onA)
+        .editMetadata().addToLabels("istio-locality", "r9.z9").endMetadata().build())).isEqualTo("r9/z9");
+    assertThat(KubernetesSource.podLocality(client, new io.fabric8.kubernetes.api.model.PodBuilder(onA)
+        .editSpec().withNodeName("node-gone").endSpec().build())).isNull();
+
+    cluster.forbid("/api/v1/nodes");
+    assertThat(KubernetesSource.podLocality(client, onA)).as("403: none, logged").isNull();
+  }
+
 }

@@ -174,6 +174,7 @@ class LocalityLoadBalancingTest {
     assertThat(Workload.builder().label("istio-locality", "r1.z1.s1").build().locality()).isEqualTo("r1/z1/s1");
     assertThat(Workload.builder().label("topology.istio.io/locality", "r1.z2").build().locality()).isEqualTo("r1/z2");
     assertThat(Workload.defaults().locality()).isNull();
+    assertThat(Workload.builder().locality("/z1").build().locality()).as("a zone-only node's").isEqualTo("/z1/");
     Endpoint e = new Endpoint("10.0.0.1", 80, Map.of(Workload.ZONE_LABEL, "z1", Workload.REGION_LABEL, "r1"), 1, null);
     assertThat(PriorityPlan.locality(e)).isEqualTo("r1/z1/");
   }
