@@ -140,6 +140,30 @@ class RetryBudgetTest {
   }
 
   @Test
+  void countingAndDecidingAllocateNothing() throws Exception {
+    ConnectionLimiter limiter = new ConnectionLimiter("c", new Limits(U, U, U, U, new Budget(20, 3)), clock, clock);
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long id = Thread.currentThread().getId();
+    int n = 200_000;
+    for (int round = 0; round < 2; round++) {  // the first round warms up
+      long before = mx.getThreadAllocatedBytes(id);
+      for (int i = 0; i < n; i++) {
+        Permit p = limiter.acquire(NO_DEADLINE);
+        if (limiter.tryAcquireRetry()) {
+          limiter.releaseRetry();
+        }
+        p.release();
+      }
+      long bytes = mx.getThreadAllocatedBytes(id) - before;
+      if (round == 1) {
+        assertThat(bytes).as("bytes allocated by %d requests with a retry decision", n).isLessThan(n / 10);
+      }
+    }
+    assertThat(limiter.stats()).isEqualTo(new ConnectionLimiter.Stats(0, 0, 0));
+  }
+
+  @Test
   void requestsWaitingForAConnectionCountTowardsTheBudget() throws Exception {
     // One connection: 1 request in flight, 9 waiting; 50% of 10 is 5.
     ConnectionLimiter limiter = new ConnectionLimiter("c", new Limits(1, U, U, U, new Budget(50, 1)), clock, clock);
