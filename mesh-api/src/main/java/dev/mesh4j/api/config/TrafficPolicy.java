@@ -149,6 +149,11 @@ public record TrafficPolicy(
       return this;
     }
 
+    /** Sets the limit on retries in flight, built now (Istio {@code retryBudget}). */
+    public Builder retryBudget(RetryBudget.Builder retryBudget) {
+      return retryBudget(requireNonNull(retryBudget, "retryBudget").build());
+    }
+
     /** The policy as set so far. */
     public TrafficPolicy build() {
       return new TrafficPolicy(loadBalancer, connectionPool, outlierDetection, tls,
@@ -174,17 +179,50 @@ public record TrafficPolicy(
     /** Istio's default {@code minRetryConcurrency}. */
     public static final int DEFAULT_MIN_RETRY_CONCURRENCY = 3;
 
-    /**
-     * A budget of {@code percent}% of the requests in flight, at least {@code minRetryConcurrency}
-     * retries; no validation (the mesh checks the range).
-     */
-    public static RetryBudget of(double percent, int minRetryConcurrency) {
-      return new RetryBudget(percent, Builders.zeroIsUnset(minRetryConcurrency));
-    }
-
     /** Istio's defaults: 20% of the requests in flight, at least 3 retries. */
     public static RetryBudget defaults() {
       return new RetryBudget(null, null);
+    }
+
+    /** A builder of a budget with Istio's defaults until set. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder pre-filled with this budget. */
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.percent = percent;
+      b.minRetryConcurrency = minRetryConcurrency;
+      return b;
+    }
+
+    /**
+     * Builds a {@link RetryBudget}. Setters replace. No validation (the mesh checks the range).
+     * Not thread-safe; {@link #build()} may be called again after further changes.
+     */
+    public static final class Builder {
+      private @Nullable Double percent;
+      private @Nullable Integer minRetryConcurrency;
+
+      private Builder() {}
+
+      /** Sets the share of the requests in flight that may be retries, 0 to 100 (Istio {@code percent}). */
+      public Builder percent(double percent) {
+        this.percent = percent;
+        return this;
+      }
+
+      /** Sets the retries allowed however low the load; 0 is unset (Istio {@code minRetryConcurrency}). */
+      public Builder minRetryConcurrency(int minRetryConcurrency) {
+        this.minRetryConcurrency = Builders.zeroIsUnset(minRetryConcurrency);
+        return this;
+      }
+
+      /** The budget as set so far. */
+      public RetryBudget build() {
+        return new RetryBudget(percent, minRetryConcurrency);
+      }
     }
   }
 }

@@ -69,7 +69,7 @@ class RetryBudgetTest {
     assertThat(Budget.of(TrafficPolicy.RetryBudget.defaults())).isEqualTo(new Budget(20, 3));
     assertThat(Budget.of(new TrafficPolicy.RetryBudget(50.0, null))).isEqualTo(new Budget(50, 3));
     assertThat(Budget.of(new TrafficPolicy.RetryBudget(null, 7))).isEqualTo(new Budget(20, 7));
-    assertThat(Budget.of(TrafficPolicy.RetryBudget.of(10, 0)))
+    assertThat(Budget.of(TrafficPolicy.RetryBudget.builder().percent(10).minRetryConcurrency(0).build()))
         .as("Istio sends minRetryConcurrency only when above 0").isEqualTo(new Budget(10, 3));
     assertThatThrownBy(() -> new Budget(101, 3)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new Budget(Double.NaN, 3)).isInstanceOf(IllegalArgumentException.class);
@@ -80,7 +80,7 @@ class RetryBudgetTest {
   void aPolicysBudgetJoinsItsPoolLimits() {
     TrafficPolicy policy = TrafficPolicy.builder()
         .connectionPool(ConnectionPoolSettings.builder().http(ConnectionPoolSettings.Http.builder().maxRetries(1)))
-        .retryBudget(TrafficPolicy.RetryBudget.of(30, 2))
+        .retryBudget(TrafficPolicy.RetryBudget.builder().percent(30).minRetryConcurrency(2))
         .build();
     Limits limits = Limits.forPolicy(policy);
     assertThat(limits).isEqualTo(new Limits(U, U, U, 1, new Budget(30, 2)));
