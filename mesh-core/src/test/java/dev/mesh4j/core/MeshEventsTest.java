@@ -150,6 +150,37 @@ class MeshEventsTest {
   }
 
   @Test
+  void aRetryTheClustersRetryBudgetForbidsIsTheSameOverflowNamingTheBudget() throws IOException {
+    // A budget of 0% leaves its minimum, 1, and replaces maxRetries 5.
+    String yaml = REVIEWS.formatted(5).replace("connectionPool: {http: {maxRetries: 5}}",
+        "connectionPool: {http: {maxRetries: 5}}\n    retryBudget: {percent: 0, minRetryConcurrency: 1}");
+    try (Mesh mesh = Mesh.builder().configYaml(yaml)
+        .registry(new ServiceRegistry().register("reviews", 9080, Endpoint.of("10.0.0.1", 9080),
+            Endpoint.of("10.0.0.2", 9080)))
+        .ticker(clock).scheduler(clock).sleeper(clock).dnsRefreshInterval(Duration.ZERO)
+        .random(dev.mesh4j.api.runtime.RandomSource.seeded(1)).listener(events).build()) {
+      MeshRequest request = MeshRequest.builder("http://reviews:9080/reviews/1").build();
+      ScriptedExchange.Response[] second = new ScriptedExchange.Response[1];
+      ScriptedExchange first = new ScriptedExchange(clock, Step.status(503), Step.status(200)) {
+        @Override
+        public Response send(dev.mesh4j.core.http.UpstreamRequest r) throws IOException {
+          if (r.attempt() == 2) {
+            second[0] = mesh.execute(request, new ScriptedExchange(clock, Step.status(503)));
+          }
+          return super.send(r);
+        }
+      };
+      mesh.execute(request, first);
+      assertThat(second[0].status()).as("delivered, not retried").isEqualTo(503);
+      assertThat(events.lines).filteredOn(l -> l.startsWith("retry") || l.startsWith("overflow")).containsExactly(
+          "retry true after attempt 1: retryOn 5xx matched status 503",
+          "retry false after attempt 1: the cluster's retryBudget is spent; the response is delivered",
+          "overflow outbound|9080||reviews.default.svc.cluster.local retryBudget",
+          "retry false after attempt 2: status 200 is not retried (retryOn: 5xx)");
+    }
+  }
+
+  @Test
   void answersTheMeshGivesItselfAreReported() throws IOException {
     try (Mesh mesh = mesh(3, Endpoint.of("10.0.0.1", 9080))) {
       mesh.execute(MeshRequest.builder("http://reviews:9080/other").build(), new RecordingExchange());

@@ -17,16 +17,20 @@ import org.jspecify.annotations.Nullable;
  * @param outlierDetection ejection of failing endpoints
  * @param tls TLS origination
  * @param portLevelSettings overrides per service port
+ * @param retryBudget the limit on retries in flight relative to the requests in flight, or null
+ *     for none (then {@code connectionPool.http.maxRetries} limits them); set at the rule or
+ *     subset level only, as Istio's port-level settings have no retry budget
  */
 public record TrafficPolicy(
     @Nullable LoadBalancerSettings loadBalancer,
     @Nullable ConnectionPoolSettings connectionPool,
     @Nullable OutlierDetection outlierDetection,
     @Nullable ClientTlsSettings tls,
-    List<PortTrafficPolicy> portLevelSettings) {
+    List<PortTrafficPolicy> portLevelSettings,
+    @Nullable RetryBudget retryBudget) {
 
   /** A policy that sets nothing. */
-  public static final TrafficPolicy EMPTY = new TrafficPolicy(null, null, null, null, List.of());
+  public static final TrafficPolicy EMPTY = new TrafficPolicy(null, null, null, null, List.of(), null);
 
   public TrafficPolicy {
     portLevelSettings = Copies.list(portLevelSettings);
@@ -45,6 +49,7 @@ public record TrafficPolicy(
     b.outlierDetection = outlierDetection;
     b.tls = tls;
     b.portLevelSettings.addAll(portLevelSettings);
+    b.retryBudget = retryBudget;
     return b;
   }
 
@@ -69,6 +74,7 @@ public record TrafficPolicy(
     private @Nullable OutlierDetection outlierDetection;
     private @Nullable ClientTlsSettings tls;
     private final List<PortTrafficPolicy> portLevelSettings = new ArrayList<>();
+    private @Nullable RetryBudget retryBudget;
 
     private Builder() {}
 
@@ -137,10 +143,86 @@ public record TrafficPolicy(
       return this;
     }
 
+    /** Sets the limit on retries in flight relative to the requests in flight (Istio {@code retryBudget}). */
+    public Builder retryBudget(RetryBudget retryBudget) {
+      this.retryBudget = requireNonNull(retryBudget, "retryBudget");
+      return this;
+    }
+
+    /** Sets the limit on retries in flight, built now (Istio {@code retryBudget}). */
+    public Builder retryBudget(RetryBudget.Builder retryBudget) {
+      return retryBudget(requireNonNull(retryBudget, "retryBudget").build());
+    }
+
     /** The policy as set so far. */
     public TrafficPolicy build() {
       return new TrafficPolicy(loadBalancer, connectionPool, outlierDetection, tls,
-          portLevelSettings);
+          portLevelSettings, retryBudget);
+    }
+  }
+
+  /**
+   * A limit on the retries in flight to a cluster that grows with its load ({@code RetryBudget}),
+   * as Envoy's retry budget: a retry may start while fewer retries are in flight than
+   * {@code percent}% of the requests in flight and waiting for a connection (rounded down), or
+   * than {@code minRetryConcurrency}, whichever is more. When set, it limits retries instead of
+   * {@code connectionPool.http.maxRetries}.
+   *
+   * @param percent the share of the requests in flight and pending that may be retries, 0 to 100;
+   *     null for Istio's default, 20
+   * @param minRetryConcurrency the retries allowed in flight however low the load; null (or 0,
+   *     which Istio treats as unset) for Istio's default, 3
+   */
+  public record RetryBudget(@Nullable Double percent, @Nullable Integer minRetryConcurrency) {
+    /** Istio's default {@code percent}. */
+    public static final double DEFAULT_PERCENT = 20.0;
+    /** Istio's default {@code minRetryConcurrency}. */
+    public static final int DEFAULT_MIN_RETRY_CONCURRENCY = 3;
+
+    /** Istio's defaults: 20% of the requests in flight, at least 3 retries. */
+    public static RetryBudget defaults() {
+      return new RetryBudget(null, null);
+    }
+
+    /** A builder of a budget with Istio's defaults until set. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** A builder pre-filled with this budget. */
+    public Builder toBuilder() {
+      Builder b = new Builder();
+      b.percent = percent;
+      b.minRetryConcurrency = minRetryConcurrency;
+      return b;
+    }
+
+    /**
+     * Builds a {@link RetryBudget}. Setters replace. No validation (the mesh checks the range).
+     * Not thread-safe; {@link #build()} may be called again after further changes.
+     */
+    public static final class Builder {
+      private @Nullable Double percent;
+      private @Nullable Integer minRetryConcurrency;
+
+      private Builder() {}
+
+      /** Sets the share of the requests in flight that may be retries, 0 to 100 (Istio {@code percent}). */
+      public Builder percent(double percent) {
+        this.percent = percent;
+        return this;
+      }
+
+      /** Sets the retries allowed however low the load; 0 is unset (Istio {@code minRetryConcurrency}). */
+      public Builder minRetryConcurrency(int minRetryConcurrency) {
+        this.minRetryConcurrency = Builders.zeroIsUnset(minRetryConcurrency);
+        return this;
+      }
+
+      /** The budget as set so far. */
+      public RetryBudget build() {
+        return new RetryBudget(percent, minRetryConcurrency);
+      }
     }
   }
 }

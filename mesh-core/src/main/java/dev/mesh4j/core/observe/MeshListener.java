@@ -87,7 +87,7 @@ public interface MeshListener {
   /**
    * A connection-pool limit of the cluster shed the request (503 {@code UO}, or a retry not made):
    * {@code limit} names it ({@code maxConnections/http2MaxRequests}, {@code http1MaxPendingRequests},
-   * {@code maxRetries}).
+   * {@code maxRetries}, {@code retryBudget}).
    */
   default void overflow(MeshCall call, String cluster, String limit) {}
 

@@ -34,7 +34,7 @@ final class Supplements {
     for (PortTrafficPolicy pl : p.portLevelSettings()) {
       if (pl.port() == port) {
         return new TrafficPolicy(pl.loadBalancer(), pl.connectionPool(), pl.outlierDetection(), pl.tls(),
-            java.util.List.of());
+            java.util.List.of(), null);
       }
     }
     return null;
@@ -49,6 +49,7 @@ final class Supplements {
         over.connectionPool() != null ? over.connectionPool() : base.connectionPool(),
         over.outlierDetection() != null ? over.outlierDetection() : base.outlierDetection(),
         over.tls() != null ? over.tls() : base.tls(),
-        java.util.List.of());
+        java.util.List.of(),
+        over.retryBudget() != null ? over.retryBudget() : base.retryBudget());
   }
 }

@@ -689,7 +689,7 @@ public final class GrpcGen {
   private static TrafficPolicy portLevel(TrafficPolicy p, int port) {
     for (PortTrafficPolicy pl : p.portLevelSettings()) {
       if (pl.port() == port) {
-        return new TrafficPolicy(pl.loadBalancer(), pl.connectionPool(), pl.outlierDetection(), pl.tls(), List.of());
+        return new TrafficPolicy(pl.loadBalancer(), pl.connectionPool(), pl.outlierDetection(), pl.tls(), List.of(), null);
       }
     }
     return null;
@@ -702,7 +702,8 @@ public final class GrpcGen {
     return new TrafficPolicy(over.loadBalancer() != null ? over.loadBalancer() : base.loadBalancer(),
         over.connectionPool() != null ? over.connectionPool() : base.connectionPool(),
         over.outlierDetection() != null ? over.outlierDetection() : base.outlierDetection(),
-        over.tls() != null ? over.tls() : base.tls(), List.of());
+        over.tls() != null ? over.tls() : base.tls(), List.of(),
+        over.retryBudget() != null ? over.retryBudget() : base.retryBudget());
   }
 
   // --- EDS: pilot/pkg/xds/endpoints ------------------------------------------------------------------

@@ -18,6 +18,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>A subset's policy then overrides the rule's part by part: each of load balancer, pool,
  *       outlier detection and TLS the subset sets replaces the rule's whole part. If the subset
  *       has a port-level entry for the port, all four parts come from it.
+ *   <li>The retry budget, which port-level entries do not have: the subset's if it sets one, else
+ *       the rule's — unless the rule has a port-level entry for the port, which replaced the rule's
+ *       policy and so leaves no budget to inherit (Istio's {@code MergeTrafficPolicy} keeps the
+ *       merged budget even when the subset's port-level entry replaces the other parts).
  * </ol>
  */
 public final class PolicyMerge {
@@ -31,14 +35,15 @@ public final class PolicyMerge {
     }
     PortTrafficPolicy subPort = sub.forPort(port);
     if (subPort != null) {
-      return fromPort(subPort);
+      return fromPort(subPort, base.retryBudget());
     }
     return new TrafficPolicy(
         sub.loadBalancer() != null ? sub.loadBalancer() : base.loadBalancer(),
         sub.connectionPool() != null ? sub.connectionPool() : base.connectionPool(),
         sub.outlierDetection() != null ? sub.outlierDetection() : base.outlierDetection(),
         sub.tls() != null ? sub.tls() : base.tls(),
-        List.of());
+        List.of(),
+        sub.retryBudget() != null ? sub.retryBudget() : base.retryBudget());
   }
 
   private static TrafficPolicy atPort(@Nullable TrafficPolicy policy, int port) {
@@ -47,14 +52,14 @@ public final class PolicyMerge {
     }
     PortTrafficPolicy p = policy.forPort(port);
     if (p != null) {
-      return fromPort(p);
+      return fromPort(p, null);
     }
     return new TrafficPolicy(policy.loadBalancer(), policy.connectionPool(),
-        policy.outlierDetection(), policy.tls(), List.of());
+        policy.outlierDetection(), policy.tls(), List.of(), policy.retryBudget());
   }
 
-  private static TrafficPolicy fromPort(PortTrafficPolicy p) {
+  private static TrafficPolicy fromPort(PortTrafficPolicy p, TrafficPolicy.@Nullable RetryBudget retryBudget) {
     return new TrafficPolicy(p.loadBalancer(), p.connectionPool(), p.outlierDetection(), p.tls(),
-        List.of());
+        List.of(), retryBudget);
   }
 }

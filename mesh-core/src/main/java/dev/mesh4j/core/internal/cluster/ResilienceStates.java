@@ -56,7 +56,7 @@ public final class ResilienceStates implements AutoCloseable {
    * @param hosts the cluster's endpoints in this snapshot
    */
   public synchronized ClusterResilience cluster(ClusterKey key, TrafficPolicy policy, List<UpstreamHost> hosts) {
-    ConnectionLimiter.Limits limits = ConnectionLimiter.Limits.of(policy.connectionPool());
+    ConnectionLimiter.Limits limits = ConnectionLimiter.Limits.forPolicy(policy);
     OutlierDetection od = policy.outlierDetection();
     OutlierSettings outlier = od == null ? null : OutlierSettings.of(od);
     Entry e = entries.get(key);

@@ -55,11 +55,32 @@ final class TrafficPolicyDecoder {
       proxyProtocol.get("version").asEnum(ProxyProtocolVersion.class);
       proxyProtocol.warn("proxyProtocol is not applied by mesh4j (ignored)");
     }
-    if (!n.get("retryBudget").isMissing()) {
-      n.get("retryBudget").markAllRead();
-      n.get("retryBudget").warn("retryBudget is not applied by mesh4j yet (ignored)");
+    TrafficPolicy.RetryBudget budget = retryBudget(n.get("retryBudget"));
+    return new TrafficPolicy(lb, pool, outlier, tls, ports, budget);
+  }
+
+  /**
+   * {@code RetryBudget}: Istio's webhook checks nothing, its CRD bounds {@code percent} to
+   * 0..100 and {@code minRetryConcurrency} is a {@code uint32}. A {@code budgetInterval} (Envoy's
+   * budget over the requests of a past interval) is not applied: a warning says so.
+   */
+  private static TrafficPolicy.@Nullable RetryBudget retryBudget(Node n) {
+    if (!n.expectObject()) {
+      return null;
     }
-    return new TrafficPolicy(lb, pool, outlier, tls, ports);
+    Node pn = n.get("percent");
+    Double percent = pn.asDouble();
+    if (percent != null && (percent.isNaN() || percent < 0 || percent > 100)) {
+      pn.error("percent must be in range 0..100, got " + CommonDecoders.format(percent));
+    }
+    Node mn = n.get("minRetryConcurrency");
+    Integer min = mn.asInt(0, 0xFFFF_FFFFL);
+    Node interval = n.get("budgetInterval");
+    Duration d = interval.asDuration(true);
+    if (d != null && !d.isZero()) {
+      interval.warn("budgetInterval is not applied by mesh4j (ignored): the budget counts the requests in flight");
+    }
+    return new TrafficPolicy.RetryBudget(percent, min == null || min == 0 ? null : min);
   }
 
   /** {@code ProxyProtocol.VERSION}. */

@@ -53,6 +53,11 @@ final class TrafficPolicyWriter {
         policies(o, port.loadBalancer(), port.connectionPool(), port.outlierDetection(), port.tls());
       }
     }
+    if (p.retryBudget() != null) {
+      ObjectNode budget = out.putObject("retryBudget");
+      putDouble(budget, "percent", p.retryBudget().percent());
+      putInt(budget, "minRetryConcurrency", p.retryBudget().minRetryConcurrency());
+    }
     return out;
   }
 

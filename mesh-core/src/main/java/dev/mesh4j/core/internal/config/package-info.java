@@ -24,7 +24,7 @@
  * <ul>
  *   <li>Fields a client cannot apply are validated as Istio's, then ignored with a warning: TCP
  *       and TLS routes, ports that are not HTTP, unix socket and address-less endpoints,
- *       {@code egressProxy}, {@code tunnel}, {@code proxyProtocol}, {@code retryBudget},
+ *       {@code egressProxy}, {@code tunnel}, {@code proxyProtocol}, {@code retryBudget.budgetInterval},
  *       per-port egress listeners (their hosts apply to every port), JWT claim matches (there is
  *       no validated token, so they never hold), an abort without a status, a consistent hash
  *       without a key, a ServiceEntry's workloadSelector with DNS resolution.

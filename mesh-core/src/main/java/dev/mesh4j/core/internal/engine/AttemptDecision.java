@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * @param reply the local reply, for {@link Kind#REPLY}
  * @param why the rule that decided
  * @param condition the {@code retryOn} condition that matched, or null
- * @param overflow whether the cluster's {@code maxRetries} kept a wanted retry from being made
+ * @param overflow whether the cluster's retry limit ({@code maxRetries} or {@code retryBudget}) kept
+ *     a wanted retry from being made
  */
 record AttemptDecision(Kind kind, @Nullable LocalReply reply, Why why, @Nullable String condition,
     boolean overflow) {
@@ -41,7 +42,7 @@ record AttemptDecision(Kind kind, @Nullable LocalReply reply, Why why, @Nullable
     EXHAUSTED,
     /** The request body can be sent only once. */
     ONE_SHOT,
-    /** The cluster's {@code maxRetries} retries are in flight. */
+    /** The cluster's retry limit ({@code maxRetries} or {@code retryBudget}) is reached. */
     MAX_RETRIES,
     /** The route timeout passed: final. */
     ROUTE_TIMEOUT
@@ -58,15 +59,18 @@ record AttemptDecision(Kind kind, @Nullable LocalReply reply, Why why, @Nullable
    * As listeners see it, with the reason in words.
    *
    * @param outcome how the attempt ended, for the words
+   * @param retryLimit the setting that limits the cluster's retries ({@code maxRetries} or
+   *     {@code retryBudget}), for the words
    */
-  RetryDecision toEvent(RetryRules.Outcome outcome, RetryPolicy policy) {
+  RetryDecision toEvent(RetryRules.Outcome outcome, RetryPolicy policy, String retryLimit) {
     String what = describe(outcome);
     String reason = switch (why) {
       case MATCHED -> "retryOn " + condition + " matched " + what;
       case NOT_RETRIED -> what + " is not retried (retryOn: " + policy.retryOn() + ")";
       case EXHAUSTED -> "retries exhausted (attempts: " + policy.attempts() + ")";
       case ONE_SHOT -> "the request body can be sent only once";
-      case MAX_RETRIES -> "the cluster's maxRetries retries are in flight"
+      case MAX_RETRIES -> (retryLimit.equals("retryBudget") ? "the cluster's retryBudget is spent"
+          : "the cluster's " + retryLimit + " retries are in flight")
           + (kind == Kind.DELIVER ? "; the response is delivered" : kind == Kind.REPLY && overflow ? " (UO)" : "");
       case ROUTE_TIMEOUT -> outcome instanceof RetryRules.PendingTimeout
           ? "the route timeout passed waiting for a connection slot (UT)" : "the route timeout passed (UT)";

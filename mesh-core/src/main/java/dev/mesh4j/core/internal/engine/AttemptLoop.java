@@ -32,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * Envoy's router for one request after routing: attempts, each holding a connection-pool
  * permit of the cluster and going to an endpoint the balancer picks, within the route deadline
  * and the per-try timeout; retried as the retry policy says (status conditions, retry-on-reset
- * rules, jittered exponential back-off, previous-host avoidance, the cluster's {@code maxRetries});
+ * rules, jittered exponential back-off, previous-host avoidance, the cluster's {@code maxRetries} or
+ * {@code retryBudget});
  * each outcome reported to the cluster's outlier detector; the last failure answered with the
  * local reply Envoy would give.
  *
@@ -88,7 +89,7 @@ final class AttemptLoop {
         if (permit.outcome() == ConnectionLimiter.Outcome.DEADLINE_EXCEEDED) {
           AttemptDecision d = RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, a.replayable, a);
           if (t.active()) {
-            t.retryDecided(false, d.toEvent(new RetryRules.PendingTimeout(), policy));  // telemetry: retry decided
+            t.retryDecided(false, d.toEvent(new RetryRules.PendingTimeout(), policy, limiter.retryLimitName()));  // telemetry: retry decided
           }
           if (d.retries()) {
             backoff(attempt, policy, a.deadline, exchange);
@@ -143,10 +144,10 @@ final class AttemptLoop {
           AttemptDecision d = RetryRules.afterFailure(failure, tlsError(e), attempt, policy, perTryBinds,
               a.replayable, a);
           if (t.active()) {
-            t.retryDecided(true, d.toEvent(new RetryRules.Failure(failure), policy));  // telemetry: retry decided
+            t.retryDecided(true, d.toEvent(new RetryRules.Failure(failure), policy, limiter.retryLimitName()));  // telemetry: retry decided
           }
           if (d.overflow()) {
-            t.overflow(cluster.name(), "maxRetries");
+            t.overflow(cluster.name(), limiter.retryLimitName());
           }
           if (d.retries()) {
             backoff(attempt, policy, a.deadline, exchange);
@@ -169,10 +170,10 @@ final class AttemptLoop {
         int grpcStatus = grpcStatus(grpc);
         AttemptDecision d = RetryRules.afterResponse(status, grpcStatus, attempt, policy, a.replayable, a);
         if (t.active()) {
-          t.retryDecided(true, d.toEvent(new RetryRules.Response(status, grpcStatus), policy));  // telemetry: retry decided
+          t.retryDecided(true, d.toEvent(new RetryRules.Response(status, grpcStatus), policy, limiter.retryLimitName()));  // telemetry: retry decided
         }
         if (d.overflow()) {
-          t.overflow(cluster.name(), "maxRetries");
+          t.overflow(cluster.name(), limiter.retryLimitName());
         }
         if (d.retries()) {
           exchange.discard(response);

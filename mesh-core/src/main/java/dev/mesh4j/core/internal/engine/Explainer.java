@@ -236,6 +236,13 @@ public final class Explainer {
           .append(now.retries()).append(" retrying)");
       out.add(new Policy("connectionPool", sb.toString()));
     }
+    ConnectionLimiter.Budget budget = limiter.limits().retryBudget();
+    if (budget != null) {
+      ConnectionLimiter.Stats now = limiter.stats();
+      int requests = now.active() + now.pending();
+      out.add(new Policy("retryBudget", budget + " (now " + now.retries() + " retrying, at most "
+          + budget.limit(requests) + " for " + requests + " requests in flight or waiting)"));
+    }
     OutlierDetector detector = cluster.resilience().outlierDetector();
     if (detector != null) {
       out.add(new Policy("outlierDetection", detector.settings().toString()));

@@ -3,8 +3,10 @@ package dev.mesh4j.core.internal.resilience;
 import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.config.ConnectionPoolSettings;
+import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.runtime.Scheduler;
 import dev.mesh4j.api.runtime.Ticker;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -30,13 +32,20 @@ import org.jspecify.annotations.Nullable;
  *       not below {@code maxConnections} it never binds and requests wait for connections instead.
  *   <li>{@code http.maxRetries}: the most retries in flight ({@link #tryAcquireRetry()}); a retry
  *       that cannot get one is not made.
+ *   <li>{@code retryBudget}, when the policy has one, instead of {@code maxRetries} (Envoy's
+ *       {@code RetryBudgetImpl}): the most retries in flight are {@code percent}% of the requests
+ *       in flight plus those waiting for a connection, rounded down, but never fewer than
+ *       {@code minRetryConcurrency} ({@link Limits#retryLimit(int)}).
  * </ul>
  *
  * <p>Istio's default for each limit is 2^32−1, and istiod passes only values above 0, so unset
  * or 0 means unlimited (as does any value of 2^31−1 or more, the model's ceiling). An unlimited
  * request limit costs one volatile read per request: no lock, no shared counter, no allocation
- * ({@link Permit#UNLIMITED} is shared). Retries are always counted (they are rare) so that the
- * count stays right if a reload introduces a limit.
+ * ({@link Permit#UNLIMITED} is shared). A cluster with a retry budget but no request limit
+ * counts its requests in flight for the budget: one atomic increment and decrement per attempt,
+ * still without a lock or an allocation ({@link #counted}, shared by the cluster's attempts).
+ * Retries are always counted (they are rare) so that the count stays right if a reload
+ * introduces a limit.
  *
  * <p>Differences from a sidecar: Envoy queues a pending request on its chosen endpoint's pool and
  * always allows one connection per endpoint; here a pending request waits for any connection
@@ -67,13 +76,18 @@ public final class ConnectionLimiter {
   private final Ticker ticker;
   private final Scheduler scheduler;
   private volatile Limits limits;
-  /** Requests holding a permit (granted by this limiter while it had a request limit). */
+  /** Requests holding a permit (granted while the cluster had a request limit or a retry budget). */
   private final AtomicInteger active = new AtomicInteger();
   private final AtomicInteger retries = new AtomicInteger();
   /** Waiters queued; written under lock, read without it to skip the lock when nobody waits. */
   private volatile int waiting;
   private final ReentrantLock lock = new ReentrantLock();
   private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+  /**
+   * The permit of every attempt while requests are unlimited but counted for a retry budget:
+   * shared, so counting allocates nothing; each release gives back one unit of {@code active}.
+   */
+  private final Permit counted = new Permit(this, true);
 
   public ConnectionLimiter(String name, Limits limits, Ticker ticker, Scheduler scheduler) {
     this.name = requireNonNull(name, "name");
@@ -87,15 +101,19 @@ public final class ConnectionLimiter {
    * until one frees or {@code deadlineNanos} (on the mesh's {@link Ticker}) passes.
    *
    * @param deadlineNanos when to give up waiting, or {@link #NO_DEADLINE}
-   * @return a granted permit (release it when the attempt ends, including its response body), or
-   *     {@link Permit#OVERFLOW} (answer 503 {@code UO}; never retried), or
+   * @return a granted permit (release it exactly once when the attempt ends, including its
+   *     response body), or {@link Permit#OVERFLOW} (answer 503 {@code UO}; never retried), or
    *     {@link Permit#DEADLINE_EXCEEDED} (the wait outlived the deadline: a timeout)
    * @throws InterruptedException if the caller is interrupted while waiting
    */
   public Permit acquire(long deadlineNanos) throws InterruptedException {
     Limits l = limits;
     if (l.unlimitedRequests()) {
-      return Permit.UNLIMITED;
+      if (l.retryBudget() == null) {
+        return Permit.UNLIMITED;
+      }
+      active.incrementAndGet();
+      return counted;
     }
     if (waiting == 0 && tryTake(l.concurrency())) {
       return new Permit(this);
@@ -214,13 +232,16 @@ public final class ConnectionLimiter {
   }
 
   /**
-   * Takes a retry permit: false when {@code maxRetries} retries are in flight, and then the retry
-   * is not made. Hold it from the retry decision until the retried attempt ends, then call
-   * {@link #releaseRetry()} once.
+   * Takes a retry permit: false when the retries in flight have reached the limit
+   * ({@code maxRetries}, or the retry budget's limit for the requests now in flight and waiting),
+   * and then the retry is not made. Hold it from the retry decision until the retried attempt
+   * ends, then call {@link #releaseRetry()} once. Lock-free: a few volatile reads and a CAS.
    */
   public boolean tryAcquireRetry() {
-    int max = limits.maxRetries();
+    Limits l = limits;
     for (int r = retries.get(); ; r = retries.get()) {
+      // Envoy reads the request counts anew on each check, so the budget follows the load.
+      int max = l.retryBudget() == null ? l.maxRetries() : l.retryLimit(active.get() + waiting);
       if (r >= max) {
         return false;
       }
@@ -228,6 +249,14 @@ public final class ConnectionLimiter {
         return true;
       }
     }
+  }
+
+  /**
+   * The setting that limits retries now, as overflow events and metrics name it:
+   * {@code retryBudget} or {@code maxRetries}.
+   */
+  public String retryLimitName() {
+    return limits.retryBudget() == null ? "maxRetries" : "retryBudget";
   }
 
   /** Returns a retry permit taken by {@link #tryAcquireRetry()}. */
@@ -296,7 +325,8 @@ public final class ConnectionLimiter {
 
   /**
    * A right to send one attempt, or the reason there is none. Release a granted permit exactly
-   * once when the attempt is over (a second release is ignored); releasing a refusal does nothing.
+   * once when the attempt is over (a second release is ignored, except on the shared counting
+   * permit); releasing a refusal does nothing.
    */
   public static final class Permit {
     /** The permit of a cluster without a request limit: shared, nothing to release. */
@@ -317,18 +347,26 @@ public final class ConnectionLimiter {
     private final @Nullable ConnectionLimiter owner;
     private final Outcome outcome;
     private final String limit;
+    /** Whether this permit is the limiter's shared counting permit ({@link #counted}). */
+    private final boolean shared;
     private volatile int released;
 
     private Permit(Outcome outcome, String limit) {
       this.owner = null;
       this.outcome = outcome;
       this.limit = limit;
+      this.shared = false;
     }
 
     Permit(ConnectionLimiter owner) {
+      this(owner, false);
+    }
+
+    private Permit(ConnectionLimiter owner, boolean shared) {
       this.owner = owner;
       this.outcome = Outcome.GRANTED;
       this.limit = "";
+      this.shared = shared;
     }
 
     /** For an overflow, the connection-pool setting that caused it; else empty. */
@@ -344,9 +382,18 @@ public final class ConnectionLimiter {
       return outcome == Outcome.GRANTED;
     }
 
-    /** Gives the connection slot back; the oldest waiter, if any, gets it. Idempotent. */
+    /**
+     * Gives the connection slot back; the oldest waiter, if any, gets it. Idempotent, except for
+     * the shared permit of a cluster that counts requests only for its retry budget, where each
+     * call gives back one request (the engine releases each attempt's permit once).
+     */
     public void release() {
-      if (owner != null && RELEASED.compareAndSet(this, 0, 1)) {
+      if (owner == null) {
+        return;
+      }
+      if (shared) {
+        owner.releasePermit();
+      } else if (RELEASED.compareAndSet(this, 0, 1)) {
         owner.releasePermit();
       }
     }
@@ -372,17 +419,31 @@ public final class ConnectionLimiter {
    * @param maxConnections {@code tcp.maxConnections}
    * @param maxPending {@code http.http1MaxPendingRequests}
    * @param maxRequests {@code http.http2MaxRequests}
-   * @param maxRetries {@code http.maxRetries}
+   * @param maxRetries {@code http.maxRetries}; not applied while there is a retry budget
+   * @param retryBudget the retry budget, or null for none
    */
-  public record Limits(int maxConnections, int maxPending, int maxRequests, int maxRetries) {
+  public record Limits(int maxConnections, int maxPending, int maxRequests, int maxRetries,
+      @Nullable Budget retryBudget) {
     public static final int UNLIMITED = Integer.MAX_VALUE;
-    /** Istio's defaults: everything unlimited. */
+    /** Istio's defaults: everything unlimited, no retry budget. */
     public static final Limits NONE = new Limits(UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED);
 
     public Limits {
       if (maxConnections < 1 || maxPending < 1 || maxRequests < 1 || maxRetries < 1) {
         throw new IllegalArgumentException("limits must be >= 1 (Integer.MAX_VALUE = unlimited): " + this);
       }
+    }
+
+    /** Thresholds without a retry budget. */
+    public Limits(int maxConnections, int maxPending, int maxRequests, int maxRetries) {
+      this(maxConnections, maxPending, maxRequests, maxRetries, null);
+    }
+
+    /** The limits of a cluster's merged policy: its {@code connectionPool} and {@code retryBudget}. */
+    public static Limits forPolicy(TrafficPolicy policy) {
+      Limits pool = of(policy.connectionPool());
+      TrafficPolicy.RetryBudget b = policy.retryBudget();
+      return b == null ? pool : pool.withRetryBudget(Budget.of(b));
     }
 
     /** The limits of a merged {@code connectionPool}, or {@link #NONE} for null. */
@@ -397,6 +458,19 @@ public final class ConnectionLimiter {
           limit(http == null ? null : http.http1MaxPendingRequests()),
           limit(http == null ? null : http.http2MaxRequests()),
           limit(http == null ? null : http.maxRetries()));
+    }
+
+    /** These thresholds with {@code budget} limiting retries. */
+    public Limits withRetryBudget(@Nullable Budget budget) {
+      return new Limits(maxConnections, maxPending, maxRequests, maxRetries, budget);
+    }
+
+    /**
+     * The most retries in flight while {@code requests} requests are in flight or waiting for a
+     * connection: the budget's limit, or {@code maxRetries} without a budget.
+     */
+    public int retryLimit(int requests) {
+      return retryBudget == null ? maxRetries : retryBudget.limit(requests);
     }
 
     /** istiod applies only values above 0; the rest keep the default 2^32−1. */
@@ -422,11 +496,50 @@ public final class ConnectionLimiter {
     @Override
     public String toString() {
       return "maxConnections " + show(maxConnections) + ", http1MaxPendingRequests " + show(maxPending)
-          + ", http2MaxRequests " + show(maxRequests) + ", maxRetries " + show(maxRetries);
+          + ", http2MaxRequests " + show(maxRequests) + ", maxRetries " + show(maxRetries)
+          + (retryBudget == null ? "" : " (not applied: " + retryBudget + ")");
     }
 
     private static String show(int v) {
       return v == UNLIMITED ? "unlimited" : Integer.toString(v);
+    }
+  }
+
+  /**
+   * A retry budget as Envoy applies it ({@code CircuitBreakers.Thresholds.RetryBudget}).
+   *
+   * @param percent the share of requests in flight and waiting that may be retries, 0..100
+   * @param minRetryConcurrency the retries allowed in flight whatever the load, {@code >= 0}
+   */
+  public record Budget(double percent, int minRetryConcurrency) {
+    public Budget {
+      if (!(percent >= 0 && percent <= 100) || minRetryConcurrency < 0) {
+        throw new IllegalArgumentException("retry budget out of range: " + percent + "%, " + minRetryConcurrency);
+      }
+    }
+
+    /** Istio's translation: unset {@code percent} is 20, unset (or 0) {@code minRetryConcurrency} 3. */
+    public static Budget of(TrafficPolicy.RetryBudget b) {
+      Double percent = b.percent();
+      Integer min = b.minRetryConcurrency();
+      return new Budget(percent == null ? TrafficPolicy.RetryBudget.DEFAULT_PERCENT : percent,
+          min == null || min <= 0 ? TrafficPolicy.RetryBudget.DEFAULT_MIN_RETRY_CONCURRENCY : min);
+    }
+
+    /**
+     * The most retries in flight while {@code requests} requests are in flight or waiting, as
+     * Envoy computes it: {@code max(percent / 100 × requests, minRetryConcurrency)}, the product
+     * rounded down.
+     */
+    public int limit(int requests) {
+      long share = (long) (percent / 100.0 * requests);
+      return (int) Math.min(Integer.MAX_VALUE, Math.max(share, minRetryConcurrency));
+    }
+
+    @Override
+    public String toString() {
+      return "retryBudget " + BigDecimal.valueOf(percent).stripTrailingZeros().toPlainString()
+          + "% (min " + minRetryConcurrency + ")";
     }
   }
 }

@@ -204,6 +204,7 @@ final class ModelSamples {
             .loadBalancer(lb)
             .connectionPool(pool)
             .outlierDetection(outlier)
+            .retryBudget(TrafficPolicy.RetryBudget.builder().percent(25).minRetryConcurrency(4))
             .tls(ClientTlsSettings.builder().mode(TlsMode.MUTUAL).clientCertificate("/certs/cert.pem")
                 .privateKey("/certs/key.pem").caCertificates("/certs/ca.pem")
                 .subjectAltNames("reviews.prod.svc.cluster.local").sni("reviews.prod")

@@ -144,7 +144,7 @@ class RetryRulesTest {
             : RetryRules.afterPendingTimeout(attempt, policy, perTryBinds, canResend, take);
 
     assertThat(d.kind()).isEqualTo(kind);
-    assertThat(d.toEvent(outcome, policy).reason()).contains(reason);
+    assertThat(d.toEvent(outcome, policy, "maxRetries").reason()).contains(reason);
     if (kind == Kind.REPLY) {
       assertThat(d.reply().status() + " " + d.reply().flags()).isEqualTo(reply);
     } else {
@@ -157,6 +157,6 @@ class RetryRulesTest {
     }
     assertThat(d.overflow()).as("overflow only where maxRetries stopped a wanted retry")
         .isEqualTo(permit == Permit.DENIED && asked.get() == 1 && !(outcome instanceof RetryRules.PendingTimeout));
-    assertThat(d.toEvent(outcome, policy).retry()).isEqualTo(kind == Kind.RETRY);
+    assertThat(d.toEvent(outcome, policy, "maxRetries").retry()).isEqualTo(kind == Kind.RETRY);
   }
 }

@@ -36,7 +36,7 @@ class ResilienceAcrossReloadsTest {
         : OutlierDetectorTest.od(null, null, null, null, maxEjectionPercent);
     ConnectionPoolSettings pool = maxConnections == null ? null
         : new ConnectionPoolSettings(new ConnectionPoolSettings.Tcp(maxConnections, null, false, null, null), null);
-    return new TrafficPolicy(null, pool, od, null, List.of());
+    return new TrafficPolicy(null, pool, od, null, List.of(), null);
   }
 
   @Test
