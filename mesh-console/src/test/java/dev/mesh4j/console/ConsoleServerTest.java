@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -148,14 +149,17 @@ class ConsoleServerTest {
   void keptAliveRequestsAreNotHeldByNaglesAlgorithm() throws Exception {
     assertThat(System.getProperty(ConsoleHttpServer.NODELAY)).isEqualTo("true");
     get("/state");  // the connection is open and warm
-    int n = 20;
-    long start = System.nanoTime();
+    int n = 21;
+    long[] millis = new long[n];
     for (int i = 0; i < n; i++) {
+      long start = System.nanoTime();
       assertThat(get("/state").statusCode()).isEqualTo(200);
+      millis[i] = (System.nanoTime() - start) / 1_000_000;
     }
-    long perRequestMillis = (System.nanoTime() - start) / n / 1_000_000;
-    // ~40 ms each with the stall; well under that without it, even on a busy machine.
-    assertThat(perRequestMillis).isLessThan(25);
+    Arrays.sort(millis);
+    // ~40 ms each with the stall, every time; well under that without it. The median, so that a
+    // busy machine's occasional slow request does not decide.
+    assertThat(millis[n / 2]).as("median of %s ms", Arrays.toString(millis)).isLessThan(30);
   }
 
   private String raw(String hostHeader) throws IOException {

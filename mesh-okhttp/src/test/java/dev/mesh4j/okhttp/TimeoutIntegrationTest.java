@@ -105,7 +105,10 @@ class TimeoutIntegrationTest {
           assertThat(r.body().string()).isEqualTo("healthy");
         }
       }
-      assertThat(healthy.requestCount()).isEqualTo(4);
+      // Every answer came from healthy; on a loaded machine one of its answers may itself take
+      // longer than the per-try timeout and be asked again.
+      assertThat(healthy.requestCount()).isGreaterThanOrEqualTo(4);
+      assertThat(hanging.requestCount()).as("attempts that timed out on the hanging endpoint").isPositive();
     }
   }
 

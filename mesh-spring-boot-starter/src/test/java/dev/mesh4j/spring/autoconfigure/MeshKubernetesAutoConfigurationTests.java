@@ -57,7 +57,7 @@ class MeshKubernetesAutoConfigurationTests {
   @BeforeAll
   static void cluster() throws Exception {
     server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-        new KubernetesCrudDispatcher(List.of()), false);
+        new WatchesClosedOffTheEventLoop(new KubernetesCrudDispatcher(List.of())), false);
     server.init(InetAddress.getByName("127.0.0.1"), 0);
     try (NamespacedKubernetesClient kubectl = server.createClient()) {
       kubectl.resource(new ServiceBuilder().withNewMetadata().withNamespace("default").withName("reviews").endMetadata()
