@@ -214,7 +214,8 @@ final class JdkExchange implements Exchange<JdkResponse> {
     HttpClient.Version v = response.version;
     return new ResponseInfo(response.status, response.headers().firstValue("grpc-status").orElse(null),
         response.headers().firstValueAsLong("content-length").orElse(-1),
-        v == HttpClient.Version.HTTP_2 ? "HTTP/2" : "HTTP/1.1");
+        v == HttpClient.Version.HTTP_2 ? "HTTP/2" : "HTTP/1.1", null, null,
+        response.headers().firstValue(ResponseInfo.PEER_METADATA_HEADER).orElse(null));
   }
 
   @Override

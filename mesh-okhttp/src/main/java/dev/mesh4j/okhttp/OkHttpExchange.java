@@ -332,7 +332,7 @@ final class OkHttpExchange implements Exchange<Response> {
     Attempt attempt = response.request().tag(Attempt.class);
     return new ResponseInfo(response.code(), response.header("grpc-status"), response.body().contentLength(),
         protocol(response.protocol()), attempt == null ? null : attempt.peerPrincipal,
-        attempt == null ? null : attempt.localPrincipal);
+        attempt == null ? null : attempt.localPrincipal, response.header(ResponseInfo.PEER_METADATA_HEADER));
   }
 
   @Override

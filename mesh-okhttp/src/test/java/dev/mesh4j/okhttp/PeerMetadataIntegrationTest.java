@@ -6,6 +6,15 @@ import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.ServiceRegistry;
 import dev.mesh4j.core.internal.telemetry.PeerMetadata;
+import dev.mesh4j.core.testing.IstioPeerHeaders;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.data.LongPointData;
+import io.opentelemetry.sdk.testing.exporter.InMemoryMetricReader;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
@@ -26,6 +35,9 @@ import org.junit.jupiter.api.Test;
 class PeerMetadataIntegrationTest {
   private final MockWebServer meshed = new MockWebServer();
   private final MockWebServer external = new MockWebServer();
+  private final InMemoryMetricReader metrics = InMemoryMetricReader.create();
+  private final OpenTelemetrySdk sdk = OpenTelemetrySdk.builder()
+      .setMeterProvider(SdkMeterProvider.builder().registerMetricReader(metrics).build()).build();
   private Mesh mesh;
   private OkHttpClient client;
 
@@ -33,7 +45,7 @@ class PeerMetadataIntegrationTest {
   void start() throws IOException {
     meshed.start();
     external.start();
-    mesh = Mesh.builder().namespace("default").workloadName("productpage-v1").workloadLabel("app", "productpage")
+    mesh = Mesh.builder().openTelemetry(sdk).namespace("default").workloadName("productpage-v1").workloadLabel("app", "productpage")
         .workloadLabel("version", "v1")
         .registry(new ServiceRegistry().register("reviews", 9080, Endpoint.of("127.0.0.1", meshed.getPort())))
         .configYaml("""
@@ -54,6 +66,7 @@ class PeerMetadataIntegrationTest {
   @AfterEach
   void stop() throws IOException {
     mesh.close();
+    sdk.close();
     meshed.close();
     external.close();
   }
@@ -104,5 +117,60 @@ class PeerMetadataIntegrationTest {
     RecordedRequest passthrough = external.takeRequest(5, TimeUnit.SECONDS);
     assertThat(passthrough.getTarget()).isEqualTo("/anything");
     assertThat(passthrough.getHeaders().names()).doesNotContain("x-envoy-peer-metadata", "x-envoy-peer-metadata-id");
+  }
+
+  /** The labels of each istio_requests_total series, by name. */
+  private List<Map<String, String>> series() {
+    return metrics.collectAllMetrics().stream().filter(m -> m.getName().equals("istio_requests_total"))
+        .flatMap(m -> m.getLongSumData().getPoints().stream()).map(LongPointData::getAttributes)
+        .map(a -> a.asMap().entrySet().stream().collect(Collectors.toMap(e -> e.getKey().getKey(),
+            e -> String.valueOf(e.getValue()))))
+        .toList();
+  }
+
+  @Test
+  void aSidecarsAnswerNamesTheDestinationWorkloadInTheMetrics() throws Exception {
+    // What istio/proxy's test ratings-v1 sidecar answers with, byte for byte.
+    meshed.enqueue(new MockResponse.Builder().body("ok")
+        .addHeader("x-envoy-peer-metadata", IstioPeerHeaders.RATINGS_SERVER)
+        .addHeader("x-envoy-peer-metadata-id", IstioPeerHeaders.RATINGS_SERVER_ID).build());
+    try (Response r = client.newCall(new Request.Builder().url("http://reviews:9080/ratings/1").build()).execute()) {
+      assertThat(r.headers().names()).doesNotContain("x-envoy-peer-metadata", "x-envoy-peer-metadata-id");
+      assertThat(r.body().string()).isEqualTo("ok");
+    }
+    call(meshed, "http://reviews:9080/reviews/1");  // a server without a sidecar answers without
+
+    List<Map<String, String>> series = series();
+    assertThat(series).hasSize(2);
+    Map<String, String> sidecar = series.stream().filter(l -> l.get("destination_workload").equals("ratings-v1"))
+        .findFirst().orElseThrow();
+    assertThat(sidecar).containsAllEntriesOf(Map.ofEntries(
+        Map.entry("reporter", "source"),
+        Map.entry("source_workload", "productpage-v1"),
+        Map.entry("destination_workload", "ratings-v1"),
+        Map.entry("destination_workload_namespace", "default"),
+        Map.entry("destination_app", "ratings"),
+        Map.entry("destination_version", "v1"),
+        Map.entry("destination_canonical_service", "ratings"),
+        Map.entry("destination_canonical_revision", "version-1"),
+        Map.entry("destination_cluster", "server-cluster"),
+        Map.entry("destination_service", "reviews.default.svc.cluster.local"),
+        Map.entry("response_code", "200")));
+    Map<String, String> plain = series.stream().filter(l -> l != sidecar).findFirst().orElseThrow();
+    assertThat(plain).containsEntry("destination_workload", "unknown").containsEntry("destination_app", "unknown")
+        .containsEntry("destination_canonical_revision", "latest");
+  }
+
+  @Test
+  void aHostileAnswersMetadataNeitherBreaksTheRequestNorNamesAnything() throws Exception {
+    for (String hostile : List.of("!!!", "QUJD".repeat(4000), "CgUKA05BTUU")) {
+      meshed.enqueue(new MockResponse.Builder().body("ok").addHeader("x-envoy-peer-metadata", hostile).build());
+      try (Response r = client.newCall(new Request.Builder().url("http://reviews:9080/r").build()).execute()) {
+        assertThat(r.code()).isEqualTo(200);
+        assertThat(r.header("x-envoy-peer-metadata")).isNull();
+        assertThat(r.body().string()).isEqualTo("ok");
+      }
+    }
+    assertThat(series()).singleElement().satisfies(l -> assertThat(l).containsEntry("destination_workload", "unknown"));
   }
 }

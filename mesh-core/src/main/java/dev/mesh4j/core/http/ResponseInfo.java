@@ -18,15 +18,30 @@ import org.jspecify.annotations.Nullable;
  *     mesh4j originated with the workload identity; else null (Istio's {@code destination_principal})
  * @param localPrincipal the SPIFFE ID mesh4j presented on that connection; else null (Istio's
  *     {@code source_principal})
+ * @param peerMetadata the response's {@code x-envoy-peer-metadata} header as received (a sidecar'd
+ *     server answers with its workload's metadata), or null when it had none; the engine removes
+ *     the header from the response the application gets
  */
 public record ResponseInfo(int status, @Nullable String grpcStatus, long contentLength, @Nullable String protocol,
-    @Nullable String peerPrincipal, @Nullable String localPrincipal) {
+    @Nullable String peerPrincipal, @Nullable String localPrincipal, @Nullable String peerMetadata) {
+
+  /**
+   * The header in which a sidecar'd server answers with its workload's metadata (Istio's peer
+   * metadata exchange); a transport passes its value as {@link #peerMetadata}.
+   */
+  public static final String PEER_METADATA_HEADER = "x-envoy-peer-metadata";
 
   /** Nothing known. */
   public static final ResponseInfo UNKNOWN = new ResponseInfo(0, null, -1, null);
 
   /** A response that did not come over mutual TLS with the workload identity. */
   public ResponseInfo(int status, @Nullable String grpcStatus, long contentLength, @Nullable String protocol) {
-    this(status, grpcStatus, contentLength, protocol, null, null);
+    this(status, grpcStatus, contentLength, protocol, null, null, null);
+  }
+
+  /** A response without peer metadata. */
+  public ResponseInfo(int status, @Nullable String grpcStatus, long contentLength, @Nullable String protocol,
+      @Nullable String peerPrincipal, @Nullable String localPrincipal) {
+    this(status, grpcStatus, contentLength, protocol, peerPrincipal, localPrincipal, null);
   }
 }

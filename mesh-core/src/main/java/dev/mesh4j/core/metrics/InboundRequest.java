@@ -2,6 +2,7 @@ package dev.mesh4j.core.metrics;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.mesh4j.core.http.ResponseInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,6 +20,8 @@ import org.jspecify.annotations.Nullable;
  *     request did not come over mutual TLS with one
  * @param localPrincipal the SPIFFE ID of the certificate the server presented, or null when it
  *     presented none (plain text, or a certificate without one)
+ * @param peerMetadata the request's {@code x-envoy-peer-metadata} header (a sidecar'd caller's
+ *     workload metadata, Istio's peer metadata exchange), or null when it had none
  */
 public record InboundRequest(
     @Nullable String authority,
@@ -27,9 +30,19 @@ public record InboundRequest(
     @Nullable String grpcStatus,
     String responseFlags,
     @Nullable String peerPrincipal,
-    @Nullable String localPrincipal) {
+    @Nullable String localPrincipal,
+    @Nullable String peerMetadata) {
+
+  /** The header in which a sidecar'd caller sends its workload's metadata ({@link #peerMetadata}). */
+  public static final String PEER_METADATA_HEADER = ResponseInfo.PEER_METADATA_HEADER;
 
   public InboundRequest {
     requireNonNull(responseFlags, "responseFlags");
+  }
+
+  /** A request without peer metadata. */
+  public InboundRequest(@Nullable String authority, boolean grpc, int status, @Nullable String grpcStatus,
+      String responseFlags, @Nullable String peerPrincipal, @Nullable String localPrincipal) {
+    this(authority, grpc, status, grpcStatus, responseFlags, peerPrincipal, localPrincipal, null);
   }
 }

@@ -54,12 +54,15 @@ public final class IstioMetricLabels {
    * The labels of a request this workload answered, as the server's sidecar reports it
    * ({@code reporter="destination"}): {@code destination_*} from the workload,
    * {@code source_principal} and {@code source_workload_namespace} from the client's certificate,
-   * {@code connection_security_policy} {@code mutual_tls} or {@code none}. Labels only a peer's
-   * sidecar could tell ({@code source_workload}, {@code source_app}, …) are {@code unknown}.
+   * {@code connection_security_policy} {@code mutual_tls} or {@code none};
+   * {@code source_workload}, {@code source_app}, {@code source_version},
+   * {@code source_canonical_service}, {@code source_canonical_revision} and
+   * {@code source_cluster} from the caller's peer metadata
+   * ({@link InboundRequest#peerMetadata()}), {@code unknown} (the revision {@code latest}) without.
    */
   public Map<String, String> ofInbound(InboundRequest request) {
     requireNonNull(request, "request");
     return labels.inbound(request.authority(), request.grpc(), request.status(), request.grpcStatus(),
-        request.responseFlags(), request.peerPrincipal(), request.localPrincipal());
+        request.responseFlags(), request.peerPrincipal(), request.localPrincipal(), request.peerMetadata());
   }
 }

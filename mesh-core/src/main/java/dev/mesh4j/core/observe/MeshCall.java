@@ -84,6 +84,15 @@ public interface MeshCall {
     return null;
   }
 
+  /**
+   * The {@code x-envoy-peer-metadata} the upstream answered with — a sidecar'd server's workload
+   * metadata, Istio's peer metadata exchange — as received; else null. The application's response
+   * never has the header.
+   */
+  default @Nullable String peerMetadata() {
+    return null;
+  }
+
   /** From start to end, in nanoseconds (after {@code requestEnded}), else -1. */
   long durationNanos();
 

@@ -2,7 +2,11 @@ package dev.mesh4j.core.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.testing.IstioPeerHeaders;
+import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -93,5 +97,58 @@ class IstioInboundLabelsTest {
         .containsEntry("request_protocol", "grpc")
         .containsEntry("grpc_response_status", "14")
         .containsEntry("response_flags", "DC");
+  }
+
+  static InboundRequest from(String peerMetadata, String peerPrincipal) {
+    return new InboundRequest("reviews:9080", false, 200, null, "", peerPrincipal,
+        peerPrincipal == null ? null : REVIEWS, peerMetadata);
+  }
+
+  @Test
+  void aSidecardCallersMetadataNamesTheSource() {
+    Map<String, String> l = labels.ofInbound(from(IstioPeerHeaders.PRODUCTPAGE_CLIENT, null));
+
+    assertThat(l).hasSize(25).containsAllEntriesOf(Map.ofEntries(
+        Map.entry("source_workload", "productpage-v1"),
+        Map.entry("source_workload_namespace", "default"),
+        Map.entry("source_app", "productpage"),
+        Map.entry("source_version", "v1"),
+        Map.entry("source_canonical_service", "productpage-v1"),
+        Map.entry("source_canonical_revision", "version-1"),
+        Map.entry("source_cluster", "client-cluster"),
+        // Only a certificate makes a principal, and mutual TLS.
+        Map.entry("source_principal", "unknown"),
+        Map.entry("connection_security_policy", "none"),
+        Map.entry("destination_workload", "reviews-v2")));
+  }
+
+  @Test
+  void theCallersCertificateNamesItsNamespaceOverItsMetadata() {
+    assertThat(labels.ofInbound(from(IstioPeerHeaders.PRODUCTPAGE_CLIENT, PRODUCTPAGE)))
+        .containsEntry("source_workload", "productpage-v1")
+        .containsEntry("source_workload_namespace", "bookinfo")
+        .containsEntry("source_principal", PRODUCTPAGE)
+        .containsEntry("connection_security_policy", "mutual_tls");
+  }
+
+  @Test
+  void aHostileCallersMetadataIsIgnoredOrBounded() {
+    Map<String, String> none = labels.ofInbound(from(null, null));
+    assertThat(labels.ofInbound(from("not base64!", null))).isEqualTo(none);
+    assertThat(labels.ofInbound(from("QUJD".repeat(5000), null))).isEqualTo(none);
+    for (int i = 0; i < 100; i++) {
+      labels.ofInbound(from(workload("caller-" + i), null));
+    }
+    assertThat(labels.ofInbound(from(workload("one-too-many"), null)))
+        .containsEntry("source_workload", "mesh4j_overflow").containsEntry("source_app", "mesh4j_overflow");
+    assertThat(labels.ofInbound(from(workload("caller-3"), null))).containsEntry("source_workload", "caller-3");
+    assertThat(labels.ofInbound(from(IstioPeerHeaders.PRODUCTPAGE_CLIENT, null)))
+        .containsEntry("source_workload", "mesh4j_overflow");
+  }
+
+  /** Metadata naming only a workload. */
+  private static String workload(String name) {
+    return Base64.getEncoder().encodeToString(Struct.newBuilder()
+        .putFields("WORKLOAD_NAME", Value.newBuilder().setStringValue(name).build()).build().toByteArray());
   }
 }

@@ -71,6 +71,7 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
   private final UpstreamFailure failureKind;
   private boolean completed;
   private String peerPrincipal;
+  private String peerMetadata;
 
   public RecordingExchange() {
     this(null, null);
@@ -85,6 +86,12 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
   /** Sent requests answer as over mutual TLS with a peer presenting {@code spiffeId}. */
   public RecordingExchange overMutualTls(String spiffeId) {
     this.peerPrincipal = spiffeId;
+    return this;
+  }
+
+  /** Sent requests answer with {@code value} in {@code x-envoy-peer-metadata}, as a sidecar'd server. */
+  public RecordingExchange answeringWithPeerMetadata(String value) {
+    this.peerMetadata = value;
     return this;
   }
 
@@ -148,7 +155,7 @@ public final class RecordingExchange implements Exchange<RecordingExchange.Resul
       return new ResponseInfo(response.reply().status(), grpc,
           response.reply().body().length(), "HTTP/1.1");
     }
-    return new ResponseInfo(200, null, -1, "HTTP/1.1", peerPrincipal, null);
+    return new ResponseInfo(200, null, -1, "HTTP/1.1", peerPrincipal, null, peerMetadata);
   }
 
   @Override

@@ -85,7 +85,7 @@ public class ScriptedExchange implements Exchange<ScriptedExchange.Response> {
   @Override
   public ResponseInfo view(Response response) {
     return new ResponseInfo(response.status(), response.headers().get("grpc-status"), -1,
-        "HTTP/1.1");
+        "HTTP/1.1", null, null, response.headers().get("x-envoy-peer-metadata"));
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.core.Mesh;
 import dev.mesh4j.core.ServiceRegistry;
+import dev.mesh4j.core.testing.IstioPeerHeaders;
 import dev.mesh4j.core.testing.MeshCa;
 import dev.mesh4j.okhttp.MeshOkHttp;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -90,6 +91,7 @@ class MeshInboundTelemetryIntegrationTest {
         """;
     return Mesh.builder().registry(new ServiceRegistry().register("reviews", 9080,
         Endpoint.of("127.0.0.1", port).withPrincipal(REVIEWS))).configYaml(rule)
+        .workloadName("productpage-v1").workloadLabel("app", "productpage").workloadLabel("version", "v1")
         .identity(ca.issue(PRODUCTPAGE).identity()).build();
   }
 
@@ -125,7 +127,13 @@ class MeshInboundTelemetryIntegrationTest {
         "destination_service_namespace=\"default\"",
         "destination_canonical_service=\"reviews\"",
         "destination_canonical_revision=\"v1\"",
-        "source_workload=\"unknown\"",
+        // What the meshed client said it is, in its peer metadata.
+        "source_workload=\"productpage-v1\"",
+        "source_app=\"productpage\"",
+        "source_version=\"v1\"",
+        "source_canonical_service=\"productpage\"",
+        "source_canonical_revision=\"v1\"",
+        "source_cluster=\"Kubernetes\"",
         "request_protocol=\"http\"",
         "response_code=\"" + code + "\"",
         "response_flags=\"-\"",
@@ -163,6 +171,53 @@ class MeshInboundTelemetryIntegrationTest {
           "source_principal=\"unknown\"", "source_workload_namespace=\"unknown\"",
           "destination_principal=\"unknown\"", "connection_security_policy=\"none\"",
           "destination_service=\"reviews.default.svc.cluster.local\"", "response_code=\"200\""));
+      app.close();
+      app = null;
+    }
+  }
+
+  /** A plain-text request from a sidecar'd caller: its sidecar adds its workload's metadata. */
+  void callFromSidecar(int port, String metadata) throws IOException {
+    try (Response r = new OkHttpClient().newCall(new Request.Builder()
+        .url("http://127.0.0.1:" + port + "/reviews/1").header("Host", "reviews:9080")
+        .header("x-envoy-peer-metadata-id", "sidecar~10.52.0.34~productpage-v1-84975bc778-pxz2w.default~default.svc.cluster.local")
+        .header("x-envoy-peer-metadata", metadata).build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().string()).isEqualTo("ok");
+    }
+  }
+
+  @Test
+  void aSidecardCallersMetadataNamesTheSourceInServletAndWebFluxAlike() throws IOException {
+    for (WebApplicationType type : List.of(WebApplicationType.SERVLET, WebApplicationType.REACTIVE)) {
+      int port = start(type, false);
+      callFromSidecar(port, IstioPeerHeaders.PRODUCTPAGE_CLIENT);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(destinationRequests()).hasSize(1));
+      assertThat(destinationRequests()).as(type.name()).singleElement().satisfies(line -> assertThat(line).contains(
+          // istio/proxy's test productpage-v1 sidecar, as its metadata names it.
+          "source_workload=\"productpage-v1\"", "source_workload_namespace=\"default\"",
+          "source_app=\"productpage\"", "source_version=\"v1\"",
+          "source_canonical_service=\"productpage-v1\"", "source_canonical_revision=\"version-1\"",
+          "source_cluster=\"client-cluster\"",
+          // Claimed, not proven: no certificate, so no principal and no mutual TLS.
+          "source_principal=\"unknown\"", "connection_security_policy=\"none\"",
+          "destination_workload=\"reviews-v1\""));
+      app.close();
+      app = null;
+    }
+  }
+
+  @Test
+  void aMalformedCallerMetadataIsNoMetadataAndTheRequestIsServed() throws IOException {
+    for (WebApplicationType type : List.of(WebApplicationType.SERVLET, WebApplicationType.REACTIVE)) {
+      int port = start(type, false);
+      callFromSidecar(port, "not//base64!");
+      callFromSidecar(port, "CgUKA05BTUU");  // a truncated Struct
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(destinationRequests()).singleElement()
+          .satisfies(line -> assertThat(line).endsWith(" 2.0")));
+      assertThat(destinationRequests()).as(type.name()).singleElement().satisfies(line -> assertThat(line).contains(
+          "source_workload=\"unknown\"", "source_app=\"unknown\"", "source_cluster=\"unknown\"",
+          "source_canonical_revision=\"latest\""));
       app.close();
       app = null;
     }

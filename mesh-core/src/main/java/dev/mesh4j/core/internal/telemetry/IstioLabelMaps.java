@@ -31,9 +31,9 @@ public final class IstioLabelMaps {
    */
   public Map<String, String> inbound(@Nullable String authority, boolean grpc, int status,
       @Nullable String grpcStatus, String responseFlags, @Nullable String peerPrincipal,
-      @Nullable String localPrincipal) {
+      @Nullable String localPrincipal, @Nullable String peerMetadata) {
     Map<String, String> out = new LinkedHashMap<>();
-    labels.inbound(authority, grpc, status, grpcStatus, responseFlags, peerPrincipal, localPrincipal)
+    labels.inbound(authority, grpc, status, grpcStatus, responseFlags, peerPrincipal, localPrincipal, peerMetadata)
         .forEach((k, v) -> out.put(k.getKey(), String.valueOf(v)));
     return out;
   }

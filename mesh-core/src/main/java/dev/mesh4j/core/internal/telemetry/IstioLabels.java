@@ -14,11 +14,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Istio's 25 standard metric labels for one request, as the client sidecar's stats filter
  * ({@code istio_stats}, reporter {@code source}) computes them: {@code source_*} from the
- * workload, {@code destination_*} from the route decision and the endpoint's labels, where the
- * sidecar would use the peer's metadata: {@code destination_workload} and
- * {@code destination_cluster} from the labels {@code service.istio.io/workload-name} and
- * {@code topology.istio.io/cluster} that mesh4j's sources give an endpoint from what istiod puts
- * in its {@code istio.workload} metadata (the sidecar's fallback when the peer sent none).
+ * workload, {@code destination_*} from the route decision and, for the peer's workload, as
+ * {@code populatePeerInfo} chooses: the metadata the upstream answered with
+ * ({@code x-envoy-peer-metadata}) when it sent any, else the endpoint's labels —
+ * {@code destination_workload} and {@code destination_cluster} from the labels
+ * {@code service.istio.io/workload-name} and {@code topology.istio.io/cluster} that mesh4j's
+ * sources give an endpoint from what istiod puts in its {@code istio.workload} metadata (the
+ * sidecar's fallback when the peer sent none). The peer's metadata, when present, is used whole,
+ * never mixed with the endpoint's labels. Server side likewise: {@code source_*} from the
+ * caller's metadata ({@link PeerLabels}).
  *
  * <p>Labels whose values come from requests are bounded ({@link BoundedLabelValues}): the
  * {@code destination_service} (and, with no route, {@code destination_service_name}) of
@@ -76,7 +80,7 @@ final class IstioLabels {
    */
   record Destination(String service, String serviceName, String serviceNamespace, String workload,
       String workloadNamespace, String app, String version, String canonicalService, String canonicalRevision, String cluster,
-      String principal, String sourcePrincipal) {}
+      String principal, String sourcePrincipal, boolean mutualTls) {}
 
   /** The labels that never change for this workload. */
   private final Attributes source;
@@ -93,6 +97,10 @@ final class IstioLabels {
   /** Host names inbound requests carried: bounded, as a client may send any. */
   private final BoundedLabelValues inboundHosts = new BoundedLabelValues();
   private final BoundedLabelValues grpcStatuses = new BoundedLabelValues();
+  /** Workloads upstreams said they are (their answers' peer metadata): bounded. */
+  private final PeerLabels upstreamPeers = new PeerLabels();
+  /** Workloads callers said they are (their requests' peer metadata): bounded. */
+  private final PeerLabels downstreamPeers = new PeerLabels();
 
   IstioLabels(Workload workload) {
     Map<String, String> labels = workload.labels();
@@ -130,21 +138,29 @@ final class IstioLabels {
    * {@code destination_*} are this workload; {@code destination_service} is the requested host as
    * the Kubernetes service it names (the sidecar reads it from its inbound cluster, mesh4j from
    * the {@code Host}); {@code connection_security_policy} is {@code mutual_tls} when both sides
-   * presented a SPIFFE certificate, else {@code none}.
+   * presented a SPIFFE certificate, else {@code none}. The caller's workload, app, version,
+   * canonical service and revision and cluster come from the peer metadata it sent
+   * ({@code peerMetadata}, its {@code x-envoy-peer-metadata}), as the sidecar's
+   * {@code peer_metadata} filter reads it: from any caller, unverified; the namespace comes from
+   * the certificate when there is one, else from the metadata.
    */
   Attributes inbound(@Nullable String authority, boolean grpc, int status, @Nullable String grpcStatus,
-      String responseFlags, @Nullable String peer, @Nullable String local) {
+      String responseFlags, @Nullable String peer, @Nullable String local, @Nullable String peerMetadata) {
     String service = inboundService(authority);
     String peerNamespace = peer == null ? null : principalNamespace(peer);
+    PeerLabels.Peer caller = downstreamPeers.of(peerMetadata);
+    if ((peerNamespace == null || peerNamespace.isEmpty()) && caller != null) {
+      peerNamespace = caller.namespace();
+    }
     return destination.toBuilder()
-        .put(SOURCE_WORKLOAD, UNKNOWN)
+        .put(SOURCE_WORKLOAD, caller == null ? UNKNOWN : orUnknown(caller.workload()))
         .put(SOURCE_WORKLOAD_NAMESPACE, orUnknown(peerNamespace))
         .put(SOURCE_PRINCIPAL, orUnknown(peer))
-        .put(SOURCE_APP, UNKNOWN)
-        .put(SOURCE_VERSION, UNKNOWN)
-        .put(SOURCE_CANONICAL_SERVICE, UNKNOWN)
-        .put(SOURCE_CANONICAL_REVISION, "latest")
-        .put(SOURCE_CLUSTER, UNKNOWN)
+        .put(SOURCE_APP, caller == null ? UNKNOWN : orUnknown(caller.app()))
+        .put(SOURCE_VERSION, caller == null ? UNKNOWN : orUnknown(caller.version()))
+        .put(SOURCE_CANONICAL_SERVICE, caller == null ? UNKNOWN : orUnknown(caller.canonicalService()))
+        .put(SOURCE_CANONICAL_REVISION, caller == null ? "latest" : orLatest(caller.canonicalRevision()))
+        .put(SOURCE_CLUSTER, caller == null ? UNKNOWN : orUnknown(caller.cluster()))
         .put(DESTINATION_PRINCIPAL, orUnknown(local))
         .put(DESTINATION_SERVICE, service)
         .put(DESTINATION_SERVICE_NAME, service == canonicalName ? canonicalName : shortName(service))
@@ -238,6 +254,29 @@ final class IstioLabels {
     if (r != null && r.outcome() == RouteDecision.Outcome.BLACKHOLE) {
       serviceName = BLACKHOLE;
     }
+    String peerPrincipal = call.peerPrincipal();
+    boolean mutualTls = peerPrincipal != null && !peerPrincipal.isEmpty();
+    PeerLabels.Peer peer = upstreamPeers.of(call.peerMetadata());
+    if (peer != null) {
+      // What the upstream's sidecar said it is wins over the endpoint's labels (istio_stats reads
+      // the endpoint metadata only when no peer metadata came): the namespace from the
+      // certificate when there is one, the principal from the certificate, else the metadata's
+      // IDENTITY.
+      String sanNamespace = peerPrincipal == null ? null : principalNamespace(peerPrincipal);
+      String peerNamespace = sanNamespace != null && !sanNamespace.isEmpty() ? sanNamespace : peer.namespace();
+      return new Destination(service, serviceName,
+          UNKNOWN.equals(namespace) ? orUnknown(peerNamespace) : namespace,
+          orUnknown(peer.workload()),
+          orUnknown(peerNamespace),
+          orUnknown(peer.app()),
+          orUnknown(peer.version()),
+          orUnknown(peer.canonicalService()),
+          orLatest(peer.canonicalRevision()),
+          orUnknown(peer.cluster()),
+          mutualTls ? peerPrincipal : orUnknown(peer.identity()),
+          orUnknown(call.localPrincipal()),
+          mutualTls);
+    }
     boolean member = endpoint != null && r != null && r.destinationNamespace() != null;
     // What istiod's endpoint metadata (istio.workload) tells the sidecar: the endpoint's workload
     // and cluster, which mesh4j's sources put in its labels.
@@ -251,8 +290,9 @@ final class IstioLabels {
         endpoint == null ? "latest" : canonicalRevision(labels),
         orUnknown(labels.get(CLUSTER_LABEL)),
         // As the sidecar reports them: the URI SANs of the mutual-TLS connection, else unknown.
-        orUnknown(call.peerPrincipal()),
-        orUnknown(call.localPrincipal()));
+        orUnknown(peerPrincipal),
+        orUnknown(call.localPrincipal()),
+        mutualTls);
   }
 
   /** All 25 labels. */
@@ -266,7 +306,7 @@ final class IstioLabels {
         // only as the server). mesh4j verified the server's workload certificate itself, so it
         // reports what it knows: "mutual_tls" over Istio's mutual TLS, as the server's sidecar
         // would; "unknown" otherwise, as Envoy's client does.
-        .put(CONNECTION_SECURITY_POLICY, UNKNOWN.equals(d.principal()) ? UNKNOWN : MUTUAL_TLS)
+        .put(CONNECTION_SECURITY_POLICY, d.mutualTls() ? MUTUAL_TLS : UNKNOWN)
         .put(DESTINATION_APP, d.app())
         .put(DESTINATION_VERSION, d.version())
         .put(DESTINATION_SERVICE, d.service())
@@ -317,6 +357,10 @@ final class IstioLabels {
       v = labels.get("version");
     }
     return v != null ? v : "latest";
+  }
+
+  private static String orLatest(String v) {
+    return v.isEmpty() ? "latest" : v;
   }
 
   private static String orUnknown(@Nullable String v) {

@@ -3,6 +3,7 @@ package dev.mesh4j.core.internal.telemetry;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.http.ResponseInfo;
 import java.io.ByteArrayOutputStream;
 import java.util.Base64;
 import java.util.Map;
@@ -44,7 +45,7 @@ public record PeerMetadata(String instance, String namespace, String workload, S
     String canonicalService, String canonicalRevision, String app, String version) {
 
   /** The header carrying the metadata. */
-  public static final String HEADER = "x-envoy-peer-metadata";
+  public static final String HEADER = ResponseInfo.PEER_METADATA_HEADER;
   /** The header carrying the sender's node id, a cache key for the metadata. */
   public static final String ID_HEADER = "x-envoy-peer-metadata-id";
   /**

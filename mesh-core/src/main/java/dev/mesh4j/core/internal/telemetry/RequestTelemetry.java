@@ -55,6 +55,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   private @Nullable String grpcStatus;
   private @Nullable String protocol;
   private @Nullable String peerPrincipal;
+  private @Nullable String peerMetadata;
   private @Nullable String localPrincipal;
   private long responseBytes = -1;
   private long durationNanos = -1;
@@ -264,6 +265,7 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
     grpcStatus = grpc ? info.grpcStatus() : null;
     protocol = info.protocol();
     peerPrincipal = info.peerPrincipal();
+    peerMetadata = info.peerMetadata();
     localPrincipal = info.localPrincipal();
   }
 
@@ -405,6 +407,11 @@ public final class RequestTelemetry<R> implements RequestObserver<R>, MeshCall {
   @Override
   public @Nullable String localPrincipal() {
     return localPrincipal;
+  }
+
+  @Override
+  public @Nullable String peerMetadata() {
+    return peerMetadata;
   }
 
   @Override

@@ -6,6 +6,7 @@ import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.mesh4j.api.runtime.Workload;
+import dev.mesh4j.core.testing.IstioPeerHeaders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Base64;
@@ -13,33 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** Istio's {@code x-envoy-peer-metadata}: read as istio/proxy reads it, written as it writes it. */
 class PeerMetadataTest {
-  /**
-   * The header value of istio/proxy's own peer metadata filter tests,
-   * {@code source/extensions/filters/http/peer_metadata/filter_test.cc} ({@code SampleIstioHeader}):
-   * a sidecar's whole node metadata (from {@code testdata/client_node_metadata.json.tmpl}), as
-   * Go serializes it (not in key order), base64 without padding.
-   */
-  static final String SAMPLE_ISTIO_HEADER =
-      "ChIKBWlzdGlvEgkaB3NpZGVjYXIKDgoIU1RTX1BPUlQSAhoAChEKB01FU0hfSUQSBhoEbWVzaAocChZTVEFDS0RSSVZFUl"
-      + "9UT0tFTl9GSUxFEgIaAAowCihTVEFDS0RSSVZFUl9MT0dHSU5HX0VYUE9SVF9JTlRFUlZBTF9TRUNTEgQaAjIwCjYKDElO"
-      + "U1RBTkNFX0lQUxImGiQxMC41Mi4wLjM0LGZlODA6OmEwNzU6MTFmZjpmZTVlOmYxY2QKFAoDYXBwEg0aC3Byb2R1Y3RwYW"
-      + "dlCisKG1NFQ1VSRV9TVEFDS0RSSVZFUl9FTkRQT0lOVBIMGgpsb2NhbGhvc3Q6Cl0KGmt1YmVybmV0ZXMuaW8vbGltaXQt"
-      + "cmFuZ2VyEj8aPUxpbWl0UmFuZ2VyIHBsdWdpbiBzZXQ6IGNwdSByZXF1ZXN0IGZvciBjb250YWluZXIgcHJvZHVjdHBhZ2"
-      + "UKIQoNV09SS0xPQURfTkFNRRIQGg5wcm9kdWN0cGFnZS12MQofChFJTlRFUkNFUFRJT05fTU9ERRIKGghSRURJUkVDVAoe"
-      + "CgpDTFVTVEVSX0lEEhAaDmNsaWVudC1jbHVzdGVyCkkKD0lTVElPX1BST1hZX1NIQRI2GjRpc3Rpby1wcm94eTo0N2U0NT"
-      + "U5YjhlNGYwZDUxNmMwZDE3YjIzM2QxMjdhM2RlYjNkN2NlClIKBU9XTkVSEkkaR2t1YmVybmV0ZXM6Ly9hcGlzL2FwcHMv"
-      + "djEvbmFtZXNwYWNlcy9kZWZhdWx0L2RlcGxveW1lbnRzL3Byb2R1Y3RwYWdlLXYxCsEBCgZMQUJFTFMStgEqswEKFAoDYX"
-      + "BwEg0aC3Byb2R1Y3RwYWdlCiEKEXBvZC10ZW1wbGF0ZS1oYXNoEgwaCjg0OTc1YmM3NzgKMwofc2VydmljZS5pc3Rpby5p"
-      + "by9jYW5vbmljYWwtbmFtZRIQGg5wcm9kdWN0cGFnZS12MQoyCiNzZXJ2aWNlLmlzdGlvLmlvL2Nhbm9uaWNhbC1yZXZpc2"
-      + "lvbhILGgl2ZXJzaW9uLTEKDwoHdmVyc2lvbhIEGgJ2MQopCgROQU1FEiEaH3Byb2R1Y3RwYWdlLXYxLTg0OTc1YmM3Nzgt"
-      + "cHh6MncKLQoIUE9EX05BTUUSIRofcHJvZHVjdHBhZ2UtdjEtODQ5NzViYzc3OC1weHoydwoaCg1JU1RJT19WRVJTSU9OEg"
-      + "kaBzEuNS1kZXYKHwoVSU5DTFVERV9JTkJPVU5EX1BPUlRTEgYaBDkwODAKmwEKEVBMQVRGT1JNX01FVEFEQVRBEoUBKoIB"
-      + "CiYKFGdjcF9na2VfY2x1c3Rlcl9uYW1lEg4aDHRlc3QtY2x1c3RlcgocCgxnY3BfbG9jYXRpb24SDBoKdXMtZWFzdDQtYg"
-      + "odCgtnY3BfcHJvamVjdBIOGgx0ZXN0LXByb2plY3QKGwoSZ2NwX3Byb2plY3RfbnVtYmVyEgUaAzEyMwopCg9TRVJWSUNF"
-      + "X0FDQ09VTlQSFhoUYm9va2luZm8tcHJvZHVjdHBhZ2UKHQoQQ09ORklHX05BTUVTUEFDRRIJGgdkZWZhdWx0Cg8KB3Zlcn"
-      + "Npb24SBBoCdjEKHgoYU1RBQ0tEUklWRVJfUk9PVF9DQV9GSUxFEgIaAAohChFwb2QtdGVtcGxhdGUtaGFzaBIMGgo4NDk3"
-      + "NWJjNzc4Ch8KDkFQUF9DT05UQUlORVJTEg0aC3Rlc3QsYm9uemFpChYKCU5BTUVTUEFDRRIJGgdkZWZhdWx0CjMKK1NUQU"
-      + "NLRFJJVkVSX01PTklUT1JJTkdfRVhQT1JUX0lOVEVSVkFMX1NFQ1MSBBoCMjA";
+  /** istio/proxy's {@code SampleIstioHeader}, {@link IstioPeerHeaders#PRODUCTPAGE_CLIENT}. */
+  static final String SAMPLE_ISTIO_HEADER = IstioPeerHeaders.PRODUCTPAGE_CLIENT;
 
   @Test
   void readsIstiosOwnTestHeaderAsItsFilterDoes() {
@@ -122,5 +98,39 @@ class PeerMetadataTest {
         .putFields("LABELS", Value.newBuilder().setBoolValue(true).build()).build();
     assertThat(PeerMetadata.decode(Base64.getEncoder().encodeToString(other.toByteArray())).namespace())
         .isEqualTo("shop");
+  }
+
+  @Test
+  void readsWhatARatingsSidecarAnswersWithAndItsBytesAreProtobufsOwn() throws IOException {
+    // The Struct istio/proxy's MXPropagationMethod builds for testdata/server_node_metadata.json.tmpl.
+    Struct labels = Struct.newBuilder()
+        .putFields("service.istio.io/canonical-name", string("ratings"))
+        .putFields("service.istio.io/canonical-revision", string("version-1"))
+        .putFields("app", string("ratings"))
+        .putFields("version", string("v1")).build();
+    Struct node = Struct.newBuilder()
+        .putFields("NAME", string("ratings-v1-84975bc778-pxz2w"))
+        .putFields("NAMESPACE", string("default"))
+        .putFields("WORKLOAD_NAME", string("ratings-v1"))
+        .putFields("CLUSTER_ID", string("server-cluster"))
+        .putFields("LABELS", Value.newBuilder().setStructValue(labels).build())
+        .putFields("OWNER", string("kubernetes://apis/apps/v1/namespaces/default/deployments/ratings-v1")).build();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    CodedOutputStream out = CodedOutputStream.newInstance(bytes);
+    out.useDeterministicSerialization();
+    node.writeTo(out);
+    out.flush();
+    assertThat(IstioPeerHeaders.RATINGS_SERVER).isEqualTo(Base64.getEncoder().encodeToString(bytes.toByteArray()));
+
+    assertThat(PeerMetadata.decode(IstioPeerHeaders.RATINGS_SERVER)).isEqualTo(new PeerMetadata(
+        "ratings-v1-84975bc778-pxz2w", "default", "ratings-v1", "server-cluster", "", "ratings", "version-1",
+        "ratings", "v1"));
+    // Envoy decodes without padding as well as with it.
+    assertThat(PeerMetadata.decode(IstioPeerHeaders.RATINGS_SERVER.replace("=", "")))
+        .isEqualTo(PeerMetadata.decode(IstioPeerHeaders.RATINGS_SERVER));
+  }
+
+  private static Value string(String v) {
+    return Value.newBuilder().setStringValue(v).build();
   }
 }

@@ -23,8 +23,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code reporter="destination"}, as the application's sidecar would: duration from the filter's
  * entry to the response's completion (for an async request, when its async processing completes),
  * {@code source_principal} from the client's certificate, {@code connection_security_policy}
- * {@code mutual_tls} when the request came over the mesh's mutual TLS. First of the mesh's
- * filters, so that its duration covers theirs.
+ * {@code mutual_tls} when the request came over the mesh's mutual TLS, the client's workload
+ * ({@code source_workload}, {@code source_app}, …) from the peer metadata a sidecar'd or meshed
+ * client sends ({@code x-envoy-peer-metadata}). First of the mesh's filters, so that its duration
+ * covers theirs.
  */
 public final class MeshInboundMetricsFilter extends OncePerRequestFilter implements Ordered {
   /** Before every other mesh filter. */
@@ -85,7 +87,7 @@ public final class MeshInboundMetricsFilter extends OncePerRequestFilter impleme
         ? InboundRequests.peerPrincipal(chain) : null;
     String local = request.isSecure() ? localPrincipal.get() : null;
     InboundRequest inbound = new InboundRequest(request.getHeader("host"), grpc, status,
-        grpc ? grpcStatus(response) : null, "", peer, local);
+        grpc ? grpcStatus(response) : null, "", peer, local, request.getHeader(InboundRequest.PEER_METADATA_HEADER));
     metrics.inboundEnded(inbound, duration, request.getContentLengthLong(), responseLength(response));
   }
 

@@ -24,7 +24,8 @@ import reactor.core.publisher.Mono;
  * applications: duration from the filter's subscription to the end of the chain (its completion,
  * error or cancellation),
  * {@code source_principal} from the client's certificate, {@code connection_security_policy}
- * {@code mutual_tls} when the request came over the mesh's mutual TLS. An error leaving the chain
+ * {@code mutual_tls} when the request came over the mesh's mutual TLS, the client's workload from
+ * its peer metadata ({@code x-envoy-peer-metadata}). An error leaving the chain
  * with no response sent is recorded with the status WebFlux then answers with; a request the
  * client gave up on ({@code cancel}) with Envoy's flag {@code DC}.
  */
@@ -73,7 +74,8 @@ public final class MeshInboundMetricsWebFilter implements WebFilter, Ordered {
     String local = ssl == null ? null : localPrincipal.get();
     String authority = headers.getFirst(HttpHeaders.HOST);
     InboundRequest inbound = new InboundRequest(authority, grpc, status,
-        grpc ? response.getHeaders().getFirst("grpc-status") : null, cancelled ? "DC" : "", peer, local);
+        grpc ? response.getHeaders().getFirst("grpc-status") : null, cancelled ? "DC" : "", peer, local,
+        headers.getFirst(InboundRequest.PEER_METADATA_HEADER));
     metrics.inboundEnded(inbound, duration, headers.getContentLength(), response.getHeaders().getContentLength());
   }
 

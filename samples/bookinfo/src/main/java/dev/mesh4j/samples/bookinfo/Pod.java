@@ -44,6 +44,8 @@ final class Pod implements AutoCloseable {
   private volatile int failStatus;
   private volatile long delayMillis;
   private volatile Map<String, String> lastHeaders = Map.of();
+  private volatile String sidecarMetadata;
+  private volatile String sidecarId;
 
   Pod(String name, Map<String, String> labels) throws IOException {
     this(name, labels, exchange -> name);
@@ -68,12 +70,27 @@ final class Pod implements AutoCloseable {
       }
       int status = failStatus > 0 ? failStatus : 200;
       byte[] body = (status == 200 ? handler.answer(exchange) : name + " failed").getBytes(StandardCharsets.UTF_8);
+      if (sidecarMetadata != null && headers.containsKey("x-envoy-peer-metadata")) {
+        // Its Istio sidecar answers a caller that sent its metadata with the pod's own.
+        exchange.getResponseHeaders().set("x-envoy-peer-metadata", sidecarMetadata);
+        exchange.getResponseHeaders().set("x-envoy-peer-metadata-id", sidecarId);
+      }
       exchange.sendResponseHeaders(status, body.length);
       try (OutputStream out = exchange.getResponseBody()) {
         out.write(body);
       }
     });
     server.start();
+  }
+
+  /**
+   * Makes this pod answer as one behind an Istio sidecar does: with the sidecar's
+   * {@code x-envoy-peer-metadata} (and {@code -id}) when the request carried the caller's.
+   */
+  Pod behindSidecar(String metadata, String nodeId) {
+    this.sidecarMetadata = metadata;
+    this.sidecarId = nodeId;
+    return this;
   }
 
   String name() {

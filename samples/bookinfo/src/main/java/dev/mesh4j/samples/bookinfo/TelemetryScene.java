@@ -39,10 +39,23 @@ final class TelemetryScene {
   static final String TRACE_ID = "463ac35c9f6413ad48485a3953bb6124";
   static final String CALLER_SPAN = "a2fb4a1d1a96d312";
   static final String REQUEST_ID = "d5e7a1c2-7c1e-4b9a-9d3f-5a0f1e2b3c4d";
+  /**
+   * What details-v1's Istio sidecar answers with: the base64 of the deterministic serialization
+   * of its metadata's {@code google.protobuf.Struct} (istio/proxy's {@code peer_metadata} filter),
+   * NAME details-v1-79f774bdb9-kq5zm, NAMESPACE default, WORKLOAD_NAME details-v1, CLUSTER_ID
+   * Kubernetes, LABELS app details, version v1, canonical name details, revision v1, OWNER its
+   * Deployment.
+   */
+  static final String DETAILS_SIDECAR =
+      "ChoKCkNMVVNURVJfSUQSDBoKS3ViZXJuZXRlcwqLAQoGTEFCRUxTEoABKn4KEAoDYXBwEgkaB2RldGFpbHMKLAofc2VydmljZS5p"
+      + "c3Rpby5pby9jYW5vbmljYWwtbmFtZRIJGgdkZXRhaWxzCisKI3NlcnZpY2UuaXN0aW8uaW8vY2Fub25pY2FsLXJldmlzaW9u"
+      + "EgQaAnYxCg8KB3ZlcnNpb24SBBoCdjEKJQoETkFNRRIdGhtkZXRhaWxzLXYxLTc5Zjc3NGJkYjkta3E1em0KFgoJTkFNRVNQ"
+      + "QUNFEgkaB2RlZmF1bHQKTgoFT1dORVISRRpDa3ViZXJuZXRlczovL2FwaXMvYXBwcy92MS9uYW1lc3BhY2VzL2RlZmF1bHQv"
+      + "ZGVwbG95bWVudHMvZGV0YWlscy12MQodCg1XT1JLTE9BRF9OQU1FEgwaCmRldGFpbHMtdjE=";
 
   private TelemetryScene() {}
 
-  static void run(Path config, ServiceRegistry registry, Pod reviewsV2) throws IOException {
+  static void run(Path config, ServiceRegistry registry, Pod reviewsV2, Pod detailsV1) throws IOException {
     Spans spans = new Spans();
     int metricsPort = freePort();
     // productpage's /metrics endpoint, as Prometheus would scrape it.
@@ -67,6 +80,9 @@ final class TelemetryScene {
             .propagatedHeaders("end-user")
             .build()) {
       OkHttpClient client = MeshOkHttp.newClient(mesh);
+      // details-v1 has not moved to mesh4j: it runs behind an Istio sidecar, which tells callers
+      // who it is. productpage's metrics name it from that, as its own sidecar would.
+      detailsV1.behindSidecar(DETAILS_SIDECAR, "sidecar~127.0.0.1~details-v1-79f774bdb9-kq5zm.default~default.svc.cluster.local");
       // productpage's handler: capture the inbound context, call reviews. No header is copied.
       try (Pod productpage = new Pod("productpage-v1", Map.of("app", "productpage", "version", "v1"), exchange -> {
         MeshContext inbound = mesh.captureContext(exchange.getRequestHeaders()::getFirst);
@@ -103,7 +119,18 @@ final class TelemetryScene {
       System.out.println("   span tree (productpage's spans, from its OpenTelemetry SDK):");
       printTree(spans.all(), got);
       System.out.println();
-      System.out.println("   Prometheus scrape of productpage's /metrics (istio_requests_total):");
+      // Then a call of productpage's own (outside the request above, so a trace of its own).
+      try (Response details = client.newCall(new Request.Builder().url("http://details:9080/details/0").build())
+          .execute()) {
+        System.out.println("   details (behind an Istio sidecar) answered: " + details.body().string()
+            + "; x-envoy-peer-metadata reached productpage: "
+            + (details.header("x-envoy-peer-metadata") == null ? "no (read, then removed)" : "yes"));
+      } finally {
+        detailsV1.behindSidecar(null, null);
+      }
+      System.out.println();
+      System.out.println("   Prometheus scrape of productpage's /metrics (istio_requests_total; reviews-v2 named by its");
+      System.out.println("   endpoint, details-v1 by its sidecar's peer metadata: see destination_cluster):");
       OkHttpClient scraper = new OkHttpClient();
       try (Response page = scraper.newCall(new Request.Builder()
           .url("http://127.0.0.1:" + metricsPort + "/metrics").build()).execute()) {

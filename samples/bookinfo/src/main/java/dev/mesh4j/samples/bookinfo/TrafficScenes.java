@@ -95,7 +95,7 @@ final class TrafficScenes {
     scene("7. Telemetry: productpage handles end-user: jason with a B3 trace and calls reviews, copying no header");
     b.copy("virtual-service-reviews-test-v2.yaml");
     b.mesh.reload();
-    TelemetryScene.run(b.config, b.registry, b.pod("reviews-v2"));
+    TelemetryScene.run(b.config, b.registry, b.pod("reviews-v2"), b.pod("details-v1"));
     b.remove("virtual-service-reviews-test-v2.yaml");
     b.mesh.reload();
   }

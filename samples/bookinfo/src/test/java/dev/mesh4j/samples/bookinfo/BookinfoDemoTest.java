@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The README's demo command runs this program: it must keep working and keep its promises. */
@@ -60,6 +61,23 @@ class BookinfoDemoTest {
         .contains("reviews-v2 server (its traceparent names this span as parent)")
         .containsPattern("istio_requests_total\\{[^}]*destination_version=\"v2\",destination_workload=\"reviews-v2\""
             + "[^}]*reporter=\"source\"[^}]*\\} 1");
+    // details-v1 answered as a pod behind an Istio sidecar: its metadata names it, whole.
+    assertThat(telemetry).contains("details (behind an Istio sidecar) answered: details-v1; "
+        + "x-envoy-peer-metadata reached productpage: no (read, then removed)");
+    String details = telemetry.lines().filter(l -> l.contains("istio_requests_total{")
+        && l.contains("destination_workload=\"details-v1\"")).findFirst().orElseThrow();
+    assertThat(details).contains("destination_cluster=\"Kubernetes\"", "destination_app=\"details\"",
+        "destination_canonical_service=\"details\"", "destination_canonical_revision=\"v1\"",
+        "destination_workload_namespace=\"default\"", "source_workload=\"productpage-v1\"");
+    // The scrape shows the full label set, as a sidecar's does.
+    for (String label : List.of("reporter", "source_workload", "source_workload_namespace", "source_principal",
+        "source_app", "source_version", "source_canonical_service", "source_canonical_revision", "source_cluster",
+        "destination_workload", "destination_workload_namespace", "destination_principal", "destination_app",
+        "destination_version", "destination_service", "destination_service_name", "destination_service_namespace",
+        "destination_canonical_service", "destination_canonical_revision", "destination_cluster", "request_protocol",
+        "response_flags", "connection_security_policy", "response_code", "grpc_response_status")) {
+      assertThat(details).contains(label + "=\"");
+    }
   }
 
   private static String section(String text, String title) {
