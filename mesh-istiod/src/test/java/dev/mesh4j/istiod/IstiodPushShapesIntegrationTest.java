@@ -49,7 +49,8 @@ import org.junit.jupiter.api.Test;
  * a cluster the snapshot does not have yet is answered (ADS: all the names asked for, or nothing)
  * once a later snapshot has it. Each push must give the mesh exactly the one change it makes, at
  * once: the mesh's scheduler is a fake clock that never moves, so nothing may wait for the source's
- * push window or warming timeout to apply. Traffic runs throughout; no request may fail.
+ * push window or warming timeout to apply. And a server that restarts with its versions and nonces
+ * starting over is taken as it is. Traffic runs throughout; no request may fail.
  */
 class IstiodPushShapesIntegrationTest {
   static final String ALL = "bookinfo/destination-rule-all.yaml";
@@ -219,6 +220,49 @@ class IstiodPushShapesIntegrationTest {
       await("the listener removed", () -> applied.size() >= 1);
       traffic.awaitAnswers("reviews-v1", 20);
       assertThat(applied).containsExactly("null / FORWARD " + REVIEWS_V1 + " 1 endpoints");
+      assertThat(traffic.failures()).as("failed requests: %s", traffic.failureSamples()).isZero();
+    }
+  }
+
+  @Test
+  void aServerRestartedWithVersionsStartingOverIsTakenAsItIs() throws Exception {
+    GrpcGen.Resources r = generate(ALL, "bookinfo/virtual-service-all-v1.yaml");
+    serve(r, "7");
+    try (Mesh mesh = mesh(); Traffic traffic = new Traffic(MeshOkHttp.newClient(mesh), "reviews")) {
+      traffic.awaitAnswers("reviews-v1", 20);
+      probe = IstiodPushShapesIntegrationTest::reviews;
+      applied.clear();
+
+      // The server restarts: its versions and nonces start over, lower than those the source
+      // acknowledged, and meanwhile reviews has moved to v3.
+      server.shutdownNow().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+      Map<String, io.envoyproxy.envoy.config.route.v3.RouteConfiguration> routes = new LinkedHashMap<>(r.routes());
+      String reviewsRoutes = "outbound|9080||" + REVIEWS;
+      routes.put(reviewsRoutes, generate(ALL, "bookinfo/virtual-service-reviews-v3.yaml").routes().get(reviewsRoutes));
+      SimpleCache<String> restarted = new SimpleCache<>(node -> "workload");
+      restarted.setSnapshot("workload", Snapshot.create(r.clusters().values(), r.endpoints().values(),
+          r.listeners().values(), routes.values(), List.of(), "1"));
+      List<DiscoveryRequest> afterRestart = new CopyOnWriteArrayList<>();
+      server = serveFrom(restarted, afterRestart);
+      // The source reconnects after its back-off, on the mesh's clock.
+      Awaitility.await("a new stream").atMost(Duration.ofSeconds(20)).until(() -> {
+        clock.advance(Duration.ofMillis(500));
+        return !afterRestart.isEmpty();
+      });
+
+      traffic.awaitAnswers("reviews-v3", 20);
+      await("every type acknowledged at the new server's version", () -> {
+        for (String type : List.of(dev.mesh4j.istiod.internal.AdsClient.LDS, dev.mesh4j.istiod.internal.AdsClient.RDS,
+            CDS, EDS)) {
+          List<DiscoveryRequest> of = afterRestart.stream().filter(q -> q.getTypeUrl().equals(type)).toList();
+          if (of.isEmpty() || !of.get(of.size() - 1).getVersionInfo().equals("1")) {
+            return false;
+          }
+        }
+        return true;
+      });
+      assertThat(afterRestart).as("NACKs").noneMatch(DiscoveryRequest::hasErrorDetail);
+      assertThat(applied).containsExactly("FORWARD " + REVIEWS_V3 + " 1 endpoints");
       assertThat(traffic.failures()).as("failed requests: %s", traffic.failureSamples()).isZero();
     }
   }
