@@ -9,6 +9,7 @@ import dev.mesh4j.istiod.internal.AdsClient;
 import dev.mesh4j.istiod.internal.Bootstrap;
 import dev.mesh4j.istiod.internal.Companion;
 import dev.mesh4j.istiod.internal.IstiodIdentity;
+import dev.mesh4j.istiod.internal.KeepAlive;
 import dev.mesh4j.istiod.internal.MeshView;
 import dev.mesh4j.istiod.internal.Nodes;
 import dev.mesh4j.istiod.internal.TokenCredentials;
@@ -16,7 +17,6 @@ import io.envoyproxy.envoy.config.core.v3.Node;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
 import io.grpc.CompositeChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.TlsChannelCredentials;
@@ -75,6 +75,16 @@ public final class IstiodSource implements MeshSource {
   public static final Duration DEFAULT_WARMING_TIMEOUT = Duration.ofSeconds(15);
   /** How long building a mesh waits for the first complete configuration. */
   public static final Duration DEFAULT_INITIAL_SYNC_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long the connection to istiod may be silent before the source pings it: 30 s, as Istio's
+   * agent pings istiod. istiod permits a ping every 15 s (half its own {@code keepaliveInterval},
+   * 30 s by default).
+   */
+  public static final Duration DEFAULT_KEEPALIVE_TIME = Duration.ofSeconds(30);
+  /** How long the source waits for istiod's answer to a ping before it gives the connection up: 10 s, as Istio's agent. */
+  public static final Duration DEFAULT_KEEPALIVE_TIMEOUT = Duration.ofSeconds(10);
+  /** The shortest ping interval grpc-java sends. */
+  private static final Duration MIN_KEEPALIVE_TIME = Duration.ofSeconds(10);
 
   private final String name;
   private final @Nullable Channel channel;
@@ -90,6 +100,7 @@ public final class IstiodSource implements MeshSource {
   private final boolean tls;
   private final @Nullable Path rootCertificate;
   private final @Nullable Path tokenFile;
+  private final KeepAlive keepAlive;
 
   private @Nullable ManagedChannel owned;
   private @Nullable AdsClient client;
@@ -109,6 +120,7 @@ public final class IstiodSource implements MeshSource {
     this.tls = b.tls;
     this.rootCertificate = b.rootCertificate();
     this.tokenFile = b.tokenFile();
+    this.keepAlive = new KeepAlive(b.keepAliveTime, b.keepAliveTimeout);
     this.name = "istiod:" + (b.target != null ? b.target : "channel");
   }
 
@@ -190,8 +202,10 @@ public final class IstiodSource implements MeshSource {
    *
    * <p>With an address, the identity source opens a connection of its own to istiod (TLS: istiod
    * serves its CA on port 15012 only); with a {@linkplain #builder(Channel) channel of your own}
-   * it uses that channel and sends the token of {@link Builder#token} with each request. Each call
-   * returns a new source, for one mesh.
+   * it uses that channel and sends the token of {@link Builder#token} with each request. Its own
+   * connection pings istiod as the xDS stream's does ({@link Builder#keepAlive}) while a request is
+   * open, so that a retry after a request lost to a silent peer goes over a new connection. Each
+   * call returns a new source, for one mesh.
    *
    * @throws IllegalStateException when the source connects in plain text to an address (istiod's
    *     CA needs TLS, port 15012)
@@ -202,7 +216,7 @@ public final class IstiodSource implements MeshSource {
           + "connects in plain text");
     }
     return new IstiodIdentity("istiod-ca:" + (target != null ? target : "channel"), channel, target, credentials,
-        channel != null && tokenFile != null ? new TokenCredentials(tokenFile) : null, rootCertificate, random);
+        channel != null && tokenFile != null ? new TokenCredentials(tokenFile) : null, rootCertificate, keepAlive, random);
   }
 
   @Override
@@ -228,7 +242,7 @@ public final class IstiodSource implements MeshSource {
     }
     Channel ch = channel;
     if (ch == null) {
-      owned = Grpc.newChannelBuilder(requireNonNull(target), requireNonNull(credentials)).build();
+      owned = keepAlive.open(requireNonNull(target), requireNonNull(credentials));
       ch = owned;
     }
     Node node = bootstrapNode != null ? Nodes.fromBootstrap(bootstrapNode)
@@ -283,6 +297,8 @@ public final class IstiodSource implements MeshSource {
     private Duration warmingTimeout = DEFAULT_WARMING_TIMEOUT;
     private Duration initialSyncTimeout = DEFAULT_INITIAL_SYNC_TIMEOUT;
     private @Nullable MeshSource destinationRules;
+    private Duration keepAliveTime = DEFAULT_KEEPALIVE_TIME;
+    private Duration keepAliveTimeout = DEFAULT_KEEPALIVE_TIMEOUT;
     private DoubleSupplier random = () -> ThreadLocalRandom.current().nextDouble();
 
     private Builder(@Nullable String target, @Nullable Channel channel) {
@@ -356,6 +372,35 @@ public final class IstiodSource implements MeshSource {
         throw new IllegalArgumentException("initialSyncTimeout: " + timeout + " (expected: >= 0)");
       }
       this.initialSyncTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * HTTP/2 keepalive of the connection to istiod: after {@code time} without a frame from
+     * istiod the source sends a PING, and when its answer does not come within {@code timeout}
+     * it gives the connection up, reports {@code STALE} and reconnects, the configuration in force
+     * serving meanwhile. A NAT or load balancer that drops an idle connection without a word would
+     * otherwise leave the source waiting for pushes that never come. Pings go only while a call is
+     * open (the xDS stream always is). Default 30 s and 10 s, as Istio's agent; istiod permits a
+     * ping every 15 s (half its {@code keepaliveInterval}): a ping more often than the server
+     * permits is answered with {@code GOAWAY too_many_pings}, which breaks the stream (grpc-java
+     * then doubles the interval). Over an address only: a
+     * {@linkplain IstiodSource#builder(Channel) channel of your own} pings as you built it.
+     *
+     * @param time at least 10 s (grpc-java pings no more often)
+     * @param timeout more than 0
+     */
+    public Builder keepAlive(Duration time, Duration timeout) {
+      requireNonNull(time, "time");
+      requireNonNull(timeout, "timeout");
+      if (time.compareTo(MIN_KEEPALIVE_TIME) < 0) {
+        throw new IllegalArgumentException("keepAlive time: " + time + " (expected: >= 10 s, grpc-java's shortest)");
+      }
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("keepAlive timeout: " + timeout + " (expected: > 0)");
+      }
+      this.keepAliveTime = time;
+      this.keepAliveTimeout = timeout;
       return this;
     }
 

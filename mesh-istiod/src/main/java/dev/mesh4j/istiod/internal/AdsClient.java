@@ -51,20 +51,23 @@ import org.slf4j.LoggerFactory;
  * mesh's scheduler; what was applied keeps serving meanwhile, and the new stream asks for
  * everything again.
  *
- * <p><b>One push, one update.</b> istiod pushes a configuration change as one response per type,
- * all with the push's version, in its push order CDS, EDS, LDS, RDS; the resources a response
- * newly names (a route configuration, a subset's cluster and endpoints) come after, on request.
- * The client reads responses into the view as they come but hands the mesh nothing until the push
- * is complete: the push's RDS response has arrived (a response with a version other than the one
- * in force opens a push; an endpoint-only push keeps the version and opens none), every resource
- * newly subscribed to has arrived, and, on a new stream, every type asked for has been answered.
- * Then the view is assembled once — routes, the clusters and endpoints they need, and what they no
- * longer need dropped — and given to the mesh as one update. Responses are ACKed (or NACKed for
- * what cannot be read) as they come, as Envoy ACKs a cluster it is still warming; an Istio
- * resource the mesh rejects when the push applies is NACKed then, on the type it came from. A
- * push that does not complete within {@link #PUSH_WINDOW} is applied as it stands (the hosts'
- * warming still keeps routes whose clusters are missing from serving); a server whose pushes do
- * not end with an RDS response of their version is then read response by response.
+ * <p><b>A push applies once it is consistent.</b> A server pushes a change as responses of one or
+ * more types — istiod in its push order CDS, EDS, LDS, RDS under one version, other servers any
+ * subset in any order, each type under a version of its own — and the resources a response newly
+ * names (a route configuration, a subset's cluster and endpoints) come after, on request. No
+ * response says which others belong with it, so the client does not guess from versions or
+ * orders: it reads each response into the view as it comes, ACKs it (or NACKs what cannot be
+ * read), as Envoy ACKs a cluster it is still warming, and hands the mesh the view as soon as the
+ * view is consistent — every resource newly subscribed to has arrived, on a new stream every type
+ * asked for has been answered, and no host's routes in force lost a cluster or its endpoints to a
+ * response whose routes have not moved off it yet (a CDS response dropping the subset the push's
+ * RDS response will leave). Then the view is assembled once — routes, the clusters and endpoints
+ * they need, and what they no longer need dropped — and given to the mesh as one update; an Istio
+ * resource the mesh rejects then is NACKed on the type it came from. So a push whose responses
+ * depend on each other is one update, a cluster-only, endpoint-only or listener-only push applies
+ * the moment it arrives, and a response that changes nothing changes nothing. A view that does not
+ * become consistent within {@link #PUSH_WINDOW} is applied as it stands (the hosts' warming still
+ * keeps routes whose clusters are missing from serving).
  *
  * <p>Thread-safe: gRPC callbacks, timers and the companion source all go through one lock, so
  * responses are read, applied and acknowledged one at a time, in order.
@@ -87,7 +90,7 @@ public final class AdsClient {
   static final double MULTIPLIER = 1.6;
   static final double JITTER = 0.2;
   /**
-   * How long a push is held for its remaining responses and the resources it newly names: istiod
+   * How long a push is held for the resources it newly names or takes from routes in force: istiod
    * sends them within milliseconds; this bounds a resource that never comes.
    */
   public static final Duration PUSH_WINDOW = Duration.ofSeconds(1);
@@ -129,10 +132,6 @@ public final class AdsClient {
   private final Map<String, Set<String>> awaited = new HashMap<>();
   /** The types asked for on this stream that have not been answered yet. */
   private final Set<String> unanswered = new HashSet<>();
-  private @Nullable String versionInForce;
-  private @Nullable String openPush;
-  private boolean pushEnded;
-  private boolean versionedPushes = true;
   private long holdingSince = -1;
   private Scheduler.@Nullable Cancellable holdTimer;
 
@@ -320,10 +319,6 @@ public final class AdsClient {
     Set<String> touched = read(type, response, errors);
     unanswered.remove(type);
     String version = response.getVersionInfo();
-    if (versionedPushes && !version.equals(versionInForce) && !version.equals(openPush)) {
-      openPush = version; // a push begins (or a newer one replaces one whose end did not come)
-      pushEnded = false;
-    }
     held.putIfAbsent(type, new Held(acked.get(type)));
     heldTouched.addAll(touched);
     // ACK (or NACK) at once, as Envoy acknowledges a cluster it is still warming: every request
@@ -335,9 +330,6 @@ public final class AdsClient {
       nack(type, version, errors);
     }
     resubscribe();
-    if (version.equals(openPush) && type.equals(subscribed.getOrDefault(RDS, Set.of()).isEmpty() ? LDS : RDS)) {
-      pushEnded = true; // RDS (LDS without route configurations) is the last type of istiod's push order
-    }
     settle();
   }
 
@@ -348,12 +340,13 @@ public final class AdsClient {
     send(type, detail);
   }
 
-  /** Publishes the push when it is complete; else holds it, for at most {@link #PUSH_WINDOW}. */
+  /** Publishes the view when it is consistent; else holds it, for at most {@link #PUSH_WINDOW}. */
   private void settle() {
-    boolean waiting = !unanswered.isEmpty() || openPush != null && !pushEnded;
+    boolean waiting = !unanswered.isEmpty();
     for (Set<String> names : awaited.values()) {
       waiting |= !names.isEmpty();
     }
+    waiting = waiting || view.takesAwayWhatRoutesInForceNeed();
     if (!waiting) {
       publish();
       return;
@@ -372,13 +365,10 @@ public final class AdsClient {
   }
 
   private void holdExpired() {
-    if (openPush != null && !pushEnded && versionedPushes) {
-      versionedPushes = false;
-      log.info("{}: push {} did not end with an RDS response of its version within {} ms: responses apply as "
-          + "they come from now on", name, openPush, PUSH_WINDOW.toMillis());
-    }
     if (log.isDebugEnabled()) {
-      log.debug("{}: applying the push as it stands; still missing: {} {}", name, awaited, unanswered);
+      log.debug("{}: applying the push as it stands after {} ms; still missing: {} {}{}", name,
+          PUSH_WINDOW.toMillis(), awaited, unanswered,
+          view.takesAwayWhatRoutesInForceNeed() ? ", clusters routes in force name" : "");
     }
     awaited.clear();
     unanswered.clear();
@@ -397,11 +387,6 @@ public final class AdsClient {
     long now = context.ticker().nanos();
     long since = holdingSince >= 0 ? holdingSince : now;
     holdingSince = -1;
-    if (openPush != null) {
-      versionInForce = openPush;
-      openPush = null;
-      pushEnded = false;
-    }
     // Which routes are in force decides which clusters are still needed: settle it, drop the rest,
     // then hand the mesh the result at once (not the routes now and the clean-up after).
     view.assemble(now, since);

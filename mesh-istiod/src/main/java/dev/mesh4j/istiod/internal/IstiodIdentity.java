@@ -7,7 +7,6 @@ import dev.mesh4j.api.spi.IdentitySource;
 import io.grpc.CallCredentials;
 import io.grpc.Channel;
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>It talks to istiod over a channel of its own for an address (the same TLS settings and token
  * as the xDS stream, as Istio's agent keeps one connection for xDS and one for the CA), or over the
- * channel given. Thread-safe; started and closed once by one mesh.
+ * channel given. Its own channel pings istiod while a request is open ({@link KeepAlive}), so that a
+ * connection gone silent is replaced before the retry. Thread-safe; started and closed once by one mesh.
  */
 public final class IstiodIdentity implements IdentitySource {
   private final String name;
@@ -39,6 +39,7 @@ public final class IstiodIdentity implements IdentitySource {
   private final @Nullable ChannelCredentials credentials;
   private final @Nullable CallCredentials token;
   private final @Nullable Path roots;
+  private final KeepAlive keepAlive;
   private final DoubleSupplier random;
 
   private @Nullable ManagedChannel owned;
@@ -50,10 +51,11 @@ public final class IstiodIdentity implements IdentitySource {
    *     {@code credentials} (which then carry the token)
    * @param token the token sent with each request over a user's channel, or null
    * @param roots the mesh's root certificates (PEM), or null when none is configured or mounted
+   * @param keepAlive the pings of the channel opened to {@code target}
    */
   public IstiodIdentity(String name, @Nullable Channel channel, @Nullable String target,
       @Nullable ChannelCredentials credentials, @Nullable CallCredentials token, @Nullable Path roots,
-      DoubleSupplier random) {
+      KeepAlive keepAlive, DoubleSupplier random) {
     this.name = requireNonNull(name, "name");
     if (channel == null && (target == null || credentials == null)) {
       throw new IllegalArgumentException("a channel, or a target and its credentials");
@@ -63,6 +65,7 @@ public final class IstiodIdentity implements IdentitySource {
     this.credentials = credentials;
     this.token = token;
     this.roots = roots;
+    this.keepAlive = requireNonNull(keepAlive, "keepAlive");
     this.random = requireNonNull(random, "random");
   }
 
@@ -87,7 +90,7 @@ public final class IstiodIdentity implements IdentitySource {
     }
     Channel ch = channel;
     if (ch == null) {
-      owned = Grpc.newChannelBuilder(requireNonNull(target), requireNonNull(credentials)).build();
+      owned = keepAlive.open(requireNonNull(target), requireNonNull(credentials));
       ch = owned;
     }
     certificates = new IstiodCertificates(name, ch, token, meshRoots, context.workload(),

@@ -71,6 +71,8 @@ public final class MeshView {
   // What the mesh was given.
   private final Map<String, Map<Integer, Published>> published = new TreeMap<>();
   private final Map<String, Long> pendingSince = new TreeMap<>();
+  /** The clusters the published routes name that had their CDS and EDS resources when published. */
+  private final Set<String> readyInForce = new TreeSet<>();
 
   /** The routes of one host port in force, and the xDS resources they came from. */
   record Published(VirtualHostRoutes routes, Set<String> origins) {}
@@ -156,15 +158,73 @@ public final class MeshView {
   }
 
   /**
+   * Whether a host's routes received are all in (every route configuration of its listeners) and
+   * every cluster they name has its CDS and EDS resources.
+   */
+  private boolean warm(List<ListenerModel> hostListeners) {
+    for (ListenerModel l : hostListeners) {
+      VirtualHostRoutes vh = current(l);
+      if (vh == null) {
+        RouteTable table = l.inlineRoutes() != null ? l.inlineRoutes() : routes.get(l.rdsName());
+        if (table == null) {
+          return false; // a table without a virtual host for this host is complete: no routes
+        }
+        continue;
+      }
+      for (MappedRoute r : vh.routes()) {
+        for (ClusterName c : r.clusters()) {
+          if (!ready(c)) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  private Map<String, List<ListenerModel>> listenersByHost() {
+    Map<String, List<ListenerModel>> byHost = new TreeMap<>();
+    for (ListenerModel l : listeners.values()) {
+      byHost.computeIfAbsent(l.host(), h -> new ArrayList<>()).add(l);
+    }
+    return byHost;
+  }
+
+  /**
+   * Whether what was read since the last assembly took away a cluster, or its endpoints, that a
+   * host's routes in force need, while the host's routes received do not replace them yet — as
+   * when a push's CDS response drops a subset before its RDS response moves the routes off it.
+   * Applied now, requests on those routes would find no cluster; the rest of the push (routes that
+   * leave the cluster, or the cluster's new endpoints) is still to come. A host whose listener is
+   * gone, or whose new routes are warm, is not held back by its old routes.
+   */
+  public boolean takesAwayWhatRoutesInForceNeed() {
+    Map<String, List<ListenerModel>> byHost = listenersByHost();
+    for (Map.Entry<String, Map<Integer, Published>> e : published.entrySet()) {
+      List<ListenerModel> hostListeners = byHost.get(e.getKey());
+      if (hostListeners == null || warm(hostListeners)) {
+        continue;
+      }
+      for (Published p : e.getValue().values()) {
+        for (MappedRoute r : p.routes().routes()) {
+          for (ClusterName c : r.clusters()) {
+            if (readyInForce.contains(c.toString()) && !ready(c)) {
+              return true;
+            }
+          }
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
    * Assembles the view at {@code now} (the mesh's ticker), publishing warm hosts' routes; a host
    * whose new routes are not warm yet waits from {@code pendingFrom} (when they arrived) at most
    * the warming timeout.
    */
   public Assembly assemble(long now, long pendingFrom) {
-    Map<String, List<ListenerModel>> byHost = new TreeMap<>();
-    for (ListenerModel l : listeners.values()) {
-      byHost.computeIfAbsent(l.host(), h -> new ArrayList<>()).add(l);
-    }
+    Map<String, List<ListenerModel>> byHost = listenersByHost();
     published.keySet().retainAll(byHost.keySet());
     pendingSince.keySet().retainAll(byHost.keySet());
     boolean allWarm = true;
@@ -172,23 +232,16 @@ public final class MeshView {
     for (Map.Entry<String, List<ListenerModel>> e : byHost.entrySet()) {
       String host = e.getKey();
       Map<Integer, Published> now2 = new TreeMap<>();
-      boolean warm = true;
+      boolean warm = warm(e.getValue());
       for (ListenerModel l : e.getValue()) {
         VirtualHostRoutes vh = current(l);
         if (vh == null) {
-          RouteTable table = l.inlineRoutes() != null ? l.inlineRoutes() : routes.get(l.rdsName());
-          warm &= table != null; // a table without a virtual host for this host is complete: no routes
           continue;
         }
         Set<String> origins = new LinkedHashSet<>();
         origins.add("LDS " + l.name());
         if (l.rdsName() != null) {
           origins.add("RDS " + l.rdsName());
-        }
-        for (MappedRoute r : vh.routes()) {
-          for (ClusterName c : r.clusters()) {
-            warm &= ready(c);
-          }
         }
         VirtualHostRoutes effective = l.faultFilter() ? vh : withoutFaults(vh);
         now2.put(l.port(), new Published(effective, origins));
@@ -204,6 +257,18 @@ public final class MeshView {
       } else {
         allWarm = false;
         deadline = Math.min(deadline, since + warmTimeoutNanos);
+      }
+    }
+    readyInForce.clear();
+    for (Map<Integer, Published> ports : published.values()) {
+      for (Published p : ports.values()) {
+        for (MappedRoute r : p.routes().routes()) {
+          for (ClusterName c : r.clusters()) {
+            if (ready(c)) {
+              readyInForce.add(c.toString());
+            }
+          }
+        }
       }
     }
 

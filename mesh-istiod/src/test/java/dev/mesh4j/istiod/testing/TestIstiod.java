@@ -105,9 +105,18 @@ public final class TestIstiod implements AutoCloseable {
 
   /** Serves the same resources over TCP on loopback too (for clients that cannot use in-process). */
   public int listenOnLoopback() {
+    return listenOnLoopback(b -> b);
+  }
+
+  /**
+   * Serves over TCP on loopback too, with the server settings {@code configure} adds (e.g. a
+   * keepalive enforcement policy, as istiod's).
+   */
+  public int listenOnLoopback(
+      java.util.function.UnaryOperator<io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder> configure) {
     try {
-      tcp = io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
-          .forAddress(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
+      tcp = configure.apply(io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder
+          .forAddress(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0)))
           .addService(discovery.getAggregatedDiscoveryServiceImpl()).build().start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
