@@ -256,7 +256,7 @@ final class TestCluster implements AutoCloseable {
    * first.
    */
   void awaitOpenWatches(int count) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
     synchronized (dispatcher.openWatches) {
       while (dispatcher.openWatches.get() < count) {
         long left = deadline - System.nanoTime();
