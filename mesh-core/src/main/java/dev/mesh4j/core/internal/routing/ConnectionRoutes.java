@@ -20,9 +20,10 @@ import org.jspecify.annotations.Nullable;
  *       specifically — the exact name, then the longest wildcard suffix — and of equals the first
  *       (istiod generates one filter chain per distinct SNI set, the first). None: the connection
  *       is not the VirtualService's ({@link #hasTls} says whether it has any for the port).
- *   <li>{@code tcp}: in order, istiod stops at the first route or match without
- *       {@code destinationSubnets}, the catch-all; matches with subnets before it apply when the
- *       application named an IP address in one of them (the most specific prefix wins).
+ *   <li>{@code tcp}: in order, for the port, istiod stops at the first match without
+ *       {@code destinationSubnets} (or route without matches), the catch-all; matches with subnets
+ *       before it apply when the application named an IP address in one of them (the most specific
+ *       prefix wins), else the catch-all does.
  * </ul>
  *
  * <p>A client knows the destination's address only when the application named one: a match with
@@ -32,22 +33,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ConnectionRoutes {
   /** No {@code tls} and no {@code tcp} routes. */
-  public static final ConnectionRoutes NONE = new ConnectionRoutes(List.of(), List.of(), null);
+  public static final ConnectionRoutes NONE = new ConnectionRoutes(List.of(), List.of());
 
   private final TlsEntry[] tls;
+  /** In order; an entry without subnets is the catch-all for its port. */
   private final TcpEntry[] tcp;
-  /** The route of the catch-all tcp match, or null when there is none. */
-  private final @Nullable TcpEntry tcpCatchAll;
 
-  ConnectionRoutes(List<TlsEntry> tls, List<TcpEntry> tcp, @Nullable TcpEntry tcpCatchAll) {
+  ConnectionRoutes(List<TlsEntry> tls, List<TcpEntry> tcp) {
     this.tls = tls.toArray(new TlsEntry[0]);
     this.tcp = tcp.toArray(new TcpEntry[0]);
-    this.tcpCatchAll = tcpCatchAll;
   }
 
   /** Whether there are no routes at all. */
   public boolean isEmpty() {
-    return tls.length == 0 && tcp.length == 0 && tcpCatchAll == null;
+    return tls.length == 0 && tcp.length == 0;
   }
 
   /**
@@ -92,9 +91,14 @@ public final class ConnectionRoutes {
   public @Nullable CompiledMatch tcp(String host, int port) {
     TcpEntry best = null;
     int bestPrefix = -1;
+    TcpEntry catchAll = null;
     for (TcpEntry e : tcp) {
       if (e.port != null && e.port != port) {
         continue;
+      }
+      if (e.subnets.length == 0) {
+        catchAll = e;
+        break;
       }
       int prefix = Subnet.longestContaining(e.subnets, host);
       if (prefix > bestPrefix) {
@@ -102,10 +106,7 @@ public final class ConnectionRoutes {
         bestPrefix = prefix;
       }
     }
-    if (best != null) {
-      return best.match;
-    }
-    return tcpCatchAll != null && (tcpCatchAll.port == null || tcpCatchAll.port == port) ? tcpCatchAll.match : null;
+    return best != null ? best.match : catchAll != null ? catchAll.match : null;
   }
 
   /** The {@code tls} and {@code tcp} routes, for explain. */
@@ -120,9 +121,6 @@ public final class ConnectionRoutes {
       if (!out.contains(e.match.route())) {
         out.add(e.match.route());
       }
-    }
-    if (tcpCatchAll != null && !out.contains(tcpCatchAll.match.route())) {
-      out.add(tcpCatchAll.match.route());
     }
     return List.copyOf(out);
   }
@@ -170,7 +168,7 @@ public final class ConnectionRoutes {
     }
   }
 
-  /** One {@code tcp} match with {@code destinationSubnets}, or the catch-all (no subnets). */
+  /** One {@code tcp} match: with {@code destinationSubnets}, or without, the catch-all of its port. */
   static final class TcpEntry {
     private final @Nullable Integer port;
     private final Subnet[] subnets;

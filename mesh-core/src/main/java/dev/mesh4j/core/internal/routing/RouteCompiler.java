@@ -82,8 +82,9 @@ public final class RouteCompiler {
 
   /**
    * The VirtualService's {@code tls} and {@code tcp} routes: the matches that apply to this
-   * workload (as istiod's {@code matchTLS} and {@code matchTCP} decide), in order; a tcp route or
-   * match without {@code destinationSubnets} is the catch-all, after which istiod generates nothing.
+   * workload (as istiod's {@code matchTLS} and {@code matchTCP} decide), in order; a tcp route
+   * without matches is the catch-all of every port, after which istiod generates nothing (a match
+   * without {@code destinationSubnets} is its port's, decided per connection).
    */
   ConnectionRoutes connectionRoutes(VirtualService vs) {
     String ns = vs.metadata().namespace();
@@ -105,8 +106,6 @@ public final class RouteCompiler {
       }
     }
     List<ConnectionRoutes.TcpEntry> tcp = new ArrayList<>();
-    ConnectionRoutes.TcpEntry catchAll = null;
-    routes:
     for (int i = 0; i < vs.tcp().size(); i++) {
       TcpRoute r = vs.tcp().get(i);
       String label = ("tcp[" + i + "]").intern();
@@ -114,7 +113,7 @@ public final class RouteCompiler {
         CompiledRoute route = connectionRoute(vs, label, r.route(), "spec.tcp[" + i + "]");
         CompiledMatch match = new CompiledMatch(route, -1, null, List.of(), null, "");
         route.addMatch(match);
-        catchAll = new ConnectionRoutes.TcpEntry(null, List.of(), match);
+        tcp.add(new ConnectionRoutes.TcpEntry(null, List.of(), match));
         break;
       }
       CompiledRoute route = null;
@@ -128,16 +127,10 @@ public final class RouteCompiler {
         }
         CompiledMatch match = new CompiledMatch(route, j, null, List.of(), null, "");
         route.addMatch(match);
-        ConnectionRoutes.TcpEntry e = new ConnectionRoutes.TcpEntry(m.port(), m.destinationSubnets(), match);
-        if (m.destinationSubnets().isEmpty()) {
-          catchAll = e;
-          break routes;
-        }
-        tcp.add(e);
+        tcp.add(new ConnectionRoutes.TcpEntry(m.port(), m.destinationSubnets(), match));
       }
     }
-    return tls.isEmpty() && tcp.isEmpty() && catchAll == null ? ConnectionRoutes.NONE
-        : new ConnectionRoutes(tls, tcp, catchAll);
+    return tls.isEmpty() && tcp.isEmpty() ? ConnectionRoutes.NONE : new ConnectionRoutes(tls, tcp);
   }
 
   /**
@@ -151,8 +144,8 @@ public final class RouteCompiler {
     for (RouteDestination d : destinations) {
       config.route(new HttpRouteDestination(d.destination(), d.weight(), null));
     }
-    CompiledRoute route = new CompiledRoute(vs, label, config.build());
     HttpRoute built = config.build();
+    CompiledRoute route = new CompiledRoute(vs, label, built);
     route.setAction(action(vs, built, path));
     route.setRetryPolicy(RetryPolicy.NONE);
     route.markConnection();
