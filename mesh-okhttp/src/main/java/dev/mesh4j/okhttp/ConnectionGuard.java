@@ -33,6 +33,17 @@ import org.jspecify.annotations.Nullable;
  *       any address but the chosen one (or its proxy) before a byte is sent.
  * </ul>
  *
+ * <p>An attempt that keeps the application's TLS to an endpoint (an {@code https} request the
+ * mesh sends to an endpoint it picked, as a {@code tls} route to an egress gateway does) keeps the
+ * host it called in the URL, with the endpoint's port, and this DNS resolves that host to the
+ * endpoint's address: OkHttp's own TLS then sends the host as server name and verifies the
+ * certificate and the application's pins against it, unchanged, and the resolved address is
+ * part of the pooled connection's address (through this DNS's equality), so a connection made to
+ * a gateway is never reused for the same host sent elsewhere. A socket factory that remapped the
+ * connect address would hide the real address from OkHttp's route (its events, its memory of
+ * failed routes, its proxy selection would name another), and a client derived per route would
+ * duplicate what the chain's per-attempt overrides already give.
+ *
  * <p>OkHttp compares the DNS and proxy selector of a pooled connection's address with the
  * request's, so equality here is by value — the chosen host and port, the application's own
  * socket factory, DNS and proxy settings — and an attempt to the same place reuses pooled

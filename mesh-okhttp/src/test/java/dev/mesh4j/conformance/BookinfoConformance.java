@@ -466,10 +466,13 @@ abstract class BookinfoConformance extends Conformance {
       // (Istio's MergeTrafficPolicy: "port level policies do not inherit"), so the ROUND_ROBIN
       // above applies to port 80's cluster, which the VirtualService bypasses; 443 has the default.
       assertThat(policy(e, "loadBalancer")).endsWith("(Istio default)");
-      // An application that speaks TLS itself on 443 is passed through as is (TLS port).
+      // An application that speaks TLS itself to the TLS port 443 is a connection to its cluster,
+      // whose DestinationRule originates TLS: Envoy would wrap the application's TLS in it; mesh4j
+      // neither wraps nor replaces it, and sends nothing.
       RecordingExchange.Result direct = mesh.execute(MeshRequest.builder("https://www.googleapis.com/").build(),
           new RecordingExchange());
-      assertThat(direct.target()).isEqualTo("passthrough");
+      assertThat(direct.target()).isEqualTo("reply 503 UF");
+      assertThat(direct.reply().body()).contains("does not wrap one in the other");
     }
   }
 

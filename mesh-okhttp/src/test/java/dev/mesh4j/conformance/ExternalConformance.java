@@ -77,7 +77,7 @@ abstract class ExternalConformance extends Conformance {
   void github_knowsGithubOverHttpsAndLoadsTheTcpEntryWithAWarning() throws IOException {
     try (Mesh mesh = registryOnly("external/github.yaml")) {
       assertThat(mesh.warnings()).as("the TCP-only entry is warned about, not refused")
-          .anySatisfy(w -> assertThat(w.toString()).contains("github.yaml#2").contains("protocol tcp is not HTTP"));
+          .anySatisfy(w -> assertThat(w.toString()).contains("github.yaml#2").contains("protocol tcp is neither HTTP nor TLS"));
       RecordingExchange.Result github = mesh.execute(MeshRequest.builder("https://github.com/istio/istio").build(),
           new RecordingExchange());
       assertThat(github.target()).as("known under REGISTRY_ONLY: TLS passed through").isEqualTo("passthrough");

@@ -337,8 +337,11 @@ abstract class PilotTestdataConformance extends Conformance {
       // Multi-port DNS entry: each host resolves separately.
       assertThat(Http.get(client, "http://ports.extsvc.com:8443/").backend()).isEqualTo("ports");
       assertThat(Http.get(client, "http://ports1.extsvc.com:8443/").backend()).isEqualTo("ports1");
-      assertThat(send(mesh, "https://ports.extsvc.com/").target()).as("the HTTPS port is passed through")
-          .isEqualTo("passthrough");
+      RecordingExchange.Result https = send(mesh, "https://ports.extsvc.com/");
+      assertThat(https.target()).as("the HTTPS port: the application's TLS to the resolved endpoint")
+          .isEqualTo("127.0.0.5:443");
+      assertThat(https.sent().tls()).isNull();
+      assertThat(https.sent().sni()).isEqualTo("ports.extsvc.com");
       // NONE: to the address the application named (resolved by the application).
       assertThat(Http.get(client, "http://dst.extsvc.com:8001/b").backend()).isEqualTo("dst");
       assertThat(send(mesh, "http://dst.extsvc.com:8001/b").target()).isEqualTo("passthrough");
@@ -540,13 +543,13 @@ abstract class PilotTestdataConformance extends Conformance {
 
   @Test
   @Covers("pilot-testdata/se-example.yaml")
-  void seExample_loadsWarningAboutTheNonHttpParts() {
+  void seExample_loadsWarningAboutTheNonHttpPortsAndTheUnixSocket() {
     try (Mesh mesh = Mesh.builder().namespace("seexamples").configResource(Corpus.resource("pilot-testdata/se-example.yaml"))
         .dnsResolver(resolver(Map.of())).dnsRefreshInterval(Duration.ZERO).build()) {
       List<String> warnings = mesh.warnings().stream().map(Object::toString).toList();
       assertThat(warnings).as("TCP port").anySatisfy(w -> assertThat(w).contains("TCP"));
       assertThat(warnings).as("MONGO port").anySatisfy(w -> assertThat(w).contains("MONGO"));
-      assertThat(warnings).as("TLS routes").anySatisfy(w -> assertThat(w).contains("tls"));
+      assertThat(warnings).as("TLS routes are applied").noneSatisfy(w -> assertThat(w).contains("tls routes"));
       assertThat(warnings).as("unix socket").anySatisfy(w -> assertThat(w).contains("unix"));
     }
   }
@@ -559,7 +562,7 @@ abstract class PilotTestdataConformance extends Conformance {
     pod("in", "127.0.0.4", 7080);
     LoopbackBackend egress = pod("egress-proxy");
     DnsResolver meshDns = resolver(Map.of("us.foo.bar.com", "127.0.0.2", "uk.foo.bar.com", "127.0.0.3",
-        "in.foo.bar.com", "127.0.0.4"));
+        "in.foo.bar.com", "127.0.0.4", "api.dropboxapi.com", "127.0.0.9"));
     try (Mesh mesh = Mesh.builder().namespace("seexamples").configResource(Corpus.resource("pilot-testdata/se-example.yaml"))
         .outboundTrafficPolicy(OutboundTrafficPolicy.REGISTRY_ONLY).dnsResolver(meshDns)
         .dnsRefreshInterval(Duration.ZERO).random(RandomSource.seeded(5)).build()) {
@@ -581,10 +584,19 @@ abstract class PilotTestdataConformance extends Conformance {
       assertThat(egress.requestCount()).isEqualTo(2);
       // The unix-socket endpoint is ignored (warned), leaving example.unix.local without endpoints.
       assertThat(send(mesh, "http://example.unix.local:8001/").target()).isEqualTo("reply 503 UH");
-      // The non-HTTP services are passed through, not routed.
-      assertThat(send(mesh, "http://test.seexamples:1200/").target()).isEqualTo("passthrough");
-      assertThat(send(mesh, "http://mymongodb.somedomain:27018/").target()).isEqualTo("passthrough");
-      assertThat(send(mesh, "https://api.dropboxapi.com/").target()).isEqualTo("passthrough");
+      // The non-HTTP services are connections: to the service's endpoints (the TCP port's target
+      // port; over the DestinationRule's mutual TLS for the MONGO one), and by the tls route naming
+      // the server.
+      assertThat(send(mesh, "http://test.seexamples:1200/").target()).isEqualTo("10.12.0.1:21200");
+      RecordingExchange.Result mongo = send(mesh, "http://mymongodb.somedomain:27018/");
+      assertThat(mongo.target()).isIn("2.2.2.2:27018", "3.3.3.3:27018");
+      assertThat(mongo.sent().tls().mode()).isEqualTo(ClientTlsSettings.TlsMode.MUTUAL);
+      assertThat(mongo.sent().sni()).isEqualTo("v1.mymongodb.somedomain");
+      RecordingExchange.Result dropbox = send(mesh, "https://api.dropboxapi.com/");
+      assertThat(dropbox.target()).isEqualTo("127.0.0.9:443");
+      assertThat(dropbox.sent().sni()).isEqualTo("api.dropboxapi.com");
+      assertThat(mesh.explain(MeshRequest.builder("https://api.dropboxapi.com/").build())
+          .route()).isEqualTo("seexamples/tls-routing tls[0]");
     }
   }
 

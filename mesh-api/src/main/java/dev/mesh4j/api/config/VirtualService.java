@@ -32,6 +32,10 @@ import java.util.Map;
  *     {@code metadata.namespace} by the engine); empty for a delegate VirtualService
  * @param gateways the gateways this binds to; empty means {@code mesh} only
  * @param http the HTTP routes, evaluated in order
+ * @param tls the routes of the application's own TLS connections (an {@code https} call to a
+ *     service port of protocol {@code HTTPS} or {@code TLS}), chosen by server name and port
+ * @param tcp the routes of plain TCP connections (a call to a service port of another non-HTTP
+ *     protocol), evaluated in order
  * @param exportTo the namespaces this is visible to; empty means all
  */
 public record VirtualService(
@@ -39,6 +43,8 @@ public record VirtualService(
     List<String> hosts,
     List<String> gateways,
     List<HttpRoute> http,
+    List<TlsRoute> tls,
+    List<TcpRoute> tcp,
     List<String> exportTo)
     implements IstioResource {
 
@@ -50,7 +56,15 @@ public record VirtualService(
     hosts = Copies.list(hosts);
     gateways = Copies.list(gateways);
     http = Copies.list(http);
+    tls = Copies.list(tls);
+    tcp = Copies.list(tcp);
     exportTo = Copies.list(exportTo);
+  }
+
+  /** A VirtualService with HTTP routes only (no {@code tls} or {@code tcp} routes). */
+  public VirtualService(ObjectMeta metadata, List<String> hosts, List<String> gateways, List<HttpRoute> http,
+      List<String> exportTo) {
+    this(metadata, hosts, gateways, http, List.of(), List.of(), exportTo);
   }
 
   /**
@@ -68,6 +82,8 @@ public record VirtualService(
     b.hosts.addAll(hosts);
     b.gateways.addAll(gateways);
     b.http.addAll(http);
+    b.tls.addAll(tls);
+    b.tcp.addAll(tcp);
     b.exportTo.addAll(exportTo);
     return b;
   }
@@ -87,6 +103,8 @@ public record VirtualService(
     private final List<String> hosts = new ArrayList<>();
     private final List<String> gateways = new ArrayList<>();
     private final List<HttpRoute> http = new ArrayList<>();
+    private final List<TlsRoute> tls = new ArrayList<>();
+    private final List<TcpRoute> tcp = new ArrayList<>();
     private final List<String> exportTo = new ArrayList<>();
 
     private Builder() {}
@@ -205,6 +223,48 @@ public record VirtualService(
       return this;
     }
 
+    /** Adds TLS routes (Istio {@code tls}); the one for a connection is chosen by server name. */
+    public Builder tls(TlsRoute... routes) {
+      Builders.addAll(tls, routes, "routes");
+      return this;
+    }
+
+    /** Adds TLS routes, built now (Istio {@code tls}). */
+    public Builder tls(TlsRoute.Builder... routes) {
+      requireNonNull(routes, "routes");
+      for (TlsRoute.Builder r : routes) {
+        tls.add(requireNonNull(r, "routes").build());
+      }
+      return this;
+    }
+
+    /** Adds TLS routes (Istio {@code tls}). */
+    public Builder tls(Collection<TlsRoute> routes) {
+      Builders.addAll(tls, routes, "routes");
+      return this;
+    }
+
+    /** Adds TCP routes, evaluated in the order added (Istio {@code tcp}). */
+    public Builder tcp(TcpRoute... routes) {
+      Builders.addAll(tcp, routes, "routes");
+      return this;
+    }
+
+    /** Adds TCP routes, built now, evaluated in the order added (Istio {@code tcp}). */
+    public Builder tcp(TcpRoute.Builder... routes) {
+      requireNonNull(routes, "routes");
+      for (TcpRoute.Builder r : routes) {
+        tcp.add(requireNonNull(r, "routes").build());
+      }
+      return this;
+    }
+
+    /** Adds TCP routes, evaluated in the order added (Istio {@code tcp}). */
+    public Builder tcp(Collection<TcpRoute> routes) {
+      Builders.addAll(tcp, routes, "routes");
+      return this;
+    }
+
     /**
      * Adds namespaces this VirtualService is visible to (Istio {@code exportTo}: a namespace,
      * {@code "."} for its own, {@code "*"} for all); none means all.
@@ -223,7 +283,7 @@ public record VirtualService(
     /** The VirtualService as set so far. */
     @Override
     public VirtualService build() {
-      return new VirtualService(metadata.build(), hosts, gateways, http, exportTo);
+      return new VirtualService(metadata.build(), hosts, gateways, http, tls, tcp, exportTo);
     }
   }
 }

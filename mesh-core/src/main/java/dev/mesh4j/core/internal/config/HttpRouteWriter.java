@@ -129,7 +129,7 @@ final class HttpRouteWriter {
     return out;
   }
 
-  private static ObjectNode destination(Destination d) {
+  static ObjectNode destination(Destination d) {
     ObjectNode out = JSON.objectNode();
     out.put("host", d.host());
     putString(out, "subset", d.subset());

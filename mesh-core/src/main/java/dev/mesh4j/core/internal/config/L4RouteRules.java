@@ -2,14 +2,22 @@ package dev.mesh4j.core.internal.config;
 
 import dev.mesh4j.core.internal.common.Hosts;
 import dev.mesh4j.core.internal.common.Quoting;
+import dev.mesh4j.api.config.Destination;
+import dev.mesh4j.api.config.L4MatchAttributes;
+import dev.mesh4j.api.config.RouteDestination;
+import dev.mesh4j.api.config.TcpRoute;
+import dev.mesh4j.api.config.TlsMatchAttributes;
+import dev.mesh4j.api.config.TlsRoute;
 import dev.mesh4j.api.config.VirtualService;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Checks a VirtualService's {@code tls} and {@code tcp} routes as Istio's
- * {@code validateTLSRoute} and {@code validateTCPRoute} do. mesh4j does not route TLS or TCP
- * (it sits in an HTTP client), so these routes are only validated, then ignored with a warning.
+ * Decodes a VirtualService's {@code tls} and {@code tcp} routes, checked as Istio's
+ * {@code validateTLSRoute} and {@code validateTCPRoute} do. A route with an error is reported
+ * through its node, which rejects the whole resource; what is decoded then is never used.
  */
 final class L4RouteRules {
   private L4RouteRules() {}
@@ -68,14 +76,15 @@ final class L4RouteRules {
   }
 
   /** {@code validateTLSRoute}: at least one match, each with SNI hosts; a route. */
-  static void checkTls(Node r, List<String> vsHosts, List<String> gateways) {
+  static @Nullable TlsRoute tls(Node r, List<String> vsHosts, List<String> gateways) {
     if (!r.expectObject()) {
-      return;
+      return null;
     }
     List<Node> matches = r.get("match").elements();
     if (matches.isEmpty()) {
       r.get("match").error("TLS route must have at least one match condition");
     }
+    List<TlsMatchAttributes> decoded = new ArrayList<>();
     for (Node m : matches) {
       if (m.isMissing()) {
         m.error("TLS match may not be null");
@@ -93,26 +102,31 @@ final class L4RouteRules {
       for (int i = 0; i < sniHosts.size() && i < sniNodes.size(); i++) {
         checkSniHost(sniNodes.get(i), sniHosts.get(i), vsHosts, gateways);
       }
-      checkL4Match(m);
+      L4MatchAttributes l4 = l4Match(m);
+      decoded.add(new TlsMatchAttributes(sniHosts, l4.destinationSubnets(), l4.port(), l4.sourceLabels(),
+          l4.gateways(), l4.sourceNamespace()));
     }
-    checkRoute(r, "TLS route is required");
+    List<RouteDestination> route = route(r, "TLS route is required");
+    return new TlsRoute(decoded, route);
   }
 
   /** {@code validateTCPRoute}: matches are optional; a route. */
-  static void checkTcp(Node r) {
+  static @Nullable TcpRoute tcp(Node r) {
     if (!r.expectObject()) {
-      return;
+      return null;
     }
+    List<L4MatchAttributes> decoded = new ArrayList<>();
     for (Node m : r.get("match").elements()) {
       if (m.isMissing()) {
         m.error("tcp match may not be nil");
         continue;
       }
       if (m.expectObject()) {
-        checkL4Match(m);
+        decoded.add(l4Match(m));
       }
     }
-    checkRoute(r, "TCP route is required");
+    List<RouteDestination> route = route(r, "TCP route is required");
+    return new TcpRoute(decoded, route);
   }
 
   /**
@@ -142,31 +156,39 @@ final class L4RouteRules {
   }
 
   /** {@code validateTCPMatch} and the shared part of {@code validateTLSMatch}. */
-  private static void checkL4Match(Node m) {
+  private static L4MatchAttributes l4Match(Node m) {
+    List<String> subnets = new ArrayList<>();
     for (Node subnet : m.get("destinationSubnets").elements()) {
       String s = subnet.asString();
       String why = s == null ? null : Hosts.validateIpSubnet(s);
       if (why != null) {
         subnet.error(why);
+      } else if (s != null) {
+        subnets.add(s);
       }
     }
     Node port = m.get("port");
     Long p = port.asUint32();
+    Integer portNumber = null;
     if (p != null && p != 0 && Ports.validatePort(p) != null) {
       port.error(Ports.validatePort(p));
+    } else if (p != null && p != 0) {
+      portNumber = Ports.toInt(p);
     }
-    CommonDecoders.labels(m.get("sourceLabels"));
-    CommonDecoders.gatewayNames(m.get("gateways"));
-    m.get("sourceNamespace").asString();
+    Map<String, String> labels = CommonDecoders.labels(m.get("sourceLabels"));
+    List<String> gateways = CommonDecoders.gatewayNames(m.get("gateways"));
+    String ns = m.get("sourceNamespace").asString();
+    return new L4MatchAttributes(subnets, portNumber, labels, gateways, ns == null || ns.isEmpty() ? null : ns);
   }
 
   /** {@code validateRouteDestinations}: destinations, weights >= 0, a total > 0 for several. */
-  private static void checkRoute(Node r, String requiredMessage) {
+  private static List<RouteDestination> route(Node r, String requiredMessage) {
     Node route = r.get("route");
     List<Node> destinations = route.elements();
     if (destinations.isEmpty()) {
       route.error(requiredMessage);
     }
+    List<RouteDestination> out = new ArrayList<>();
     long total = 0;
     for (Node d : destinations) {
       if (d.isMissing()) {
@@ -176,7 +198,7 @@ final class L4RouteRules {
       if (!d.expectObject()) {
         continue;
       }
-      CommonDecoders.destination(d.get("destination"), true);
+      Destination destination = CommonDecoders.destination(d.get("destination"), true);
       Node w = d.get("weight");
       Integer weight = w.asInt32();
       if (weight != null && weight < 0) {
@@ -184,9 +206,13 @@ final class L4RouteRules {
       } else if (weight != null) {
         total += weight;
       }
+      if (destination != null) {
+        out.add(new RouteDestination(destination, weight));
+      }
     }
     if (destinations.size() > 1 && total == 0) {
       route.error("total destination weight = 0");
     }
+    return out;
   }
 }

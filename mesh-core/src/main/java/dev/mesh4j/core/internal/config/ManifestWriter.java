@@ -93,6 +93,14 @@ public final class ManifestWriter {
       ArrayNode http = spec.putArray("http");
       v.http().forEach(r -> http.add(HttpRouteWriter.route(r)));
     }
+    if (!v.tls().isEmpty()) {
+      ArrayNode tls = spec.putArray("tls");
+      v.tls().forEach(r -> tls.add(L4RouteWriter.tls(r)));
+    }
+    if (!v.tcp().isEmpty()) {
+      ArrayNode tcp = spec.putArray("tcp");
+      v.tcp().forEach(r -> tcp.add(L4RouteWriter.tcp(r)));
+    }
     putStrings(spec, "exportTo", v.exportTo());
   }
 

@@ -196,7 +196,8 @@ final class ServiceEntryDecoder {
       ServicePort sp = new ServicePort(Ports.toInt(num), protocol, name,
           target == null || target == 0 ? null : Ports.toInt(target));
       if (valid && !sp.isHttp() && !sp.isTlsPassthrough()) {
-        p.warn("protocol " + Quoting.escape(protocol) + " is not HTTP: mesh4j does not route it (port ignored)");
+        p.warn("protocol " + Quoting.escape(protocol) + " is neither HTTP nor TLS: a request to this port is taken"
+            + " as a connection (tcp routes, else the service's endpoints), with no HTTP routing");
       }
       out.add(sp);
     }

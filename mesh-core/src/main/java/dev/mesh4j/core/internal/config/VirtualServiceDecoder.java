@@ -4,6 +4,8 @@ import dev.mesh4j.core.internal.common.Hosts;
 import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.HttpRoute;
 import dev.mesh4j.api.config.ObjectMeta;
+import dev.mesh4j.api.config.TcpRoute;
+import dev.mesh4j.api.config.TlsRoute;
 import dev.mesh4j.api.config.VirtualService;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,25 +61,26 @@ final class VirtualServiceDecoder {
         routes.add(route);
       }
     }
+    List<TlsRoute> tlsRoutes = new ArrayList<>();
     for (Node r : tls) {
-      L4RouteRules.checkTls(r, hosts, gateways);
+      TlsRoute route = L4RouteRules.tls(r, hosts, gateways);
+      if (route != null) {
+        tlsRoutes.add(route);
+      }
     }
+    List<TcpRoute> tcpRoutes = new ArrayList<>();
     for (Node r : tcp) {
-      L4RouteRules.checkTcp(r);
-    }
-    // mesh4j routes HTTP only: TLS and TCP routes are validated as Istio does, then ignored.
-    if (!tcp.isEmpty()) {
-      spec.get("tcp").warn("tcp routes are not supported by mesh4j (ignored)");
-    }
-    if (!tls.isEmpty()) {
-      spec.get("tls").warn("tls routes are not supported by mesh4j (ignored)");
+      TcpRoute route = L4RouteRules.tcp(r);
+      if (route != null) {
+        tcpRoutes.add(route);
+      }
     }
     List<String> exportTo = CommonDecoders.exportTo(spec.get("exportTo"), meta.namespace(), false,
         false);
     UnreachableRules.analyzeHttp(http, routes);
     UnreachableRules.analyzeL4(tcp);
     UnreachableRules.analyzeL4(tls);
-    return new VirtualService(meta, hosts, gateways, routes, exportTo);
+    return new VirtualService(meta, hosts, gateways, routes, tlsRoutes, tcpRoutes, exportTo);
   }
 
   /**

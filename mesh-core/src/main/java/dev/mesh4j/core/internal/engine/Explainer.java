@@ -51,7 +51,9 @@ public final class Explainer {
         + (request.rawQuery() == null ? "" : "?" + Quoting.escape(request.rawQuery()));
     String service = result.host().service() == null ? null : result.host().service().hostname();
     CompiledVirtualService vs = result.virtualService();
-    List<RouteCheck> checks = vs == null ? List.of() : checks(vs, request, result.port());
+    boolean connection = result.match() != null && result.match().route().isConnection();
+    List<RouteCheck> checks = vs == null ? List.of()
+        : connection ? connectionChecks(vs, result.match()) : checks(vs, request, result.port());
     String vsName = vs == null ? null : vs.config().metadata().qualifiedName();
     List<String> notes = new ArrayList<>();
     switch (result.outcome()) {
@@ -70,7 +72,9 @@ public final class Explainer {
       case PASSTHROUGH:
         notes.add(service == null
             ? "unknown host under ALLOW_ANY: sent as is (PassthroughCluster)"
-            : "port " + result.port() + " of " + service + " is not HTTP: sent as is to the address named");
+            : "port " + result.port() + " of " + service + " is a TLS port and this connection is not the service's"
+                + " (a plain http request, which sends no server name, or one no tls route of its VirtualService"
+                + " names): sent as is to the address named");
         return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, null,
             List.of(), null, List.of(), List.of(),
             new Outcome(Outcome.Kind.PASSTHROUGH, 0, "", "", "sent to " + Quoting.escape(request.authority()) + " as the application named it"),
@@ -150,6 +154,20 @@ public final class Explainer {
     }
     return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
         candidates, cluster.name(), policies, endpoints, outcome, notes);
+  }
+
+  /**
+   * The {@code tls} and {@code tcp} routes of a connection: the one taken, the others not (a
+   * connection takes the most specific server name or subnet, not the first route that holds).
+   */
+  private static List<RouteCheck> connectionChecks(CompiledVirtualService vs, CompiledMatch hit) {
+    List<RouteCheck> out = new ArrayList<>();
+    for (CompiledRoute r : vs.connections().routes()) {
+      boolean taken = r == hit.route();
+      out.add(new RouteCheck(r.label(), taken, taken ? (hit.index() < 0 ? "no match: every connection"
+          : "match[" + hit.index() + "] names the connection most specifically") : "not taken"));
+    }
+    return out;
   }
 
   private static List<RouteCheck> checks(CompiledVirtualService vs, MeshRequest request, int port) {

@@ -151,6 +151,13 @@ public final class RequestPipeline {
     if (cluster.failure() != null) {
       return AttemptLoop.reply(exchange, t, LocalReplies.clusterFailure(cluster.failure()));
     }
+    if (route.isConnection() && cluster.tls() != null && request.scheme().equals("https")) {
+      // Envoy would wrap the application's TLS in the cluster's; a client cannot, and replacing
+      // the application's TLS (its trust, its pins) with the mesh's is not passing it through.
+      return AttemptLoop.reply(exchange, t, LocalReplies.clusterFailure("the DestinationRule of " + cluster.name()
+          + " originates TLS, and the application's own TLS to a TLS port is passed through untouched; mesh4j"
+          + " does not wrap one in the other, so nothing was sent"));
+    }
     String path = route.rewritePath(request.path(), match);
     String authority = dest.authority() != null ? dest.authority() : request.authority();
     RetryPolicy policy = route.retryPolicy();

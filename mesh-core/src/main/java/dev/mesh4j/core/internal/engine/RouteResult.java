@@ -36,7 +36,10 @@ record RouteResult(Outcome outcome, @Nullable CompiledMatch match,
     ROUTE,
     /** A VirtualService claims the host but none of its routes matched: 404 NR. */
     NO_ROUTE,
-    /** Send to the address the application named (unknown host under ALLOW_ANY, or a non-HTTP port). */
+    /**
+     * Send to the address the application named (unknown host under ALLOW_ANY; a TLS connection
+     * the VirtualService's {@code tls} routes do not take; plain {@code http} to a TLS port).
+     */
     PASSTHROUGH,
     /** Unknown host under REGISTRY_ONLY: 502, nothing sent. */
     BLACKHOLE

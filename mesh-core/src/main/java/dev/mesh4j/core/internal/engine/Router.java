@@ -14,7 +14,9 @@ import org.jspecify.annotations.Nullable;
 /**
  * Decides where a request goes, as a sidecar's outbound HTTP listener would: the host's service
  * and port, the VirtualService claiming it, the first matching route; else the service's default
- * route; else passthrough or blackhole by the outbound traffic policy. A workload acting only as
+ * route; else passthrough or blackhole by the outbound traffic policy. A request to a non-HTTP
+ * port of a service goes as the sidecar's listener for that port takes a connection: by the
+ * VirtualService's {@code tls} or {@code tcp} routes, else to the service's endpoints. A workload acting only as
  * gateways (not {@code mesh}) routes as a gateway's listener does instead: by the VirtualService
  * bound to it that claims the host, whatever the port, and otherwise answers 404 {@code NR}. Pure
  * function of the snapshot and the request; thread-safe.
@@ -39,8 +41,7 @@ final class Router {
         return unknown(snapshot, host, port);
       }
       if (!sp.isHttp()) {
-        // TLS or TCP port: a sidecar proxies bytes to the original destination, no HTTP routing.
-        return new RouteResult(RouteResult.Outcome.PASSTHROUGH, null, null, host, port);
+        return connection(snapshot, host, sp, request, port);
       }
       CompiledVirtualService vs = host.virtualService();
       if (vs != null && vs.servesPort(port)) {
@@ -59,6 +60,35 @@ final class Router {
           : routed(m, vs, host, port);
     }
     return unknown(snapshot, host, port);
+  }
+
+  /**
+   * A connection to a non-HTTP port, as a sidecar's outbound listener's filter chains take it:
+   * to a {@code TLS}/{@code HTTPS} port, the application's own TLS goes by the VirtualService's
+   * {@code tls} route for its server name (the request's host) — when the VirtualService has
+   * {@code tls} matches for the port and none names the server, the connection is not the
+   * service's: passthrough or blackhole — else to the service's endpoints; to any other port, by
+   * the {@code tcp} route, else to the service's endpoints. A plain {@code http} request to a TLS
+   * port sends no server name to match: it goes where the application named, as before routing.
+   */
+  private static RouteResult connection(MeshSnapshot snapshot, HostEntry host, ServicePort sp, MeshRequest request,
+      int port) {
+    CompiledVirtualService vs = host.virtualService();
+    if (sp.isTlsPassthrough()) {
+      if (!request.scheme().equals("https")) {
+        return new RouteResult(RouteResult.Outcome.PASSTHROUGH, null, null, host, port);
+      }
+      if (vs != null && vs.connections().hasTls(port)) {
+        CompiledMatch m = vs.connections().tls(request.host(), port);
+        return m == null ? unknown(snapshot, host, port) : routed(m, vs, host, port);
+      }
+    } else if (vs != null) {
+      CompiledMatch m = vs.connections().tcp(request.host(), port);
+      if (m != null) {
+        return routed(m, vs, host, port);
+      }
+    }
+    return routed(host.connectionDefaultRoute().matches().get(0), null, host, port);
   }
 
   /**

@@ -26,6 +26,7 @@ public final class CompiledRoute {
   private List<Mirror> mirrors = List.of();
   private RetryPolicy retryPolicy = RetryPolicy.NONE;
   private @Nullable RequestHasher hasher;
+  private boolean connection;
   private final @Nullable String prefixRewrite;
   private final @Nullable Pattern regexRewrite;
   private final String regexSubstitution;
@@ -78,6 +79,18 @@ public final class CompiledRoute {
   /** Whether a header value of this route has {@code %VARIABLE%}s to substitute per request. */
   public boolean formatsHeaders() {
     return formatsHeaders;
+  }
+
+  void markConnection() {
+    this.connection = true;
+  }
+
+  /**
+   * Whether this is a {@code tls} or {@code tcp} route (or a service's route for connections to a
+   * non-HTTP port): what goes this way is the application's connection, its TLS untouched.
+   */
+  public boolean isConnection() {
+    return connection;
   }
 
   void setHasher(@Nullable RequestHasher hasher) {

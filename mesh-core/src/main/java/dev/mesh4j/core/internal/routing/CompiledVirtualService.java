@@ -6,24 +6,33 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A VirtualService compiled for one workload: its routes in order, after delegate inlining and
- * after dropping matches that cannot apply to this workload. Immutable and thread-safe.
+ * A VirtualService compiled for one workload: its HTTP routes in order, after delegate inlining
+ * and after dropping matches that cannot apply to this workload, and its connection routes
+ * ({@code tls}, {@code tcp}). Immutable and thread-safe.
  */
 public final class CompiledVirtualService {
   private final VirtualService config;
   private final CompiledRoute[] routes;
+  private final ConnectionRoutes connections;
 
-  CompiledVirtualService(VirtualService config, List<CompiledRoute> routes) {
+  CompiledVirtualService(VirtualService config, List<CompiledRoute> routes, ConnectionRoutes connections) {
     this.config = config;
     this.routes = routes.toArray(new CompiledRoute[0]);
+    this.connections = connections;
   }
 
   public VirtualService config() {
     return config;
   }
 
+  /** The HTTP routes. */
   public List<CompiledRoute> routes() {
     return List.of(routes);
+  }
+
+  /** The {@code tls} and {@code tcp} routes, for connections to non-HTTP ports. */
+  public ConnectionRoutes connections() {
+    return connections;
   }
 
   /** The first match that holds, or null (404 NR). */

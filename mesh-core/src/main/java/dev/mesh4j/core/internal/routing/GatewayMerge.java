@@ -37,7 +37,8 @@ final class GatewayMerge {
     }
     List<Entry> all = new ArrayList<>(specific);
     all.addAll(catchAll);
-    return new CompiledVirtualService(first.config(), regroup(all));
+    // A gateway's TLS and TCP servers are the edge application's: only HTTP routes merge.
+    return new CompiledVirtualService(first.config(), regroup(all), first.connections());
   }
 
   /** Whether a match holds for every request on its port (Istio's {@code isCatchAllRoute}). */

@@ -7,6 +7,11 @@ import dev.mesh4j.api.config.Destination;
 import dev.mesh4j.api.config.HttpMatchRequest;
 import dev.mesh4j.api.config.HttpRoute;
 import dev.mesh4j.api.config.HttpRouteDestination;
+import dev.mesh4j.api.config.L4MatchAttributes;
+import dev.mesh4j.api.config.RouteDestination;
+import dev.mesh4j.api.config.TcpRoute;
+import dev.mesh4j.api.config.TlsMatchAttributes;
+import dev.mesh4j.api.config.TlsRoute;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.api.config.VirtualService;
@@ -71,7 +76,97 @@ public final class RouteCompiler {
         routes.add(cr);
       }
     }
-    return routes.isEmpty() ? null : new CompiledVirtualService(vs, routes);
+    ConnectionRoutes connections = connectionRoutes(vs);
+    return routes.isEmpty() && connections.isEmpty() ? null : new CompiledVirtualService(vs, routes, connections);
+  }
+
+  /**
+   * The VirtualService's {@code tls} and {@code tcp} routes: the matches that apply to this
+   * workload (as istiod's {@code matchTLS} and {@code matchTCP} decide), in order; a tcp route
+   * without matches is the catch-all of every port, after which istiod generates nothing (a match
+   * without {@code destinationSubnets} is its port's, decided per connection).
+   */
+  ConnectionRoutes connectionRoutes(VirtualService vs) {
+    String ns = vs.metadata().namespace();
+    List<ConnectionRoutes.TlsEntry> tls = new ArrayList<>();
+    for (int i = 0; i < vs.tls().size(); i++) {
+      TlsRoute r = vs.tls().get(i);
+      CompiledRoute route = null;
+      for (int j = 0; j < r.match().size(); j++) {
+        TlsMatchAttributes m = r.match().get(j);
+        if (!appliesToWorkload(m.gateways(), m.sourceLabels(), m.sourceNamespace(), ns)) {
+          continue;
+        }
+        if (route == null) {
+          route = connectionRoute(vs, ("tls[" + i + "]").intern(), r.route(), "spec.tls[" + i + "]");
+        }
+        CompiledMatch match = new CompiledMatch(route, j, null, List.of(), null, "");
+        route.addMatch(match);
+        tls.add(new ConnectionRoutes.TlsEntry(m.port(), m.sniHosts(), m.destinationSubnets(), match));
+      }
+    }
+    List<ConnectionRoutes.TcpEntry> tcp = new ArrayList<>();
+    for (int i = 0; i < vs.tcp().size(); i++) {
+      TcpRoute r = vs.tcp().get(i);
+      String label = ("tcp[" + i + "]").intern();
+      if (r.match().isEmpty()) {
+        CompiledRoute route = connectionRoute(vs, label, r.route(), "spec.tcp[" + i + "]");
+        CompiledMatch match = new CompiledMatch(route, -1, null, List.of(), null, "");
+        route.addMatch(match);
+        tcp.add(new ConnectionRoutes.TcpEntry(null, List.of(), match));
+        break;
+      }
+      CompiledRoute route = null;
+      for (int j = 0; j < r.match().size(); j++) {
+        L4MatchAttributes m = r.match().get(j);
+        if (!appliesToWorkload(m.gateways(), m.sourceLabels(), m.sourceNamespace(), ns)) {
+          continue;
+        }
+        if (route == null) {
+          route = connectionRoute(vs, label, r.route(), "spec.tcp[" + i + "]");
+        }
+        CompiledMatch match = new CompiledMatch(route, j, null, List.of(), null, "");
+        route.addMatch(match);
+        tcp.add(new ConnectionRoutes.TcpEntry(m.port(), m.destinationSubnets(), match));
+      }
+    }
+    return tls.isEmpty() && tcp.isEmpty() ? ConnectionRoutes.NONE : new ConnectionRoutes(tls, tcp);
+  }
+
+  /**
+   * A {@code tls} or {@code tcp} route: its weighted destinations resolved to clusters as an HTTP
+   * route's are, and nothing of HTTP — no retries (Envoy's TCP proxy makes one connection
+   * attempt), no timeout, no header changes, no hashing of the request.
+   */
+  private CompiledRoute connectionRoute(VirtualService vs, String label, List<RouteDestination> destinations,
+      String path) {
+    HttpRoute.Builder config = HttpRoute.builder();
+    for (RouteDestination d : destinations) {
+      config.route(new HttpRouteDestination(d.destination(), d.weight(), null));
+    }
+    HttpRoute built = config.build();
+    CompiledRoute route = new CompiledRoute(vs, label, built);
+    route.setAction(action(vs, built, path));
+    route.setRetryPolicy(RetryPolicy.NONE);
+    route.markConnection();
+    return route;
+  }
+
+  /**
+   * The route a connection to a {@code TLS}, {@code HTTPS} or {@code TCP} port of a service takes
+   * when no {@code tls} or {@code tcp} route applies: to the service's endpoints, as Envoy's TCP
+   * proxy to the service's cluster — one attempt, nothing of HTTP.
+   */
+  public CompiledRoute connectionDefaultRoute(Service service) {
+    HttpRoute config = HttpRoute.to(HttpRouteDestination.of(Destination.of(service.hostname()), 100));
+    CompiledRoute route = new CompiledRoute(null, "default", config);
+    route.addMatch(new CompiledMatch(route, -1, null, List.of(), null, ""));
+    CompiledDestination d = destination(service.hostname(), null, null, 100,
+        HeaderTemplate.NONE, HeaderTemplate.NONE, null, null, "");
+    route.setAction(new RouteAction.Forward(List.of(d), new long[] {100}, 100));
+    route.setRetryPolicy(RetryPolicy.NONE);
+    route.markConnection();
+    return route;
   }
 
   /** The route a service gets when no VirtualService claims it: all traffic to its endpoints. */
@@ -190,17 +285,31 @@ public final class RouteCompiler {
     return route;
   }
 
-  /** Istio evaluates gateways, source labels and source namespace when it builds the config. */
+  /**
+   * Istio evaluates gateways, source labels and source namespace when it builds the config; for
+   * an HTTP match ({@code sourceMatchHTTP}) gateways, when given, decide alone.
+   */
   private boolean appliesToWorkload(HttpMatchRequest m, String vsNamespace) {
     if (!m.gateways().isEmpty()) {
       return Gateways.anyMatch(m.gateways(), vsNamespace, workload);
     }
-    for (Map.Entry<String, String> e : m.sourceLabels().entrySet()) {
+    return sourceMatches(m.sourceLabels(), m.sourceNamespace());
+  }
+
+  /** A TLS or TCP match ({@code matchTLS}, {@code matchTCP}): gateways, labels and namespace all hold. */
+  private boolean appliesToWorkload(List<String> gateways, Map<String, String> sourceLabels,
+      @Nullable String sourceNamespace, String vsNamespace) {
+    return (gateways.isEmpty() || Gateways.anyMatch(gateways, vsNamespace, workload))
+        && sourceMatches(sourceLabels, sourceNamespace);
+  }
+
+  private boolean sourceMatches(Map<String, String> sourceLabels, @Nullable String sourceNamespace) {
+    for (Map.Entry<String, String> e : sourceLabels.entrySet()) {
       if (!e.getValue().equals(workload.labels().get(e.getKey()))) {
         return false;
       }
     }
-    return m.sourceNamespace() == null || m.sourceNamespace().equals(workload.namespace());
+    return sourceNamespace == null || sourceNamespace.equals(workload.namespace());
   }
 
   private RouteAction action(VirtualService vs, HttpRoute r, String path) {

@@ -13,8 +13,11 @@ import org.jspecify.annotations.Nullable;
  * @param virtualService the VirtualService for that service, or, when the host is not a service,
  *     for the host itself (Istio applies those on port 80 only)
  * @param defaultRoute the service's route when no VirtualService applies, or null
+ * @param connectionDefaultRoute the route of a connection to a non-HTTP port of the service when
+ *     no {@code tls} or {@code tcp} route applies, or null
  */
 public record HostEntry(
     @Nullable Service service,
     @Nullable CompiledVirtualService virtualService,
-    @Nullable CompiledRoute defaultRoute) {}
+    @Nullable CompiledRoute defaultRoute,
+    @Nullable CompiledRoute connectionDefaultRoute) {}

@@ -41,6 +41,7 @@ public final class MeshSnapshot {
   private final Map<String, List<ClusterSlot>> slotsByService;
   private final VirtualHostIndex virtualHosts;
   private final Map<String, CompiledRoute> defaultRoutes;
+  private final Map<String, CompiledRoute> connectionDefaultRoutes;
   private final DestinationRuleIndex rules;
   private final OutboundTrafficPolicy outboundPolicy;
   private final List<ConfigProblem> warnings;
@@ -48,7 +49,8 @@ public final class MeshSnapshot {
 
   MeshSnapshot(long version, MeshConfig config, Workload workload, ServiceCatalog catalog,
       Map<ClusterKey, ClusterSlot> clusters, VirtualHostIndex virtualHosts,
-      Map<String, CompiledRoute> defaultRoutes, DestinationRuleIndex rules,
+      Map<String, CompiledRoute> defaultRoutes, Map<String, CompiledRoute> connectionDefaultRoutes,
+      DestinationRuleIndex rules,
       OutboundTrafficPolicy outboundPolicy, List<ConfigProblem> warnings) {
     this.version = version;
     this.config = config;
@@ -61,6 +63,7 @@ public final class MeshSnapshot {
     this.slotsByService = Map.copyOf(byService);
     this.virtualHosts = virtualHosts;
     this.defaultRoutes = Map.copyOf(defaultRoutes);
+    this.connectionDefaultRoutes = Map.copyOf(connectionDefaultRoutes);
     this.rules = rules;
     this.outboundPolicy = outboundPolicy;
     this.warnings = List.copyOf(warnings);
@@ -76,6 +79,7 @@ public final class MeshSnapshot {
     this.slotsByService = base.slotsByService;
     this.virtualHosts = base.virtualHosts;
     this.defaultRoutes = base.defaultRoutes;
+    this.connectionDefaultRoutes = base.connectionDefaultRoutes;
     this.rules = base.rules;
     this.outboundPolicy = base.outboundPolicy;
     this.warnings = base.warnings;
@@ -103,6 +107,7 @@ public final class MeshSnapshot {
     this.slotsByService = base.slotsByService;
     this.virtualHosts = virtualHosts;
     this.defaultRoutes = base.defaultRoutes;
+    this.connectionDefaultRoutes = base.connectionDefaultRoutes;
     this.rules = base.rules;
     this.outboundPolicy = base.outboundPolicy;
     this.warnings = List.copyOf(warnings);
@@ -136,15 +141,17 @@ public final class MeshSnapshot {
       return e;
     }
     Service w = catalog.lookupWildcard(host, port);
-    return w == null ? e : new HostEntry(w, virtualHosts.forHost(w.hostname()), defaultRoutes.get(w.hostname()));
+    return w == null ? e : new HostEntry(w, virtualHosts.forHost(w.hostname()), defaultRoutes.get(w.hostname()),
+        connectionDefaultRoutes.get(w.hostname()));
   }
 
   private HostEntry resolve(String host) {
     Service s = catalog.lookup(host);
     if (s != null) {
-      return new HostEntry(s, virtualHosts.forHost(s.hostname()), defaultRoutes.get(s.hostname()));
+      return new HostEntry(s, virtualHosts.forHost(s.hostname()), defaultRoutes.get(s.hostname()),
+          connectionDefaultRoutes.get(s.hostname()));
     }
-    return new HostEntry(null, virtualHosts.forHost(host), null);
+    return new HostEntry(null, virtualHosts.forHost(host), null, null);
   }
 
   public long version() {

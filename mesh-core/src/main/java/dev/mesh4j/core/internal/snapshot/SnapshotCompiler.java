@@ -124,8 +124,12 @@ public final class SnapshotCompiler implements AutoCloseable {
     RouteCompiler defaultCompiler = new RouteCompiler(workload, catalog, clusters::get, name -> null,
         defaultProblems);
     Map<String, CompiledRoute> defaults = new LinkedHashMap<>();
+    Map<String, CompiledRoute> connectionDefaults = new LinkedHashMap<>();
     for (Service s : catalog.all()) {
       defaults.put(s.hostname(), defaultCompiler.defaultRoute(s));
+      if (s.ports().stream().anyMatch(p -> !p.isHttp())) {
+        connectionDefaults.put(s.hostname(), defaultCompiler.connectionDefaultRoute(s));
+      }
     }
     OutboundTrafficPolicy policy = sidecar != null && sidecar.outboundTrafficPolicy() != null
         ? sidecar.outboundTrafficPolicy()
@@ -140,7 +144,7 @@ public final class SnapshotCompiler implements AutoCloseable {
     states.retain(clusters.keySet());
     resilience.retain(clusters.keySet());
     MeshSnapshot snapshot = new MeshSnapshot(version, config, workload, catalog, clusters, vhosts,
-        defaults, rules, policy, problems.warnings());
+        defaults, connectionDefaults, rules, policy, problems.warnings());
     base = next;
     return snapshot;
   }

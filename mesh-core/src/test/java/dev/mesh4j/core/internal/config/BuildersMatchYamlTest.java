@@ -42,6 +42,11 @@ import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.api.config.Subset;
 import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.config.VirtualService;
+import dev.mesh4j.api.config.L4MatchAttributes;
+import dev.mesh4j.api.config.RouteDestination;
+import dev.mesh4j.api.config.TcpRoute;
+import dev.mesh4j.api.config.TlsMatchAttributes;
+import dev.mesh4j.api.config.TlsRoute;
 import dev.mesh4j.api.config.WorkloadEndpoint;
 import dev.mesh4j.api.config.WorkloadEntry;
 import java.net.URISyntaxException;
@@ -80,6 +85,67 @@ class BuildersMatchYamlTest {
             .route(Destination.of("reviews", "v2"), 20))
         .build())
         .as("the shorthand").isEqualTo(reviews);
+  }
+
+  @Test
+  void istiosHttpsEgressGatewayVirtualService() {
+    // The example of TlsRoute's class Javadoc, in the VirtualService of Istio's HTTPS egress task.
+    VirtualService built = VirtualService.builder("direct-cnn-through-egress-gateway")
+        .hosts("edition.cnn.com")
+        .gateways("mesh", "istio-egressgateway")
+        .tls(TlsRoute.builder()
+            .match(TlsMatchAttributes.builder().port(443).sniHosts("edition.cnn.com").gateways("mesh"))
+            .route(Destination.builder()
+                .host("istio-egressgateway.istio-system.svc.cluster.local").subset("cnn").port(443)))
+        .tls(TlsRoute.builder()
+            .match(TlsMatchAttributes.builder().port(443).sniHosts("edition.cnn.com").gateways("istio-egressgateway"))
+            .route(RouteDestination.builder()
+                .destination(Destination.builder().host("edition.cnn.com").port(443)).weight(100)))
+        .tcp(TcpRoute.builder()
+            .match(L4MatchAttributes.builder().port(8080).destinationSubnets("10.0.0.0/8"))
+            .route(Destination.of("edition.cnn.com"), 100))
+        .build();
+
+    assertThat(built).isEqualTo(load("""
+        apiVersion: networking.istio.io/v1
+        kind: VirtualService
+        metadata:
+          name: direct-cnn-through-egress-gateway
+        spec:
+          hosts:
+          - edition.cnn.com
+          gateways:
+          - mesh
+          - istio-egressgateway
+          tls:
+          - match:
+            - gateways:
+              - mesh
+              port: 443
+              sniHosts:
+              - edition.cnn.com
+            route:
+            - destination:
+                host: istio-egressgateway.istio-system.svc.cluster.local
+                subset: cnn
+                port:
+                  number: 443
+          - match:
+            - gateways:
+              - istio-egressgateway
+              port: 443
+              sniHosts:
+              - edition.cnn.com
+            route:
+            - destination:
+                host: edition.cnn.com
+                port:
+                  number: 443
+              weight: 100
+          tcp:
+          - match: [{port: 8080, destinationSubnets: [10.0.0.0/8]}]
+            route: [{destination: {host: edition.cnn.com}, weight: 100}]
+        """).get(0));
   }
 
   @Test
@@ -779,7 +845,7 @@ class BuildersMatchYamlTest {
     ObjectMeta p = new ObjectMeta(m.name(), m.namespace(), m.labels(), m.annotations(),
         m.creationTimestamp(), ConfigOrigin.PROGRAMMATIC);
     if (r instanceof VirtualService v) {
-      return new VirtualService(p, v.hosts(), v.gateways(), v.http(), v.exportTo());
+      return new VirtualService(p, v.hosts(), v.gateways(), v.http(), v.tls(), v.tcp(), v.exportTo());
     }
     if (r instanceof DestinationRule d) {
       return new DestinationRule(p, d.host(), d.trafficPolicy(), d.subsets(), d.exportTo(),

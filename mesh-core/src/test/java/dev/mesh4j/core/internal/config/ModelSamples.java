@@ -40,6 +40,11 @@ import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.api.config.Subset;
 import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.config.VirtualService;
+import dev.mesh4j.api.config.L4MatchAttributes;
+import dev.mesh4j.api.config.RouteDestination;
+import dev.mesh4j.api.config.TcpRoute;
+import dev.mesh4j.api.config.TlsMatchAttributes;
+import dev.mesh4j.api.config.TlsRoute;
 import dev.mesh4j.api.config.WorkloadEndpoint;
 import dev.mesh4j.api.config.WorkloadEntry;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +65,7 @@ final class ModelSamples {
 
   /** Every sample, in an order a mesh could load them in. */
   static List<IstioResource> all() {
-    return List.of(reviewsVirtualService(), delegateVirtualService(), reviewsDestinationRule(),
+    return List.of(reviewsVirtualService(), delegateVirtualService(), egressVirtualService(), reviewsDestinationRule(),
         ratingsDestinationRule(), externalServiceEntry(), selectedServiceEntry(), workloadEntry(),
         sidecar(), permissiveSidecar(), gateway());
   }
@@ -162,6 +167,28 @@ final class ModelSamples {
                 .abort(Abort.builder().grpcStatus("UNAVAILABLE").percentage(100))))
         .http(HttpRoute.builder()
             .delegate(Delegate.builder().name("reviews-delegate").namespace("other")))
+        .build();
+  }
+
+  /** TLS and TCP routes, every field of their matches and destinations set. */
+  static VirtualService egressVirtualService() {
+    return VirtualService.builder("egress")
+        .namespace("prod")
+        .hosts("*.cnn.com", "db.example.com")
+        .gateways("mesh", "istio-egressgateway")
+        .tls(TlsRoute.builder()
+            .match(TlsMatchAttributes.builder().sniHosts("edition.cnn.com", "*.cnn.com")
+                .destinationSubnets("151.101.0.0/16").port(443).sourceLabel("app", "shop")
+                .gateways("mesh").sourceNamespace("prod"))
+            .route(RouteDestination.builder()
+                .destination(Destination.builder().host("istio-egressgateway.istio-system.svc.cluster.local")
+                    .subset("cnn").port(443))
+                .weight(90))
+            .route(Destination.of("edition.cnn.com"), 10))
+        .tcp(TcpRoute.builder()
+            .match(L4MatchAttributes.builder().destinationSubnets("10.0.0.0/8", "192.168.1.1").port(5432)
+                .sourceLabel("app", "shop").gateways("mesh").sourceNamespace("prod"))
+            .route(Destination.builder().host("db.example.com").port(5432)))
         .build();
   }
 

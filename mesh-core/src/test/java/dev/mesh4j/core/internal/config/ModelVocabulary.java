@@ -18,7 +18,7 @@ import java.util.TreeSet;
 /**
  * What of Istio's manifests the config model keeps: the fields {@link ManifestWriter} writes for
  * resources that set every field of every record ({@link ModelSamples}). A field outside this
- * vocabulary (a TCP route, CORS, a Sidecar's ingress, the deprecated {@code mirrorPercent}) is
+ * vocabulary (CORS, a Sidecar's ingress, the deprecated {@code mirrorPercent}) is
  * one a resource built in code cannot carry.
  *
  * <p>Paths are generalized: list indices become {@code []}, the keys of maps whose keys are data
