@@ -185,7 +185,7 @@ public final class KubernetesScale {
         long settleMillis = millisSince(start);
         ThreadCpu.Snapshot settleCpu = cpu.snapshot().minus(beforeSettle);
         long retained = heapAfterGc() - baseline;
-        progress("idle %.1f s later (the server's watch replays done), %.0f MB retained by the mesh side",
+        progress("idle %.1f s later (the server's watch replays, if on, done), %.0f MB retained by the mesh side",
             settleMillis / 1000.0, retained / 1e6);
 
         MeshRequest[] requests = new MeshRequest[1024];
@@ -253,7 +253,14 @@ public final class KubernetesScale {
   private static KubernetesClient client(KubernetesMockServer server, String prefix) {
     ExecutorService http = Executors.newCachedThreadPool(named(prefix + "http-"));
     ExecutorService tasks = Executors.newCachedThreadPool(named(prefix + "task-"));
-    return server.createClient(b -> b.withTaskExecutor(tasks).withHttpClientFactory(new JdkHttpClientFactory() {
+    // A list of 100,000 Pods from this server, on a loaded machine, can take longer than fabric8's
+    // default 10 s request timeout (then the informer lists again, and again).
+    io.fabric8.kubernetes.client.Config config;
+    try (KubernetesClient probe = server.createClient()) {
+      config = new io.fabric8.kubernetes.client.ConfigBuilder(probe.getConfiguration()).withRequestTimeout(120_000)
+          .build();
+    }
+    return server.createClient(b -> b.withConfig(config).withTaskExecutor(tasks).withHttpClientFactory(new JdkHttpClientFactory() {
       @Override
       protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
         builder.executor(http);
@@ -697,7 +704,7 @@ public final class KubernetesScale {
         micros(percentile(r.decisionNanosUnderUpdates(), 50)), micros(percentile(r.decisionNanosUnderUpdates(), 99)),
         micros(percentile(r.decisionNanosUnderUpdates(), 99.9))));
     out.append("\nCPU time and allocation by thread group (`ThreadMXBean`), per phase: sync = `build()`;"
-        + " settle = after it, until the process is idle (the server's watch replays); changes = the VirtualService"
+        + " settle = after it, until the process is idle (the server's watch replays, with `--watch-replay true`); changes = the VirtualService"
         + " changes; updates = the EndpointSlice updates until their delivery.\n\n"
         + "| phase | threads | CPU | allocated |\n|---|---|---|---|\n");
     for (String phase : List.of("sync", "settle", "changes", "updates")) {
