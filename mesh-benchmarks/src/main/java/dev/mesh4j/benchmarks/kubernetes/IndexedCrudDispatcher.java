@@ -56,9 +56,65 @@ final class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
   /** Object name to the keys stored under it, in the order the store holds them. Guarded by {@link #lock}. */
   private final Map<String, Set<AttributeSet>> byName = new HashMap<>();
 
+  /** Whether a watch from a resource version opens with every stored object it matches (fabric8's way). */
+  private final boolean replayOnWatch;
+
+  /** fabric8's server, indexed; watches open as fabric8's do. */
   IndexedCrudDispatcher() {
+    this(true);
+  }
+
+  /**
+   * @param replayOnWatch whether a watch opened from a resource version first receives every stored
+   *     object it matches as ADDED, as fabric8's server does; without, it receives only what changes
+   *     from then on, as from a real API server (which sends what changed after that version: this
+   *     server keeps no history, so a change made between a list and the watch that follows it is
+   *     not sent — the harness changes nothing then). A watch without a resource version is
+   *     fabric8's either way.
+   */
+  IndexedCrudDispatcher(boolean replayOnWatch) {
     super(List.of());
     this.extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
+    this.replayOnWatch = replayOnWatch;
+  }
+
+  /**
+   * fabric8's watch; without {@link #replayOnWatch}, a watch from a resource version skips the
+   * opening replay: fabric8's listener runs its opening action (send every matching object) once
+   * the WebSocket is open, and that action is replaced by one that does nothing.
+   */
+  @Override
+  public MockResponse handleWatch(String path) {
+    MockResponse response = super.handleWatch(path);
+    if (!replayOnWatch && fromResourceVersion(path)) {
+      Object listener = response.getWebSocketListener();
+      try {
+        java.lang.reflect.Field onOpen = listener.getClass().getDeclaredField("onOpenAction");
+        onOpen.setAccessible(true);
+        onOpen.set(listener, (java.util.function.Consumer<Object>) opened -> {});
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("fabric8's watch listener changed: cannot skip its replay", e);
+      }
+    }
+    return response;
+  }
+
+  /** Whether a watch's query names a resource version to start from. */
+  private static boolean fromResourceVersion(String path) {
+    try {
+      String query = new URI(path).getQuery();
+      if (query == null) {
+        return false;
+      }
+      for (String p : query.split("&")) {
+        if (p.startsWith("resourceVersion=") && p.length() > "resourceVersion=".length()) {
+          return true;
+        }
+      }
+      return false;
+    } catch (URISyntaxException e) {
+      return false;
+    }
   }
 
   @Override

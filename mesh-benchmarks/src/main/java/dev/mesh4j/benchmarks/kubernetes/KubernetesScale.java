@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
@@ -74,6 +75,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class KubernetesScale {
   private static final int NAMESPACES = 100;
   private static final Duration QUIET = KubernetesSource.DEFAULT_DEBOUNCE_QUIET;
+  /** Names the threads of the harness's own Kubernetes client (kubectl) and of its writers. */
+  static final String KUBECTL_CLIENT_THREAD = "kubectl-client-";
+  static final String WRITER_THREAD = "writer-";
+  /** Names the threads of the mesh's Kubernetes client (fabric8's HTTP client and its tasks). */
+  static final String MESH_CLIENT_THREAD = "mesh-client-";
 
   /**
    * What one run measured.
@@ -93,7 +99,8 @@ public final class KubernetesScale {
   public record Result(int services, int endpoints, int virtualServices, long populateMillis, long syncMillis,
       long syncCpuMillis, long settleMillis, long retainedBytes, int watches, long[] changeMillisAfterDebounce,
       double updatesPerSecond, long updatesSkipped, long[] decisionNanosQuiet, long[] decisionNanosUnderUpdates,
-      long updatesApplied, int slicesUpdated, int slicesDelivered, long deliveredMillis) {}
+      long updatesApplied, int slicesUpdated, int slicesDelivered, long deliveredMillis,
+      Map<String, ThreadCpu.Snapshot> cpu) {}
 
   private KubernetesScale() {}
 
@@ -106,7 +113,8 @@ public final class KubernetesScale {
           Integer.parseInt(o.getOrDefault("endpoints", "10")),
           Integer.parseInt(o.getOrDefault("changes", "100")),
           Integer.parseInt(o.getOrDefault("updates-per-second", "1000")),
-          Integer.parseInt(o.getOrDefault("update-seconds", "30")));
+          Integer.parseInt(o.getOrDefault("update-seconds", "30")),
+          Boolean.parseBoolean(o.getOrDefault("watch-replay", "false")));
     }
     String report = render(r);
     System.out.println(report);
@@ -123,43 +131,61 @@ public final class KubernetesScale {
 
   public static Result run(int services, int endpoints, int changes, int updatesPerSecond, int updateSeconds)
       throws Exception {
+    return run(services, endpoints, changes, updatesPerSecond, updateSeconds, false);
+  }
+
+  /**
+   * @param watchReplay whether the API server opens each watch by sending every object it matches
+   *     (fabric8's mock does; a real API server sends only what changed after the list): the
+   *     informers decode every one of them and drop it as a repeat
+   */
+  public static Result run(int services, int endpoints, int changes, int updatesPerSecond, int updateSeconds,
+      boolean watchReplay) throws Exception {
     java.util.logging.Logger serverLog = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
     serverLog.setLevel(java.util.logging.Level.WARNING);
-    IndexedCrudDispatcher api = new IndexedCrudDispatcher();
+    IndexedCrudDispatcher api = new IndexedCrudDispatcher(watchReplay);
     KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), api,
         false);
     server.init(InetAddress.getByName("127.0.0.1"), 0);
     RequestLogDrain drain = new RequestLogDrain(server);
-    ExecutorService writers = Executors.newFixedThreadPool(8);
+    ExecutorService writers = Executors.newFixedThreadPool(8, named(WRITER_THREAD));
+    ThreadCpu cpu = new ThreadCpu().start();
     // Closed after the server, which waits for their watches to close (the JDK's client cannot
     // answer once closed).
     List<KubernetesClient> clients = new ArrayList<>();
     try {
-      KubernetesClient kubectl = server.createClient();
+      KubernetesClient kubectl = client(server, KUBECTL_CLIENT_THREAD);
       clients.add(kubectl);
       long start = System.nanoTime();
       String[] sliceVersions = populate(kubectl, api, services, endpoints);
       long populateMillis = millisSince(start);
       progress("API server populated in %.1f s", populateMillis / 1000.0);
+      // The JDK client's selector thread is named by the client's number alone: kubectl's exists now.
+      cpu.claimLive("HttpClient-", ThreadCpu.Group.WRITERS);
 
       long baseline = heapAfterGc();
-      KubernetesClient client = server.createClient();
+      KubernetesClient client = client(server, MESH_CLIENT_THREAD);
       clients.add(client);
       KubernetesSource source = KubernetesSource.builder(client).initialSyncTimeout(Duration.ofMinutes(5)).build();
       start = System.nanoTime();
       long cpuStart = processCpuNanos();
+      ThreadCpu.Snapshot beforeSync = cpu.snapshot();
       try (Mesh mesh = Mesh.builder().namespace("ns-0").source(source).telemetry(false)
           .random(RandomSource.threadLocal()).build()) {
         long syncMillis = millisSince(start);
         long syncCpuMillis = (processCpuNanos() - cpuStart) / 1_000_000;
+        ThreadCpu.Snapshot syncCpu = cpu.snapshot().minus(beforeSync);
+        progress("initial sync CPU by thread group:%n%s", syncCpu.render("sync"));
         int watches = source.watches();
         progress("initial sync %.1f s (%.1f s of CPU, server and mesh together), %d watches", syncMillis / 1000.0,
             syncCpuMillis / 1000.0, watches);
         start = System.nanoTime();
+        ThreadCpu.Snapshot beforeSettle = cpu.snapshot();
         awaitIdle(Duration.ofMinutes(2));
         long settleMillis = millisSince(start);
+        ThreadCpu.Snapshot settleCpu = cpu.snapshot().minus(beforeSettle);
         long retained = heapAfterGc() - baseline;
-        progress("idle %.1f s later (the server's watch replays done), %.0f MB retained by the mesh side",
+        progress("idle %.1f s later (the server's watch replays, if on, done), %.0f MB retained by the mesh side",
             settleMillis / 1000.0, retained / 1e6);
 
         MeshRequest[] requests = new MeshRequest[1024];
@@ -176,12 +202,15 @@ public final class KubernetesScale {
           }
         }
 
+        ThreadCpu.Snapshot beforeChanges = cpu.snapshot();
         long[] changeMillis = changes(kubectl, mesh, services, changes);
+        ThreadCpu.Snapshot changesCpu = cpu.snapshot().minus(beforeChanges);
         progress("%d VirtualService changes: p50 %d, p99 %d ms after the debounce", changes,
             percentile(changeMillis, 50), percentile(changeMillis, 99));
         Decisions quiet = Decisions.measure(mesh, requests, Duration.ofSeconds(Math.max(1, updateSeconds / 3)), null);
         Updater updater = new Updater(kubectl, writers, services, endpoints, updatesPerSecond, sliceVersions);
         long versionBefore = mesh.version();
+        ThreadCpu.Snapshot beforeUpdates = cpu.snapshot();
         Decisions loaded = Decisions.measure(mesh, requests, Duration.ofSeconds(updateSeconds), updater);
         long applied = mesh.version() - versionBefore;
         progress("%.0f EndpointSlice updates/s accepted (%d skipped), %d mesh updates applied",
@@ -190,15 +219,20 @@ public final class KubernetesScale {
         int[] delivered = awaitDelivered(mesh, updater, endpoints,
             KubernetesSource.DEFAULT_DEBOUNCE_MAX.plusSeconds(20));
         long deliveredMillis = millisSince(start);
+        ThreadCpu.Snapshot updatesCpu = cpu.snapshot().minus(beforeUpdates);
+        progress("CPU by thread (name with digits as N, group, CPU seconds since the thread started):%n%s",
+            cpu.names());
         progress("%d of %d slices' last state in force %.1f s after the updates stopped", delivered[0], delivered[1],
             deliveredMillis / 1000.0);
         source.close();
         return new Result(services, services * endpoints, services, populateMillis, syncMillis, syncCpuMillis,
             settleMillis, retained,
             watches, changeMillis, updater.achievedPerSecond(), updater.skipped(), quiet.sorted(), loaded.sorted(),
-            applied, delivered[1], delivered[0], deliveredMillis);
+            applied, delivered[1], delivered[0], deliveredMillis,
+            Map.of("sync", syncCpu, "settle", settleCpu, "changes", changesCpu, "updates", updatesCpu));
       }
     } finally {
+      cpu.close();
       drain.close();
       writers.shutdown();
       writers.awaitTermination(30, TimeUnit.SECONDS);
@@ -210,6 +244,37 @@ public final class KubernetesScale {
       }
       clients.forEach(KubernetesClient::close);
     }
+  }
+
+  /**
+   * A client of the API server whose threads (fabric8's tasks, the JDK HTTP client's workers) are
+   * named {@code prefix...}, so that their CPU time is told apart ({@link ThreadCpu}).
+   */
+  private static KubernetesClient client(KubernetesMockServer server, String prefix) {
+    ExecutorService http = Executors.newCachedThreadPool(named(prefix + "http-"));
+    ExecutorService tasks = Executors.newCachedThreadPool(named(prefix + "task-"));
+    // A list of 100,000 Pods from this server, on a loaded machine, can take longer than fabric8's
+    // default 10 s request timeout (then the informer lists again, and again).
+    io.fabric8.kubernetes.client.Config config;
+    try (KubernetesClient probe = server.createClient()) {
+      config = new io.fabric8.kubernetes.client.ConfigBuilder(probe.getConfiguration()).withRequestTimeout(120_000)
+          .build();
+    }
+    return server.createClient(b -> b.withConfig(config).withTaskExecutor(tasks).withHttpClientFactory(new JdkHttpClientFactory() {
+      @Override
+      protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
+        builder.executor(http);
+      }
+    }));
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    AtomicLong n = new AtomicLong();
+    return r -> {
+      Thread t = new Thread(r, prefix + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   static String host(int service) {
@@ -638,6 +703,16 @@ public final class KubernetesScale {
     out.append(String.format(Locale.ROOT, "| routing decision p50 / p99 / p99.9, under the updates | %s / %s / %s µs | p99 unchanged |%n",
         micros(percentile(r.decisionNanosUnderUpdates(), 50)), micros(percentile(r.decisionNanosUnderUpdates(), 99)),
         micros(percentile(r.decisionNanosUnderUpdates(), 99.9))));
+    out.append("\nCPU time and allocation by thread group (`ThreadMXBean`), per phase: sync = `build()`;"
+        + " settle = after it, until the process is idle (the server's watch replays, with `--watch-replay true`); changes = the VirtualService"
+        + " changes; updates = the EndpointSlice updates until their delivery.\n\n"
+        + "| phase | threads | CPU | allocated |\n|---|---|---|---|\n");
+    for (String phase : List.of("sync", "settle", "changes", "updates")) {
+      ThreadCpu.Snapshot s = r.cpu().get(phase);
+      if (s != null) {
+        out.append(s.render(phase));
+      }
+    }
     out.append(String.format(Locale.ROOT, "%nPopulating the API server took %.0f s (not part of the sync); after the sync,"
         + " the process was busy %.1f s more with the server's watch replays (not part of the sync either).%n",
         r.populateMillis() / 1000.0, r.settleMillis() / 1000.0));

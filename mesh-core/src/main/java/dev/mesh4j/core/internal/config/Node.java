@@ -8,12 +8,11 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import dev.mesh4j.api.config.ConfigOrigin;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -29,9 +28,13 @@ public final class Node {
   private final String path;
   private final ConfigOrigin origin;
   private final Problems problems;
-  private final List<Node> children = new ArrayList<>();
-  private final Map<String, Node> fields = new LinkedHashMap<>();
-  private final Set<String> read = new LinkedHashSet<>();
+  /**
+   * The nodes read under this one, in the order read (warnings come in that order); null until
+   * one is. Most nodes are leaves: they allocate nothing for children.
+   */
+  private @Nullable List<Node> children;
+  /** The fields read, by name (its keys are what {@link #reportUnknownFields} counts as read); null until one is. */
+  private @Nullable Map<String, Node> fields;
   private @Nullable List<Node> elements;
   private @Nullable Map<String, Node> entries;
   private boolean allRead;
@@ -84,14 +87,16 @@ public final class Node {
 
   /** The field of this object (a missing node when absent); marks it as read. */
   public Node get(String field) {
-    Node cached = fields.get(field);
+    Node cached = fields == null ? null : fields.get(field);
     if (cached != null) {
       return cached;
     }
-    read.add(field);
     JsonNode v = json.isObject() ? json.get(field) : null;
     Node child = new Node(v == null ? MissingNode.getInstance() : v, join(path, field), origin, problems);
-    children.add(child);
+    addChild(child);
+    if (fields == null) {
+      fields = new HashMap<>(8);
+    }
     fields.put(field, child);
     return child;
   }
@@ -120,7 +125,7 @@ public final class Node {
     List<Node> out = new ArrayList<>(json.size());
     for (int i = 0; i < json.size(); i++) {
       Node child = new Node(json.get(i), path + "[" + i + "]", origin, problems);
-      children.add(child);
+      addChild(child);
       out.add(child);
     }
     return out;
@@ -147,7 +152,7 @@ public final class Node {
     for (Iterator<Map.Entry<String, JsonNode>> it = json.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       Node child = new Node(e.getValue(), join(path, e.getKey()), origin, problems);
-      children.add(child);
+      addChild(child);
       out.put(e.getKey(), child);
     }
     return out;
@@ -428,14 +433,23 @@ public final class Node {
     if (json.isObject() && !allRead) {
       for (Iterator<String> it = json.fieldNames(); it.hasNext(); ) {
         String f = it.next();
-        if (!read.contains(f)) {
+        if (fields == null || !fields.containsKey(f)) {
           problems.warn(origin, join(path, f), "unknown field (ignored)");
         }
       }
     }
-    for (Node c : children) {
-      c.reportUnknownFields();
+    if (children != null) {
+      for (Node c : children) {
+        c.reportUnknownFields();
+      }
     }
+  }
+
+  private void addChild(Node child) {
+    if (children == null) {
+      children = new ArrayList<>(4);
+    }
+    children.add(child);
   }
 
   static String describe(JsonNode n) {

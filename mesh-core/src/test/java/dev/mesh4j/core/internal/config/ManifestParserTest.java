@@ -11,6 +11,7 @@ import dev.mesh4j.api.config.MeshConfig;
 import dev.mesh4j.api.config.MeshConfigException;
 import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.core.internal.config.ConfigSource.SourceText;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -48,6 +49,55 @@ class ManifestParserTest {
     VirtualService vs = config.all(VirtualService.class).get(0);
     Destination d = vs.http().get(0).route().get(0).destination();
     assertThat(d.host()).isEqualTo("reviews.prod.svc.cluster.local");
+  }
+
+  /**
+   * A YAML document that is a JSON object (an API server's object, as the Kubernetes source
+   * delivers it) is read by Jackson's JSON parser; the tree must be the one go-yaml's rules give
+   * for the same text, numbers included.
+   */
+  @Test
+  void aJsonDocumentReadsToTheTreeItsYamlReadingGives() throws Exception {
+    List<String> documents = List.of(
+        "{\"apiVersion\": \"networking.istio.io/v1\", \"kind\": \"VirtualService\", \"metadata\": {\"name\": \"r\"},"
+            + " \"spec\": {\"hosts\": [\"reviews\"], \"http\": [{\"route\": [{\"destination\": {\"host\": \"reviews\"},"
+            + " \"weight\": 100}], \"timeout\": \"10s\", \"retries\": null}]}}",
+        "{\"ints\": [0, -0, 7, 2147483648, -9223372036854775808, 9223372036854775808, 18446744073709551615,"
+            + " 18446744073709551616, -9223372036854775809],"
+            + " \"floats\": [1.0, 1e3, 1.5, -0.0, 2.5e-3, 1e20, 1e21, 1E+2, 123456789012345678901234.0]}",
+        "{\"text\": \"a\\u00e9\\n\\t\\\"q\\\" \\ud83d\\ude00\", \"yes\": \"on\", \"empty\": {}, \"list\": [[], [{}], true, false]}",
+        "  \n\r\n{\"leading\": \"white space\",\n  \"chars\": \"\u00e9\u2028\ud83d\ude00\"}\n");
+    for (String json : documents) {
+      List<ManifestParser.Document> read = ManifestParser.parse(new SourceText("x", json, false), new Problems());
+      assertThat(read).hasSize(1);
+      assertThat(read.get(0).json()).as(json).isEqualTo(KubeYaml.read(json, ManifestParser.MAX_VALUE_CHARS));
+    }
+  }
+
+  /** Documents that start like JSON and are not: read as YAML, as before, with YAML's messages. */
+  @Test
+  void aYamlFlowMappingOrBrokenJsonIsStillReadAsYaml() throws Exception {
+    for (String yaml : List.of("{a: b, c: [1, 2]}", "{\"a\": 1} # a comment", "{\"a\": 1e400}", "{\"a\": 0x10}",
+        "{\"a\":\t1}", "{\"a\": \"a\\/b\"}")) {
+      Problems problems = new Problems();
+      List<ManifestParser.Document> read = ManifestParser.parse(new SourceText("x", yaml, false), problems);
+      JsonNode expected;
+      try {
+        expected = KubeYaml.read(yaml, ManifestParser.MAX_VALUE_CHARS);
+      } catch (KubeYaml.YamlError e) {
+        assertThat(read).as(yaml).isEmpty();
+        assertThat(problems.all()).as(yaml).singleElement().satisfies(p -> assertThat(p.message()).contains(e.getMessage()));
+        continue;
+      }
+      assertThat(read).as(yaml).hasSize(1);
+      assertThat(read.get(0).json()).as(yaml).isEqualTo(expected);
+    }
+    Problems problems = new Problems();
+    ManifestParser.parse(new SourceText("x", "{\"a\": 1, \"a\": 2}", false), problems);
+    ManifestParser.parse(new SourceText("x", "{\"a\": 1} {\"b\": 2}", false), problems);
+    ManifestParser.parse(new SourceText("x", "\t{\"a\": 1}", false), problems);
+    ManifestParser.parse(new SourceText("x", "{\"a\": \"\u0001\u0090\"}", false), problems);
+    assertThat(problems.all()).hasSize(4).allMatch(ConfigProblem::isError);
   }
 
   @Test
