@@ -190,7 +190,8 @@ public final class IstiodSource implements MeshSource {
    *
    * <p>With an address, the identity source opens a connection of its own to istiod (TLS: istiod
    * serves its CA on port 15012 only); with a {@linkplain #builder(Channel) channel of your own}
-   * it uses that channel and sends the token of {@link Builder#token} with each request. Each call
+   * it uses that channel and sends the token of {@link Builder#token} with each request — only when
+   * the channel has TLS (or is in-process): over plain text the requests fail, naming why. Each call
    * returns a new source, for one mesh.
    *
    * @throws IllegalStateException when the source connects in plain text to an address (istiod's
@@ -228,7 +229,8 @@ public final class IstiodSource implements MeshSource {
     }
     Channel ch = channel;
     if (ch == null) {
-      owned = Grpc.newChannelBuilder(requireNonNull(target), requireNonNull(credentials)).build();
+      owned = Grpc.newChannelBuilder(requireNonNull(target), requireNonNull(credentials))
+          .maxInboundMessageSize(AdsClient.MAX_RESPONSE_BYTES).build();
       ch = owned;
     }
     Node node = bootstrapNode != null ? Nodes.fromBootstrap(bootstrapNode)
@@ -312,7 +314,8 @@ public final class IstiodSource implements MeshSource {
      * Sends the token in {@code file} as {@code authorization: Bearer}, read again for every
      * stream and certificate request (projected tokens rotate); unset, {@link #DEFAULT_TOKEN} when
      * it exists. Over an address with TLS only; over a channel of your own, with the certificate
-     * requests of {@link IstiodSource#identity()} only.
+     * requests of {@link IstiodSource#identity()} only, and only when that channel has TLS (or is
+     * in-process): the token is never sent in plain text.
      */
     public Builder token(Path file) {
       this.token = requireNonNull(file, "file");
