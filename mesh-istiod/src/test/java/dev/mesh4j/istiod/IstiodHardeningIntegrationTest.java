@@ -1,5 +1,6 @@
 package dev.mesh4j.istiod;
 
+import static dev.mesh4j.istiod.internal.AdsClient.EDS;
 import static dev.mesh4j.istiod.internal.AdsClient.LDS;
 import static dev.mesh4j.istiod.internal.AdsClient.RDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,6 +17,7 @@ import dev.mesh4j.istiod.testing.TestCa;
 import dev.mesh4j.istiod.testing.TestIstiod;
 import dev.mesh4j.okhttp.MeshOkHttp;
 import io.envoyproxy.envoy.config.core.v3.Metadata;
+import io.envoyproxy.envoy.config.endpoint.v3.ClusterLoadAssignment;
 import io.envoyproxy.envoy.config.route.v3.Route;
 import io.envoyproxy.envoy.config.route.v3.RouteAction;
 import io.envoyproxy.envoy.config.route.v3.RouteConfiguration;
@@ -227,6 +229,36 @@ class IstiodHardeningIntegrationTest {
       plainChannel.shutdownNow();
       plain.shutdownNow();
       ca.close();
+    }
+  }
+
+  @Test
+  void anEndpointAddressNoHttpClientCanUseIsNackedAndRequestsKeepTheLastGoodEndpoints() throws Exception {
+    String v1 = "outbound|9080|v1|reviews.default.svc.cluster.local";
+    try (Mesh mesh = mesh().source(IstiodSource.builder(channel).build()).build()) {
+      OkHttpClient client = MeshOkHttp.newClient(mesh);
+      assertThat(get(client, "reviews")).isEqualTo("200 reviews-v1");
+      List<String> hostile = List.of("127.0.0.1\r\nx-evil: 1", "user@127.0.0.1", "127.0.0.1/../admin", "[::1",
+          "a b", "x".repeat(300));
+      for (String address : hostile) {
+        Map<String, Message> endpoints = new LinkedHashMap<>(generate(ALL, "bookinfo/virtual-service-all-v1.yaml").endpoints());
+        ClusterLoadAssignment cla = (ClusterLoadAssignment) endpoints.get(v1);
+        var locality = cla.getEndpoints(0).toBuilder();
+        var lb = locality.getLbEndpoints(0).toBuilder();
+        lb.getEndpointBuilder().getAddressBuilder().getSocketAddressBuilder().setAddress(address);
+        locality.setLbEndpoints(0, lb);
+        endpoints.put(v1, cla.toBuilder().setEndpoints(0, locality).build());
+        int nacks = istiod.nacks().size();
+        istiod.push(EDS, endpoints);
+        await(() -> istiod.nacks().size() > nacks);
+        assertThat(istiod.nacks().get(nacks).getErrorDetail().getMessage()).as(address)
+            .startsWith("ClusterLoadAssignment " + v1
+                + " endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address: \"")
+            .containsAnyOf("is not an IP address or DNS name", "is longer than a DNS name");
+        for (int i = 0; i < 5; i++) {
+          assertThat(get(client, "reviews")).as("the last good endpoints serve").isEqualTo("200 reviews-v1");
+        }
+      }
     }
   }
 
