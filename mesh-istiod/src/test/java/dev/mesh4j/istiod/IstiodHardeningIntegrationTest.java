@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
@@ -153,29 +154,13 @@ class IstiodHardeningIntegrationTest {
     String secret = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret";
     List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
     String name = InProcessServerBuilder.generateName();
-    Server server = InProcessServerBuilder.forName(name).addService(new AggregatedDiscoveryServiceGrpc
-        .AggregatedDiscoveryServiceImplBase() {
-      @Override
-      public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> out) {
-        return new StreamObserver<>() {
-          @Override
-          public void onNext(DiscoveryRequest r) {
-            requests.add(r);
-            if (r.getTypeUrl().equals(LDS) && r.getResponseNonce().isEmpty()) {
-              // A secret first, then no listeners at all.
-              out.onNext(DiscoveryResponse.newBuilder().setTypeUrl(secret).setVersionInfo("1").setNonce("a").build());
-              out.onNext(DiscoveryResponse.newBuilder().setTypeUrl(LDS).setVersionInfo("1").setNonce("b").build());
-            }
-          }
-
-          @Override
-          public void onError(Throwable t) {}
-
-          @Override
-          public void onCompleted() {}
-        };
+    Server server = scripted(name, requests, (r, out) -> {
+      if (r.getTypeUrl().equals(LDS) && r.getResponseNonce().isEmpty()) {
+        // A secret first, then no listeners at all.
+        out.onNext(DiscoveryResponse.newBuilder().setTypeUrl(secret).setVersionInfo("1").setNonce("a").build());
+        out.onNext(DiscoveryResponse.newBuilder().setTypeUrl(LDS).setVersionInfo("1").setNonce("b").build());
       }
-    }).build().start();
+    });
     ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
     try (Mesh mesh = mesh().source(IstiodSource.builder(ch).build()).build()) {
       await(() -> requests.stream().anyMatch(r -> r.getTypeUrl().equals(LDS) && r.getResponseNonce().equals("b")));
@@ -260,6 +245,63 @@ class IstiodHardeningIntegrationTest {
         }
       }
     }
+  }
+
+  @Test
+  void aResourceNamedTwiceInOneResponseIsNackedAndTheFirstApplies() throws Exception {
+    GrpcGen.Resources r = generate(ALL, "bookinfo/virtual-service-all-v1.yaml");
+    var reviews = r.listeners().get("reviews.default.svc.cluster.local:9080");
+    // The second "reviews" listener names the ratings routes.
+    var impostor = r.listeners().get("ratings.default.svc.cluster.local:9080").toBuilder().setName(reviews.getName())
+        .build();
+    List<DiscoveryRequest> requests = new CopyOnWriteArrayList<>();
+    String name = InProcessServerBuilder.generateName();
+    Server server = scripted(name, requests, (request, out) -> {
+      if (request.getTypeUrl().equals(LDS) && request.getResponseNonce().isEmpty()) {
+        out.onNext(DiscoveryResponse.newBuilder().setTypeUrl(LDS).setVersionInfo("1").setNonce("l")
+            .addResources(com.google.protobuf.Any.pack(reviews)).addResources(com.google.protobuf.Any.pack(impostor))
+            .build());
+      }
+    });
+    ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+    IstiodSource source = IstiodSource.builder(ch).initialSyncTimeout(Duration.ZERO).build();
+    try (Mesh mesh = mesh().source(source).build()) {
+      await(() -> requests.stream().anyMatch(DiscoveryRequest::hasErrorDetail));
+      assertThat(requests.stream().filter(DiscoveryRequest::hasErrorDetail).findFirst().orElseThrow()
+          .getErrorDetail().getMessage()).isEqualTo("Listener reviews.default.svc.cluster.local:9080: a second "
+              + "resource of this name in the response (the first applies)");
+      assertThat(requests).filteredOn(q -> q.getTypeUrl().equals(RDS)).last()
+          .extracting(DiscoveryRequest::getResourceNamesList).asList()
+          .as("the routes of the first listener are asked for, not the impostor's")
+          .containsExactly(REVIEWS);
+    } finally {
+      ch.shutdownNow();
+      server.shutdownNow();
+    }
+  }
+
+  /** An in-process ADS server that records each request and hands it to {@code script}. */
+  static Server scripted(String name, List<DiscoveryRequest> requests,
+      BiConsumer<DiscoveryRequest, StreamObserver<DiscoveryResponse>> script) throws IOException {
+    return InProcessServerBuilder.forName(name).addService(new AggregatedDiscoveryServiceGrpc
+        .AggregatedDiscoveryServiceImplBase() {
+      @Override
+      public StreamObserver<DiscoveryRequest> streamAggregatedResources(StreamObserver<DiscoveryResponse> out) {
+        return new StreamObserver<>() {
+          @Override
+          public void onNext(DiscoveryRequest r) {
+            requests.add(r);
+            script.accept(r, out);
+          }
+
+          @Override
+          public void onError(Throwable t) {}
+
+          @Override
+          public void onCompleted() {}
+        };
+      }
+    }).build().start();
   }
 
   static long usedHeapAfterGc() {

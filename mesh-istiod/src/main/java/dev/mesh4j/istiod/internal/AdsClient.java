@@ -457,7 +457,12 @@ public final class AdsClient {
       if (!type.equals(LDS) && !wanted.contains(resourceName)) {
         continue; // not asked for (a server that reads an empty list as "all")
       }
-      seen.add(resourceName);
+      if (!seen.add(resourceName)) {
+        // As Envoy, which refuses a response naming a resource twice; here the first one applies.
+        errors.add(kindOf(type) + " " + resourceName + ": a second resource of this name in the response (the "
+            + "first applies)");
+        continue;
+      }
       Set<String> waitFor = awaited.get(type);
       if (waitFor != null) {
         waitFor.remove(resourceName);
