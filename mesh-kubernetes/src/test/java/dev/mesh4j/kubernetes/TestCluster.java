@@ -40,7 +40,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntPredicate;
 
 /**
  * A real Kubernetes API server in-process: fabric8's mock server in CRUD mode (HTTP and WebSocket
@@ -98,8 +97,11 @@ final class TestCluster implements AutoCloseable {
 
   /** A new client for the code under test, through the relay (closed with the cluster). */
   KubernetesClient newClient() {
+    // fabric8 backs off reconnecting watches up to 32 times this interval (32 s by default): after
+    // a long cut on a loaded machine the informers could wait past the tests' bounds.
     KubernetesClient c = server.createClient(b -> b.withConfig(new io.fabric8.kubernetes.client.ConfigBuilder()
-        .withMasterUrl("http://127.0.0.1:" + network.port()).withNamespace("test").build()));
+        .withMasterUrl("http://127.0.0.1:" + network.port()).withNamespace("test")
+        .withWatchReconnectInterval(250).build()));
     clients.add(c);
     return c;
   }
@@ -194,7 +196,7 @@ final class TestCluster implements AutoCloseable {
   /** The API server goes away for the clients: their connections and watches drop. */
   void stop() {
     network.stop();
-    awaitWatches(n -> n == 0, "none"); // so that awaitOpenWatches counts only the new ones
+    dispatcher.watchesCut();
   }
 
   /** The API server is back, on the same address, with what it stored. */
@@ -220,16 +222,12 @@ final class TestCluster implements AutoCloseable {
    * first.
    */
   void awaitOpenWatches(int count) {
-    awaitWatches(n -> n >= count, "at least " + count);
-  }
-
-  private void awaitWatches(IntPredicate until, String what) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     synchronized (dispatcher.openWatches) {
-      while (!until.test(dispatcher.openWatches.get())) {
+      while (dispatcher.openWatches.get() < count) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          throw new AssertionError(dispatcher.openWatches.get() + " watches open, not " + what);
+          throw new AssertionError(dispatcher.openWatches.get() + " watches open, not " + count);
         }
         try {
           TimeUnit.NANOSECONDS.timedWait(dispatcher.openWatches, left);
@@ -260,10 +258,23 @@ final class TestCluster implements AutoCloseable {
     private final KubernetesCrudDispatcher delegate;
     private volatile boolean expire;
     final Set<String> expired = ConcurrentHashMap.newKeySet();
+    /** Watches open since the relay was last cut; guarded by itself for waiting. */
     final AtomicInteger openWatches = new AtomicInteger();
+    private volatile int epoch;
 
     FaultDispatcher(KubernetesCrudDispatcher delegate) {
       this.delegate = delegate;
+    }
+
+    /**
+     * The relay dropped every client connection, so every watch is gone, though the server does
+     * not always notice that a WebSocket's connection closed.
+     */
+    void watchesCut() {
+      synchronized (openWatches) {
+        epoch++;
+        openWatches.set(0);
+      }
     }
 
     void expire() {
@@ -290,6 +301,7 @@ final class TestCluster implements AutoCloseable {
     private final class Counted extends WebSocketListener {
       private final WebSocketListener delegate;
       private final AtomicBoolean open = new AtomicBoolean();
+      private int openedIn;
 
       Counted(WebSocketListener delegate) {
         this.delegate = delegate;
@@ -305,6 +317,7 @@ final class TestCluster implements AutoCloseable {
         delegate.onOpen(webSocket, response);
         if (open.compareAndSet(false, true)) {
           synchronized (openWatches) {
+            openedIn = epoch;
             openWatches.incrementAndGet();
             openWatches.notifyAll();
           }
@@ -334,19 +347,32 @@ final class TestCluster implements AutoCloseable {
       @Override
       public void onClosed(WebSocket webSocket, int code, String reason) {
         closed();
-        delegate.onClosed(webSocket, code, reason);
+        offTheEventLoop(() -> delegate.onClosed(webSocket, code, reason));
       }
 
       @Override
       public void onFailure(WebSocket webSocket, Throwable t, Response response) {
         closed();
-        delegate.onFailure(webSocket, t, response);
+        offTheEventLoop(() -> delegate.onFailure(webSocket, t, response));
+      }
+
+      /**
+       * The server's watch waits (up to a minute) for its events still being sent when the
+       * connection closes, and a send needs the event loop it would be waiting on: the whole
+       * server would stop answering. Its wait runs on a thread of its own instead.
+       */
+      private void offTheEventLoop(Runnable close) {
+        Thread t = new Thread(close, "watch-closed");
+        t.setDaemon(true);
+        t.start();
       }
 
       private void closed() {
         if (open.compareAndSet(true, false)) {
           synchronized (openWatches) {
-            openWatches.decrementAndGet();
+            if (openedIn == epoch) {
+              openWatches.decrementAndGet();
+            }
             openWatches.notifyAll();
           }
         }
