@@ -15,10 +15,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the informers have seen, kept compact, and what changed since the last update was drained:
- * Istio resources by key, services, their EndpointSlices and the Pods those point at.
+ * Istio resources by key, services, their EndpointSlices, the Pods those point at, and each
+ * Node's locality (nothing else of a Node).
  *
  * <p>Events record changes; {@link #drain} turns them into one {@link SourceUpdate}. A service is
- * rebuilt only when its Service, one of its slices or one of its Pods changed, and delivered only
+ * rebuilt only when its Service, one of its slices, one of its Pods or the locality of a node one of
+ * its endpoints runs on changed, and delivered only
  * when the result differs from what was delivered last, so a re-list that finds nothing new, or a
  * Pod status change, delivers nothing.
  *
@@ -47,6 +49,13 @@ final class ClusterView {
    * rest of what is kept of it.
    */
   private final Map<ObjectKey, Object> slicesByPod = new HashMap<>();
+  /**
+   * Node name to its locality ({@link KubernetesObjects#nodeLocality(java.util.Map)}); nodes
+   * without topology labels are not kept. Values are interned: a zone's nodes share one string.
+   */
+  private final Map<String, String> nodeLocality = new HashMap<>();
+  /** Nodes whose locality changed since the last drain. */
+  private final Set<String> dirtyNodes = new HashSet<>();
   private final Set<ObjectKey> dirtyServices = new HashSet<>();
   private final Map<ObjectKey, ServiceEndpoints> delivered = new HashMap<>();
 
@@ -144,6 +153,45 @@ final class ClusterView {
     }
   }
 
+  /**
+   * A node's locality: null when it has none (or is gone). A change rebuilds the services with
+   * endpoints on the node, found at the next drain — one pass over the slices per update, not
+   * per node event, so that a re-list of ten thousand nodes costs one pass.
+   */
+  void node(String name, @Nullable String locality) {
+    synchronized (lock) {
+      String old = locality == null ? nodeLocality.remove(name) : nodeLocality.put(name, locality);
+      if (!java.util.Objects.equals(old, locality)) {
+        dirtyNodes.add(name);
+      }
+    }
+  }
+
+  /** The locality of a node, or null. */
+  @Nullable String nodeLocality(String name) {
+    synchronized (lock) {
+      return nodeLocality.get(name);
+    }
+  }
+
+  /** Marks the services with an endpoint on a node in {@link #dirtyNodes}. */
+  private void markNodeServices() {
+    for (Map.Entry<ObjectKey, Map<String, SliceInfo>> e : slicesByService.entrySet()) {
+      if (dirtyServices.contains(e.getKey())) {
+        continue;
+      }
+      search:
+      for (SliceInfo slice : e.getValue().values()) {
+        for (SliceInfo.Address a : slice.endpoints()) {
+          if (a.nodeName() != null && dirtyNodes.contains(a.nodeName())) {
+            dirtyServices.add(e.getKey());
+            break search;
+          }
+        }
+      }
+    }
+  }
+
   /** A Pod's slices (see {@link #slicesByPod}) with {@code slice} added. */
   @SuppressWarnings("unchecked")
   private static Object withSlice(Object slices, Object slice) {
@@ -194,6 +242,9 @@ final class ClusterView {
         delivered.clear();
         dirtyServices.addAll(services.keySet());
       } else {
+        if (!dirtyNodes.isEmpty()) {
+          markNodeServices();
+        }
         pendingResources.forEach((key, manifest) -> {
           if (manifest == null) {
             b.delete(key);
@@ -203,6 +254,7 @@ final class ClusterView {
         });
       }
       pendingResources.clear();
+      dirtyNodes.clear();
       for (ObjectKey key : dirtyServices) {
         ServiceInfo info = services.get(key);
         if (info == null) {
@@ -214,7 +266,7 @@ final class ClusterView {
         Map<String, SliceInfo> slices = slicesByService.getOrDefault(key, Map.of());
         ServiceEndpoints service;
         try {
-          service = mapper.map(info, slices.values(), pods::get);
+          service = mapper.map(info, slices.values(), pods::get, nodeLocality::get);
         } catch (RuntimeException e) {
           // One object mesh4j cannot read must not hold up (or lose) every other change.
           log.warn("Service {}/{} cannot be read from what the API server sent ({}); its last state keeps serving",
@@ -254,7 +306,8 @@ final class ClusterView {
           endpoints += list.size();
         }
       }
-      return resources.size() + " Istio resources, " + delivered.size() + " services, " + endpoints + " endpoints";
+      return resources.size() + " Istio resources, " + delivered.size() + " services, " + endpoints + " endpoints, "
+          + nodeLocality.size() + " nodes with a locality";
     }
   }
 }

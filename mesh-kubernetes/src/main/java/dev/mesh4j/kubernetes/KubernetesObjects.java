@@ -1,6 +1,8 @@
 package dev.mesh4j.kubernetes;
 
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -33,6 +35,15 @@ final class KubernetesObjects {
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
   /** Istio's annotation restricting which namespaces see a service. */
   static final String EXPORT_TO_ANNOTATION = "networking.istio.io/exportTo";
+  /** Istio's annotation standing in for (and older than) a Service's {@code spec.trafficDistribution}. */
+  static final String TRAFFIC_DISTRIBUTION_ANNOTATION = "networking.istio.io/traffic-distribution";
+  /** Kubernetes' node labels of a node's region and zone, and their deprecated forms. */
+  static final String REGION_LABEL = "topology.kubernetes.io/region";
+  static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  static final String BETA_REGION_LABEL = "failure-domain.beta.kubernetes.io/region";
+  static final String BETA_ZONE_LABEL = "failure-domain.beta.kubernetes.io/zone";
+  /** Istio's node label of a node's subzone. */
+  static final String SUBZONE_LABEL = "topology.istio.io/subzone";
 
   private KubernetesObjects() {}
 
@@ -75,7 +86,39 @@ final class KubernetesObjects {
       }
     }
     return new ServiceInfo(shared(nullToEmpty(meta.getNamespace())), shared(meta.getName()), externalName, ports,
-        exportTo(meta.getAnnotations()), publishNotReady);
+        exportTo(meta.getAnnotations()), publishNotReady,
+        trafficDistribution(spec == null ? null : spec.getTrafficDistribution(), meta.getAnnotations()));
+  }
+
+  /**
+   * A Service's traffic distribution as Istio reads it ({@code GetTrafficDistribution}): the
+   * field {@code spec.trafficDistribution} when it is {@code PreferSameZone}, {@code PreferClose}
+   * (its older name) or {@code PreferSameNode}; else the annotation
+   * {@value #TRAFFIC_DISTRIBUTION_ANNOTATION} with those values in any case; else {@code ANY}.
+   */
+  static TrafficDistribution trafficDistribution(@Nullable String field, @Nullable Map<String, String> annotations) {
+    if (field != null) {
+      switch (field) {
+        case "PreferSameZone", "PreferClose" -> {
+          return TrafficDistribution.PREFER_SAME_ZONE;
+        }
+        case "PreferSameNode" -> {
+          return TrafficDistribution.PREFER_SAME_NODE;
+        }
+        default -> {
+          // Not one Istio knows: the annotation may still say.
+        }
+      }
+    }
+    String value = annotations == null ? null : annotations.get(TRAFFIC_DISTRIBUTION_ANNOTATION);
+    if (value == null) {
+      return TrafficDistribution.ANY;
+    }
+    return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+      case "preferclose", "prefersamezone" -> TrafficDistribution.PREFER_SAME_ZONE;
+      case "prefersamenode" -> TrafficDistribution.PREFER_SAME_NODE;
+      default -> TrafficDistribution.ANY;
+    };
   }
 
   static List<String> exportTo(@Nullable Map<String, String> annotations) {
@@ -138,6 +181,57 @@ final class KubernetesObjects {
     }
     String sa = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
     return new PodInfo(shared, sa == null || sa.isEmpty() ? "default" : shared(sa), shared(workloadName(pod)));
+  }
+
+  /**
+   * A node's locality, {@code region/zone/subzone}, as istiod reads it from the node's labels
+   * ({@code getPodLocality}): {@value #REGION_LABEL} (else the deprecated
+   * {@value #BETA_REGION_LABEL}), {@value #ZONE_LABEL} (else {@value #BETA_ZONE_LABEL}) and
+   * {@value #SUBZONE_LABEL}; null when the node has none of them. Interned: a zone's nodes share
+   * one copy.
+   */
+  static @Nullable String nodeLocality(@Nullable Map<String, String> labels) {
+    if (labels == null) {
+      return null;
+    }
+    String region = label(labels, REGION_LABEL, BETA_REGION_LABEL);
+    String zone = label(labels, ZONE_LABEL, BETA_ZONE_LABEL);
+    String subzone = label(labels, SUBZONE_LABEL, null);
+    if (region.isEmpty() && zone.isEmpty() && subzone.isEmpty()) {
+      return null;
+    }
+    return (region + "/" + zone + "/" + subzone).intern();
+  }
+
+  /** A node's locality ({@link #nodeLocality(Map)}). */
+  static @Nullable String nodeLocality(Node node) {
+    return node.getMetadata() == null ? null : nodeLocality(node.getMetadata().getLabels());
+  }
+
+  /** istiod's {@code getLabelValue}: the label, else its fallback, else empty. */
+  private static String label(Map<String, String> labels, String name, @Nullable String fallback) {
+    String v = labels.get(name);
+    if (v != null && !v.isEmpty()) {
+      return v;
+    }
+    v = fallback == null ? null : labels.get(fallback);
+    return v == null ? "" : v;
+  }
+
+  /**
+   * A Pod's own locality, Istio's override of its node's: the label
+   * {@code topology.istio.io/locality} when present, else the legacy {@code istio-locality}
+   * ({@code region.zone.subzone}: Kubernetes label values allow no {@code /}, so dots stand for
+   * slashes unless the value has a slash), as Istio's {@code GetLocalityLabel} and
+   * {@code SanitizeLocalityLabel}; null when empty or not set.
+   */
+  static @Nullable String localityOverride(Map<String, String> podLabels) {
+    String l = podLabels.containsKey(ServiceMapper.TOPOLOGY_LOCALITY_LABEL)
+        ? podLabels.get(ServiceMapper.TOPOLOGY_LOCALITY_LABEL) : podLabels.get(ServiceMapper.LOCALITY_LABEL);
+    if (l == null || l.isEmpty()) {
+      return null;
+    }
+    return (l.contains("/") ? l : l.replace('.', '/')).intern();
   }
 
   /** The one copy of {@code s} (see the class comment), or null. */

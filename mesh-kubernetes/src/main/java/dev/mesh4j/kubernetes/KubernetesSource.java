@@ -11,11 +11,13 @@ import dev.mesh4j.api.spi.SourceUpdate;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -61,11 +63,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Each Service as {@code name.namespace.svc.<domain suffix>} with its ports (protocol from
  *       {@code appProtocol} or the port name's prefix), and as endpoints the ready addresses of its
  *       EndpointSlices, labelled with their Pods' labels and identified by their Pods' service
- *       accounts. See {@code docs/kubernetes.md}.
+ *       accounts, each in its locality as istiod gives it: the Pod's {@code istio-locality}
+ *       label, else its Node's region, zone and subzone labels. See {@code docs/kubernetes.md}.
  * </ul>
  *
- * <p>How: one informer (a list, then a watch) per kind and watched namespace — nine watches for
- * all namespaces, however many services the cluster has. Changes are debounced like istiod's
+ * <p>How: one informer (a list, then a watch) per kind and watched namespace, plus one for the
+ * cluster's Nodes — ten watches for all namespaces, however many services the cluster has. Of a
+ * Node only its locality is kept. When the client may not list Nodes (403), the source works on
+ * without them — endpoints then have the zone their EndpointSlice gives, no region — and says so
+ * once, in a warning and its status message. Changes are debounced like istiod's
  * pushes ({@link Builder#debounce}) and delivered as one update, compiled and swapped by the mesh
  * off the request path; an update in which only endpoints changed does not recompile routes. When
  * the API server is unreachable or a watch expires, the mesh keeps serving its last state, the
@@ -92,6 +98,8 @@ public final class KubernetesSource implements MeshSource {
   private static final Duration RETRY_MIN = Duration.ofSeconds(1);
   private static final Duration RETRY_MAX = Duration.ofSeconds(30);
   private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  /** Nodes per page of the Node list. */
+  private static final long NODE_PAGE = 500;
 
   private final KubernetesClient client;
   private final List<String> namespaces;
@@ -116,6 +124,8 @@ public final class KubernetesSource implements MeshSource {
   private volatile boolean closed;
   private boolean stale;
   private @Nullable String lastStartingMessage;
+  /** Set once the API server refused to list Nodes (403): the source works on without them. */
+  private volatile boolean nodesForbidden;
   private Duration retry = RETRY_MIN;
   private long startedNanos;
 
@@ -133,6 +143,51 @@ public final class KubernetesSource implements MeshSource {
   /** A source reading every namespace {@code client} may read, with the default options. */
   public static KubernetesSource of(KubernetesClient client) {
     return builder(client).build();
+  }
+
+  /**
+   * The locality of a Pod as istiod gives it ({@code getPodLocality}), {@code region/zone/subzone}:
+   * the Pod's {@code topology.istio.io/locality} or {@code istio-locality} label, else the
+   * region, zone and subzone labels of the Node it runs on, read through {@code client}
+   * ({@code get} on {@code nodes}). Null when neither says, or when the Node cannot be read
+   * (logged). For the workload's own locality when building a mesh yourself; the Spring Boot
+   * starter does this for you:
+   *
+   * <pre>{@code
+   * Pod self = client.pods().inNamespace(namespace).withName(System.getenv("POD_NAME")).get();
+   * String locality = KubernetesSource.podLocality(client, self);
+   * if (locality != null) {
+   *   builder.locality(locality);
+   * }
+   * }</pre>
+   */
+  public static @Nullable String podLocality(KubernetesClient client, Pod pod) {
+    requireNonNull(client, "client");
+    requireNonNull(pod, "pod");
+    Map<String, String> labels = pod.getMetadata() == null || pod.getMetadata().getLabels() == null
+        ? Map.of() : pod.getMetadata().getLabels();
+    String override = KubernetesObjects.localityOverride(labels);
+    if (override != null) {
+      return override;
+    }
+    String nodeName = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+    if (nodeName == null || nodeName.isEmpty()) {
+      return null; // not scheduled yet
+    }
+    try {
+      Node node = client.nodes().withName(nodeName).get();
+      if (node == null) {
+        log.warn("No Node {} to read the locality of Pod {} from", ClusterView.printable(nodeName),
+            ClusterView.printable(String.valueOf(pod.getMetadata().getName())));
+        return null;
+      }
+      return KubernetesObjects.nodeLocality(node);
+    } catch (KubernetesClientException e) {
+      log.warn("Cannot read Node {} for the locality of Pod {} ({}); it has none unless set explicitly",
+          ClusterView.printable(nodeName), ClusterView.printable(String.valueOf(pod.getMetadata().getName())),
+          e.getCode() == 403 ? "403: may not get nodes" : describe(e));
+      return null;
+    }
   }
 
   /** Starts a source reading through {@code client}. */
@@ -164,13 +219,27 @@ public final class KubernetesSource implements MeshSource {
 
   /**
    * The watches this source holds open against the API server: one per kind read per watched
-   * namespace (nine for all namespaces when Istio's CRDs are installed), whatever the number of
-   * services. Zero before the source is started.
+   * namespace, plus one for Nodes (ten for all namespaces when Istio's CRDs are installed and
+   * Nodes may be read), whatever the number of services. Zero before the source is started.
    */
   public int watches() {
     synchronized (lock) {
-      return watched.size();
+      int n = 0;
+      for (Watched w : watched) {
+        if (!w.forbidden) {
+          n++;
+        }
+      }
+      return n;
     }
+  }
+
+  /**
+   * Whether the API server refused this source the Nodes (403 Forbidden): endpoints then carry
+   * the zone of their EndpointSlice but no region or subzone.
+   */
+  public boolean nodesForbidden() {
+    return nodesForbidden;
   }
 
   /**
@@ -260,6 +329,9 @@ public final class KubernetesSource implements MeshSource {
           EndpointSlice::new, new SliceHandler(v)));
       started.add(watch("Pod", ns, inNamespace(client.pods(), ns), Pod::new, new PodHandler(v)));
     }
+    // Nodes are cluster-wide: one watch whatever the namespaces. Listed in pages, as a Node is
+    // large (its images, its status) and only its locality is kept.
+    started.add(watch("Node", null, client.nodes().withLimit(NODE_PAGE), Node::new, new NodeHandler(v)));
     synchronized (lock) {
       if (closed) {
         started.forEach(w -> w.informer.stop());
@@ -269,7 +341,7 @@ public final class KubernetesSource implements MeshSource {
       kinds.forEach(k -> kindsWatched.add(k.getKind()));
     }
     log.info("Watching {} in {} ({} watches)", IstioKinds.GROUP + " " + kinds.stream().map(ResourceDefinitionContext::getKind).toList()
-        + ", Services, EndpointSlices, Pods", namespaces.isEmpty() ? "all namespaces" : namespaces, started.size());
+        + ", Services, EndpointSlices, Pods, Nodes", namespaces.isEmpty() ? "all namespaces" : namespaces, started.size());
     CompletableFuture.allOf(started.stream().map(w -> w.listed).toArray(CompletableFuture[]::new))
         .whenComplete((ok, error) -> {
           if (error == null) {
@@ -340,12 +412,17 @@ public final class KubernetesSource implements MeshSource {
 
   private <T extends HasMetadata> Watched watch(String what, @Nullable String namespace, Informable<T> informable,
       Supplier<T> factory, Handler<T> handler) {
-    String name = what + " in " + (namespace == null ? "all namespaces" : "namespace " + namespace);
+    boolean nodes = handler instanceof NodeHandler;
+    String name = nodes ? "Nodes" : what + " in " + (namespace == null ? "all namespaces" : "namespace " + namespace);
     SharedIndexInformer<T> informer = informable.runnableInformer(0);
     informer.removeNamespaceIndex();
     informer.itemStore(new VersionOnlyStore<>(factory));
     Watched w = new Watched(name, informer, handler.listed);
     informer.exceptionHandler((isStarted, t) -> {
+      if (nodes && isForbidden(t)) {
+        nodesForbidden(w, t);
+        return false; // not retried: a Role does not change by itself
+      }
       w.lastError = describe(t);
       log.debug("{}: {}", name, w.lastError, t);
       return !closed;
@@ -354,6 +431,49 @@ public final class KubernetesSource implements MeshSource {
     // Completes once the first list is in and the watch is open.
     informer.start().thenRun(() -> w.established = true);
     return w;
+  }
+
+  private static boolean isForbidden(Throwable t) {
+    return forbidden(t) != null;
+  }
+
+  /** The 403 answer among {@code t} and its causes, or null. */
+  private static @Nullable KubernetesClientException forbidden(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof KubernetesClientException k && k.getCode() == 403) {
+        return k;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The API server refused the Nodes: the source goes on without them (as istiod's
+   * {@code getPodLocality} does for a node it cannot get, endpoints have no node locality), and
+   * says so once.
+   */
+  private void nodesForbidden(Watched w, Throwable t) {
+    w.forbidden = true;
+    if (nodesForbidden) {
+      return;
+    }
+    nodesForbidden = true;
+    log.warn("Kubernetes source: {}", nodesForbiddenMessage(t));
+    w.listed.complete(null); // the initial state does not wait for them
+    execute(w.informer::stop);
+    SourceContext ctx = context;
+    if (synced && ctx != null) {
+      ctx.status(SourceStatus.State.SYNCED, nodesForbiddenMessage(t));
+    }
+  }
+
+  private static String nodesForbiddenMessage(@Nullable Throwable t) {
+    KubernetesClientException k = t == null ? null : forbidden(t);
+    String why = k == null ? null : k.getStatus() != null && k.getStatus().getMessage() != null
+        ? k.getStatus().getMessage() : describe(k);
+    return "may not list Nodes (403" + (why == null ? "" : ": " + ClusterView.printable(why)) + "): endpoints have the zone of"
+        + " their EndpointSlice but no region or subzone; grant get, list and watch on nodes for"
+        + " locality load balancing by region";
   }
 
   /** The exception and its causes, each once: fabric8 wraps the useful part ("Connection refused"). */
@@ -389,6 +509,9 @@ public final class KubernetesSource implements MeshSource {
     long applied = ctx.ticker().nanos();
     synced = true;
     ctx.synced();
+    if (nodesForbidden) {
+      ctx.status(SourceStatus.State.SYNCED, nodesForbiddenMessage(null));
+    }
     log.info("Initial state from Kubernetes: {} (listed in {} ms, applied in {} ms; configuration version {}{})",
         v.summary(), (listed - startedNanos) / 1_000_000, (applied - listed) / 1_000_000, result.version(),
         result.rejected().isEmpty() ? "" : ", " + result.rejected().size() + " resources rejected");
@@ -431,6 +554,9 @@ public final class KubernetesSource implements MeshSource {
       String problem = null;
       synchronized (lock) {
         for (Watched w : watched) {
+          if (w.forbidden) {
+            continue; // reported once, when refused
+          }
           if (w.informer.isWatching()) {
             w.lastError = null;
           } else if (w.established || w.lastError != null) {
@@ -506,6 +632,8 @@ public final class KubernetesSource implements MeshSource {
     volatile @Nullable String lastError;
     /** Whether its first watch was opened: from then on, not watching means the watch was lost. */
     volatile boolean established;
+    /** Whether the API server refused it (403); only Nodes are read on without. */
+    volatile boolean forbidden;
 
     Watched(String name, SharedIndexInformer<?> informer, CompletableFuture<Void> listed) {
       this.name = name;
@@ -630,6 +758,25 @@ public final class KubernetesSource implements MeshSource {
     @Override
     void remove(ObjectKey key) {
       view.pod(key, null);
+    }
+  }
+
+  /** Keeps each Node's locality, nothing else of it; a change rebuilds the endpoints on it. */
+  private final class NodeHandler extends Handler<Node> {
+    private final ClusterView view;
+
+    NodeHandler(ClusterView view) {
+      this.view = view;
+    }
+
+    @Override
+    void put(Node obj) {
+      view.node(KubernetesObjects.shared(obj.getMetadata().getName()), KubernetesObjects.nodeLocality(obj));
+    }
+
+    @Override
+    void remove(ObjectKey key) {
+      view.node(key.name(), null);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.mesh4j.kubernetes;
 
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -11,10 +12,12 @@ import org.jspecify.annotations.Nullable;
  * @param ports the service ports
  * @param exportTo Istio's {@code networking.istio.io/exportTo} annotation, split; empty for all
  * @param publishNotReadyAddresses whether endpoints that are not ready still receive traffic
+ * @param trafficDistribution {@code spec.trafficDistribution}, else Istio's annotation
+ *     ({@link KubernetesObjects#trafficDistribution})
  */
 record ServiceInfo(
     String namespace, String name, @Nullable String externalName, List<Port> ports, List<String> exportTo,
-    boolean publishNotReadyAddresses) {
+    boolean publishNotReadyAddresses, TrafficDistribution trafficDistribution) {
 
   ServiceInfo {
     ports = List.copyOf(ports);

@@ -14,14 +14,20 @@ import org.jspecify.annotations.Nullable;
  * Pods, as istiod builds a sidecar's clusters:
  *
  * <ul>
- *   <li>host {@code name.namespace.svc.<domain suffix>}; ports with their protocol; an
+ *   <li>host {@code name.namespace.svc.<domain suffix>}; ports with their protocol; its traffic
+ *       distribution ({@link KubernetesObjects#trafficDistribution}); an
  *       {@code ExternalName} service has its external name as its one endpoint per port;
  *   <li>an endpoint serves a service port when its slice has a port of the same name, on that
  *       slice port's number (how a named {@code targetPort} resolves);
  *   <li>only ready endpoints receive traffic (all, when the service publishes not-ready
  *       addresses); terminating ones are left out and drain;
+ *   <li>an endpoint's locality is istiod's ({@code getPodLocality}): its Pod's
+ *       {@code topology.istio.io/locality} or {@code istio-locality} label, else its node's
+ *       region, zone and subzone labels ({@link KubernetesObjects#nodeLocality(Map)}); without
+ *       the node (not readable, not yet seen) only the slice's zone is known;
  *   <li>an endpoint carries its Pod's labels, so {@code version} subsets select on them, plus the
- *       topology labels istiod adds ({@code topology.kubernetes.io/zone},
+ *       topology labels istiod adds ({@code AugmentLabels}: {@code topology.kubernetes.io/region},
+ *       {@code topology.kubernetes.io/zone} and {@code topology.istio.io/subzone} of its locality,
  *       {@code kubernetes.io/hostname}, {@code topology.istio.io/cluster}), the name of its Pod's
  *       workload ({@code service.istio.io/workload-name}: the Deployment, StatefulSet, … as istiod
  *       names it) and its principal
@@ -31,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * Stateless.
  */
 final class ServiceMapper {
-  static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+  static final String REGION_LABEL = KubernetesObjects.REGION_LABEL;
+  static final String ZONE_LABEL = KubernetesObjects.ZONE_LABEL;
+  static final String SUBZONE_LABEL = KubernetesObjects.SUBZONE_LABEL;
   static final String HOSTNAME_LABEL = "kubernetes.io/hostname";
   static final String CLUSTER_LABEL = "topology.istio.io/cluster";
   /**
@@ -42,6 +50,8 @@ final class ServiceMapper {
   static final String WORKLOAD_NAME_LABEL = "service.istio.io/workload-name";
   /** Istio's per-pod locality override, {@code region.zone.subzone}. */
   static final String LOCALITY_LABEL = "istio-locality";
+  /** Istio's per-pod locality override that takes precedence over {@link #LOCALITY_LABEL}. */
+  static final String TOPOLOGY_LOCALITY_LABEL = "topology.istio.io/locality";
 
   private final String domainSuffix;
   private final String trustDomain;
@@ -57,9 +67,22 @@ final class ServiceMapper {
     return name + "." + namespace + ".svc." + domainSuffix;
   }
 
+  /** A service without node localities (tests). */
   ServiceEndpoints map(ServiceInfo service, Collection<SliceInfo> slices, Function<ObjectKey, @Nullable PodInfo> pods) {
+    return map(service, slices, pods, node -> null);
+  }
+
+  /**
+   * The service.
+   *
+   * @param nodes node name to its locality ({@link KubernetesObjects#nodeLocality(Map)}), null
+   *     when unknown
+   */
+  ServiceEndpoints map(ServiceInfo service, Collection<SliceInfo> slices, Function<ObjectKey, @Nullable PodInfo> pods,
+      Function<String, @Nullable String> nodes) {
     ServiceEndpoints.Builder b = ServiceEndpoints.builder(host(service.namespace(), service.name()), service.namespace());
     b.exportTo(service.exportTo().toArray(String[]::new));
+    b.trafficDistribution(service.trafficDistribution());
     for (ServiceInfo.Port p : service.ports()) {
       b.port(new ServicePort(p.number(), p.protocol(), p.name(), p.targetPort()));
     }
@@ -81,7 +104,7 @@ final class ServiceMapper {
           if (!a.ready() && !service.publishNotReadyAddresses()) {
             continue;
           }
-          Endpoint e = endpoint(service.namespace(), a, targetPort, pods);
+          Endpoint e = endpoint(service.namespace(), a, targetPort, pods, nodes);
           endpoints.putIfAbsent(e.hostPort(), e);
         }
       }
@@ -102,16 +125,26 @@ final class ServiceMapper {
   }
 
   private Endpoint endpoint(String namespace, SliceInfo.Address a, int port,
-      Function<ObjectKey, @Nullable PodInfo> pods) {
+      Function<ObjectKey, @Nullable PodInfo> pods, Function<String, @Nullable String> nodes) {
     PodInfo pod = a.pod() == null ? null : pods.apply(new ObjectKey(namespace, a.pod()));
     Map<String, String> labels = new LinkedHashMap<>();
     String locality = null;
     if (pod != null) {
       labels.putAll(pod.labels());
       labels.put(WORKLOAD_NAME_LABEL, pod.workloadName());
-      String l = pod.labels().get(LOCALITY_LABEL);
-      if (l != null && !l.isEmpty()) {
-        locality = l.replace('.', '/');
+      locality = KubernetesObjects.localityOverride(pod.labels());
+    }
+    if (locality == null && a.nodeName() != null) {
+      locality = nodes.apply(a.nodeName());
+    }
+    if (locality != null) {
+      // istiod's AugmentLabels: the locality's parts, where set, as topology labels.
+      String[] parts = locality.split("/", 3);
+      String[] names = {REGION_LABEL, ZONE_LABEL, SUBZONE_LABEL};
+      for (int i = 0; i < parts.length; i++) {
+        if (!parts[i].isEmpty()) {
+          labels.put(names[i], parts[i]);
+        }
       }
     }
     if (a.zone() != null) {

@@ -3,6 +3,7 @@ package dev.mesh4j.kubernetes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh4j.api.endpoint.ServiceEndpoints;
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import dev.mesh4j.api.spi.ResourceKey;
 import dev.mesh4j.api.spi.SourceUpdate;
 import java.util.List;
@@ -17,7 +18,7 @@ class ClusterViewTest {
 
   private void reviews() {
     view.service(new ServiceInfo("default", "reviews", null, List.of(new ServiceInfo.Port("http", 9080, "HTTP", 9080)),
-        List.of(), false));
+        List.of(), false, TrafficDistribution.ANY));
     view.slice(SLICE, new SliceInfo("reviews", List.of(new SliceInfo.Port("http", 9080)),
         List.of(new SliceInfo.Address("10.0.0.1", true, "reviews-v1", null, null))));
   }
@@ -45,11 +46,11 @@ class ClusterViewTest {
     view.drain(false);
     // An external name on a port no endpoint can have: building its endpoints fails.
     view.service(new ServiceInfo("default", "broken", "db.example.com", List.of(new ServiceInfo.Port("tcp", 0, "TCP", 0)),
-        List.of(), false));
+        List.of(), false, TrafficDistribution.ANY));
     ResourceKey vs = new ResourceKey("VirtualService", "default", "reviews");
     view.resource(vs, "{}");
     view.service(new ServiceInfo("default", "ratings", null, List.of(new ServiceInfo.Port("http", 9080, "HTTP", 9080)),
-        List.of(), false));
+        List.of(), false, TrafficDistribution.ANY));
 
     SourceUpdate update = view.drain(false);
     assertThat(update.items()).hasSize(2).anySatisfy(c -> assertThat(c).isEqualTo(new SourceUpdate.Manifest(vs, vs.toString(), "{}")))

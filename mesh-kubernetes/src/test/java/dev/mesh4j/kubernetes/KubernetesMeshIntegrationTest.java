@@ -48,7 +48,7 @@ class KubernetesMeshIntegrationTest {
     mesh = Mesh.builder().namespace("default").workloadLabel("app", "productpage")
         .source(KubernetesSource.of(cluster.newClient()))
         .build();
-    cluster.awaitOpenWatches(9); // one per kind: what changes from now on reaches the mesh
+    cluster.awaitOpenWatches(10); // one per kind and Nodes: what changes from now on reaches the mesh
     client = MeshOkHttp.newClient(mesh);
   }
 
@@ -202,7 +202,7 @@ class KubernetesMeshIntegrationTest {
 
       cluster.start();
       await().atMost(Duration.ofSeconds(30)).until(() -> state() == SourceStatus.State.SYNCED);
-      cluster.awaitOpenWatches(9);
+      cluster.awaitOpenWatches(10);
       cluster.apply(sample("virtual-service-reviews-v2-v3.yaml"));
       await().atMost(Duration.ofSeconds(10)).until(() -> traffic.backends().containsKey("reviews-v2"));
     } finally {

@@ -2,6 +2,7 @@ package dev.mesh4j.kubernetes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -11,6 +12,46 @@ import org.junit.jupiter.api.Test;
 
 /** What is kept of objects decoded from the API server, each with its own copies of every string. */
 class KubernetesObjectsTest {
+
+  @Test
+  void trafficDistributionIsTheFieldElseIstiosAnnotationAsIstioReadsThem() {
+    String annotation = KubernetesObjects.TRAFFIC_DISTRIBUTION_ANNOTATION;
+    assertThat(KubernetesObjects.trafficDistribution("PreferClose", null)).isEqualTo(TrafficDistribution.PREFER_SAME_ZONE);
+    assertThat(KubernetesObjects.trafficDistribution("PreferSameZone", null)).isEqualTo(TrafficDistribution.PREFER_SAME_ZONE);
+    assertThat(KubernetesObjects.trafficDistribution("PreferSameNode", null)).isEqualTo(TrafficDistribution.PREFER_SAME_NODE);
+    assertThat(KubernetesObjects.trafficDistribution(null, null)).isEqualTo(TrafficDistribution.ANY);
+    // The field wins; a value of it Istio does not know leaves the annotation to say.
+    assertThat(KubernetesObjects.trafficDistribution("PreferSameNode", Map.of(annotation, "PreferClose")))
+        .isEqualTo(TrafficDistribution.PREFER_SAME_NODE);
+    assertThat(KubernetesObjects.trafficDistribution("Elsewhere", Map.of(annotation, "preferclose")))
+        .isEqualTo(TrafficDistribution.PREFER_SAME_ZONE);
+    assertThat(KubernetesObjects.trafficDistribution(null, Map.of(annotation, "PREFERSAMENODE")))
+        .isEqualTo(TrafficDistribution.PREFER_SAME_NODE);
+    assertThat(KubernetesObjects.trafficDistribution(null, Map.of(annotation, "PreferNetwork")))
+        .as("ambient's multi-network value: no locality preference here").isEqualTo(TrafficDistribution.ANY);
+  }
+
+  @Test
+  void aNodesLocalityIsItsTopologyLabelsAsIstiodReadsThem() {
+    assertThat(KubernetesObjects.nodeLocality(Map.of("topology.kubernetes.io/region", "r1",
+        "topology.kubernetes.io/zone", "z1", "topology.istio.io/subzone", "s1"))).isEqualTo("r1/z1/s1");
+    assertThat(KubernetesObjects.nodeLocality(Map.of("topology.kubernetes.io/zone", "z1"))).isEqualTo("/z1/");
+    assertThat(KubernetesObjects.nodeLocality(Map.of("failure-domain.beta.kubernetes.io/region", "old",
+        "topology.kubernetes.io/region", "r1"))).as("the GA label first").isEqualTo("r1//");
+    assertThat(KubernetesObjects.nodeLocality(Map.of("kubernetes.io/hostname", "n1"))).isNull();
+    assertThat(KubernetesObjects.nodeLocality(Map.of("topology.kubernetes.io/region", "r1")))
+        .as("one string per locality").isSameAs(KubernetesObjects.nodeLocality(Map.of("topology.kubernetes.io/region",
+            new String("r1"))));
+  }
+
+  @Test
+  void aPodsLocalityLabelOverridesItsNodes() {
+    assertThat(KubernetesObjects.localityOverride(Map.of("istio-locality", "r1.z1.s1"))).isEqualTo("r1/z1/s1");
+    assertThat(KubernetesObjects.localityOverride(Map.of("istio-locality", "r1/z1"))).isEqualTo("r1/z1");
+    assertThat(KubernetesObjects.localityOverride(Map.of("topology.istio.io/locality", "r2.z2",
+        "istio-locality", "r1.z1"))).as("the newer label first").isEqualTo("r2/z2");
+    assertThat(KubernetesObjects.localityOverride(Map.of("app", "web"))).isNull();
+  }
 
   @Test
   void textThatRepeatsAcrossObjectsIsKeptOnce() {

@@ -127,7 +127,7 @@ class KubernetesSourceTest {
         .containsEntry("topology.istio.io/cluster", "Kubernetes");
     assertThat(v2.principal()).isEqualTo("spiffe://cluster.local/ns/default/sa/bookinfo-reviews");
     assertThat(context.state()).isEqualTo(SourceStatus.State.SYNCED);
-    assertThat(source.watches()).as("one per kind, whatever the number of services").isEqualTo(9);
+    assertThat(source.watches()).as("one per kind, whatever the number of services").isEqualTo(10);
   }
 
   @Test
@@ -238,7 +238,7 @@ class KubernetesSourceTest {
     reviews("v1", "v2");
     RecordingSourceContext context = startSynced(KubernetesSource.builder(cluster.newClient())
         .kindsRecheck(Duration.ofMillis(200)).build());
-    assertThat(source.watches()).as("Services, EndpointSlices and Pods").isEqualTo(3);
+    assertThat(source.watches()).as("Services, EndpointSlices, Pods and Nodes").isEqualTo(4);
     assertThat(context.services()).containsKey(REVIEWS_HOST);
 
     cluster.installIstioCrds("v1");
@@ -247,7 +247,7 @@ class KubernetesSourceTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> context.resources().containsKey(REVIEWS_VS));
     assertThat(context.resources().get(REVIEWS_VS)).contains("\"subset\":\"v1\"");
     // The CRDs are installed one by one: a recheck between two finds some, the next the rest.
-    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(source.watches()).isEqualTo(9));
+    await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(source.watches()).isEqualTo(10));
     assertThat(context.state()).isEqualTo(SourceStatus.State.SYNCED);
   }
 
@@ -263,7 +263,7 @@ class KubernetesSourceTest {
 
     assertThat(context.resources()).containsOnlyKeys(new ResourceKey("VirtualService", "other", "reviews"));
     assertThat(context.services()).isEmpty();
-    assertThat(source.watches()).isEqualTo(18);
+    assertThat(source.watches()).as("nine kinds per namespace, Nodes once").isEqualTo(19);
   }
 
   @Test

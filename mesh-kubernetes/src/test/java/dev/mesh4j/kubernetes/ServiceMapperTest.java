@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mesh4j.api.endpoint.Endpoint;
 import dev.mesh4j.api.endpoint.ServiceEndpoints;
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class ServiceMapperTest {
           "istio-locality", "eu-west1.eu-west1-b"), "cart-sa", "cart-v2"));
 
   private static ServiceInfo cart(boolean publishNotReady, ServiceInfo.Port... ports) {
-    return new ServiceInfo("shop", "cart", null, List.of(ports), List.of(), publishNotReady);
+    return new ServiceInfo("shop", "cart", null, List.of(ports), List.of(), publishNotReady, TrafficDistribution.ANY);
   }
 
   private static SliceInfo.Address address(String ip, boolean ready, String pod) {
@@ -82,7 +83,7 @@ class ServiceMapperTest {
   @Test
   void anExternalNameServiceHasItsNameAsItsEndpoint() {
     ServiceInfo service = new ServiceInfo("shop", "payments", "api.payments.example.com",
-        List.of(new ServiceInfo.Port("https", 443, "HTTPS", 443)), List.of("."), false);
+        List.of(new ServiceInfo.Port("https", 443, "HTTPS", 443)), List.of("."), false, TrafficDistribution.ANY);
 
     ServiceEndpoints s = mapper.map(service, List.of(), pods::get);
 

@@ -2,6 +2,8 @@ package dev.mesh4j.kubernetes;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -176,21 +178,53 @@ final class TestCluster implements AutoCloseable {
       b.addToEndpoints(new EndpointBuilder().withAddresses(e.ip())
           .withNewConditions().withReady(e.ready()).withServing(e.ready() || e.terminating())
           .withTerminating(e.terminating()).endConditions()
-          .withNodeName("node-1").withZone("zone-a")
+          .withNodeName(e.node()).withZone(e.zone())
           .withNewTargetRef().withKind("Pod").withNamespace(namespace).withName(e.pod()).endTargetRef()
           .build());
     }
     return b.build();
   }
 
-  record SliceEndpoint(String pod, String ip, boolean ready, boolean terminating) {
+  /** An endpoint of a slice, on a node in a zone (default {@code node-1} in {@code zone-a}). */
+  record SliceEndpoint(String pod, String ip, boolean ready, boolean terminating, String node, String zone) {
     static SliceEndpoint ready(String pod, String ip) {
-      return new SliceEndpoint(pod, ip, true, false);
+      return new SliceEndpoint(pod, ip, true, false, "node-1", "zone-a");
     }
 
     static SliceEndpoint terminating(String pod, String ip) {
-      return new SliceEndpoint(pod, ip, false, true);
+      return new SliceEndpoint(pod, ip, false, true, "node-1", "zone-a");
     }
+
+    /** This endpoint on another node, in another zone (what the EndpointSlice controller copies from the node). */
+    SliceEndpoint on(String node, String zone) {
+      return new SliceEndpoint(pod, ip, ready, terminating, node, zone);
+    }
+
+    /** This endpoint not ready, as when its Pod fails its readiness probe. */
+    SliceEndpoint notReady() {
+      return new SliceEndpoint(pod, ip, false, false, node, zone);
+    }
+  }
+
+  /** A Node with these labels. */
+  static Node node(String name, Map<String, String> labels) {
+    return new NodeBuilder().withNewMetadata().withName(name).withLabels(labels).endMetadata().build();
+  }
+
+  /** A Node in a region and zone, labelled as cloud providers label them. */
+  static Node node(String name, String region, String zone) {
+    return node(name, Map.of("topology.kubernetes.io/region", region, "topology.kubernetes.io/zone", zone,
+        "kubernetes.io/hostname", name));
+  }
+
+  /** From now on, requests to paths starting with {@code prefix} answer 403 Forbidden, as RBAC does. */
+  void forbid(String prefix) {
+    dispatcher.forbidden.add(prefix);
+  }
+
+  /** Requests answered 403 so far. */
+  int forbiddenRequests() {
+    return dispatcher.refused.get();
   }
 
   /** The API server goes away for the clients: their connections and watches drop. */
@@ -253,13 +287,15 @@ final class TestCluster implements AutoCloseable {
     server.destroy();
   }
 
-  /** The CRUD server, with watches that can be made to expire. */
+  /** The CRUD server, with watches that can be made to expire and paths that can be forbidden. */
   private static final class FaultDispatcher extends Dispatcher {
     private final KubernetesCrudDispatcher delegate;
     private volatile boolean expire;
     final Set<String> expired = ConcurrentHashMap.newKeySet();
     /** Watches open since the relay was last cut; guarded by itself for waiting. */
     final AtomicInteger openWatches = new AtomicInteger();
+    final Set<String> forbidden = ConcurrentHashMap.newKeySet();
+    final AtomicInteger refused = new AtomicInteger();
     private volatile int epoch;
 
     FaultDispatcher(KubernetesCrudDispatcher delegate) {
@@ -285,6 +321,16 @@ final class TestCluster implements AutoCloseable {
     @Override
     public MockResponse dispatch(RecordedRequest request) {
       String path = request.getPath();
+      for (String prefix : forbidden) {
+        if (path.startsWith(prefix)) {
+          refused.incrementAndGet();
+          String resource = prefix.substring(prefix.lastIndexOf('/') + 1);
+          return new MockResponse().setResponseCode(403).setBody("{\"kind\":\"Status\",\"apiVersion\":\"v1\","
+              + "\"status\":\"Failure\",\"message\":\"" + resource + " is forbidden: User"
+              + " \\\"system:serviceaccount:test:mesh\\\" cannot list resource \\\"" + resource
+              + "\\\" in API group \\\"\\\" at the cluster scope\",\"reason\":\"Forbidden\",\"code\":403}");
+        }
+      }
       if (expire && path.contains("watch=true")) {
         String resource = path.substring(0, path.indexOf('?'));
         if (expired.add(resource)) {

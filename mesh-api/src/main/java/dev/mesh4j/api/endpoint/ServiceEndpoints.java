@@ -27,13 +27,17 @@ import java.util.Map;
  *     connect to; a port without an entry has no endpoints
  * @param exportTo the namespaces the service is visible to (Istio's
  *     {@code networking.istio.io/exportTo} annotation); empty means all
+ * @param trafficDistribution whether the service prefers endpoints close to the caller (a
+ *     Kubernetes Service's {@code trafficDistribution}); applies when its DestinationRule sets no
+ *     {@code localityLbSetting}
  */
 public record ServiceEndpoints(
     String host,
     String namespace,
     List<ServicePort> ports,
     Map<Integer, List<Endpoint>> endpoints,
-    List<String> exportTo) {
+    List<String> exportTo,
+    TrafficDistribution trafficDistribution) {
 
   public ServiceEndpoints {
     requireNonNull(host, "host");
@@ -46,6 +50,13 @@ public record ServiceEndpoints(
     endpoints.forEach((port, list) -> copy.put(requireNonNull(port, "port"), List.copyOf(list)));
     endpoints = Collections.unmodifiableMap(copy);
     exportTo = List.copyOf(exportTo);
+    requireNonNull(trafficDistribution, "trafficDistribution");
+  }
+
+  /** A service without a traffic distribution preference ({@link TrafficDistribution#ANY}). */
+  public ServiceEndpoints(String host, String namespace, List<ServicePort> ports,
+      Map<Integer, List<Endpoint>> endpoints, List<String> exportTo) {
+    this(host, namespace, ports, endpoints, exportTo, TrafficDistribution.ANY);
   }
 
   /** Starts a service of {@code host} in {@code namespace} (empty: the workload's). */
@@ -60,7 +71,7 @@ public record ServiceEndpoints(
 
   /** This service with other endpoints, the rest unchanged. */
   public ServiceEndpoints withEndpoints(Map<Integer, List<Endpoint>> endpoints) {
-    return new ServiceEndpoints(host, namespace, ports, endpoints, exportTo);
+    return new ServiceEndpoints(host, namespace, ports, endpoints, exportTo, trafficDistribution);
   }
 
   /** Builds a {@link ServiceEndpoints}. Not thread-safe. */
@@ -70,6 +81,7 @@ public record ServiceEndpoints(
     private final List<ServicePort> ports = new ArrayList<>();
     private final Map<Integer, List<Endpoint>> endpoints = new LinkedHashMap<>();
     private final List<String> exportTo = new ArrayList<>();
+    private TrafficDistribution trafficDistribution = TrafficDistribution.ANY;
 
     private Builder(String host, String namespace) {
       this.host = requireNonNull(host, "host");
@@ -108,8 +120,14 @@ public record ServiceEndpoints(
       return this;
     }
 
+    /** Whether the service prefers endpoints close to the caller (default {@link TrafficDistribution#ANY}). */
+    public Builder trafficDistribution(TrafficDistribution trafficDistribution) {
+      this.trafficDistribution = requireNonNull(trafficDistribution, "trafficDistribution");
+      return this;
+    }
+
     public ServiceEndpoints build() {
-      return new ServiceEndpoints(host, namespace, ports, endpoints, exportTo);
+      return new ServiceEndpoints(host, namespace, ports, endpoints, exportTo, trafficDistribution);
     }
   }
 }

@@ -182,12 +182,13 @@ public record Workload(
     /**
      * The workload's locality, {@code region}, {@code region/zone} or {@code region/zone/subzone}:
      * sets the topology labels {@link Workload#locality()} reads, as istiod adds them to a
-     * proxy's labels. Empty parts are left unset.
+     * proxy's labels. Empty parts are left unset, so a zone without a region, as a Kubernetes
+     * node labelled with only its zone has it, is {@code /zone}.
      */
     public Builder locality(String locality) {
       requireNonNull(locality, "locality");
       String[] parts = locality.split("/", -1);
-      if (parts.length > 3 || parts[0].isEmpty()) {
+      if (parts.length > 3 || String.join("", parts).isEmpty()) {
         throw new IllegalArgumentException(
             "locality: \"" + locality + "\" (expected: region[/zone[/subzone]])");
       }

@@ -1,5 +1,6 @@
 package dev.mesh4j.spring.autoconfigure;
 
+import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.kubernetes.KubernetesSource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +21,8 @@ import org.springframework.core.env.Environment;
 /**
  * Kubernetes as the control plane: the mesh reads Istio resources, Services, EndpointSlices and
  * Pods from the Kubernetes API ({@link KubernetesSource}) and the workload's labels and service
- * account from its own Pod. On when {@code mesh-kubernetes} is on the classpath and the
+ * account from its own Pod, and its locality (unless set) from the Pod's Node
+ * ({@link KubernetesSource#podLocality}). On when {@code mesh-kubernetes} is on the classpath and the
  * application runs in Kubernetes, or {@code mesh.kubernetes.enabled=true}. The source's state
  * shows in {@code /actuator/mesh} and the {@code mesh} health indicator.
  */
@@ -63,7 +65,16 @@ public final class MeshKubernetesAutoConfiguration {
       if (pod != null) {
         Map<String, String> labels = pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
         String account = pod.getSpec() == null ? null : pod.getSpec().getServiceAccountName();
-        builder.workload(mapper.workload(labels, account));
+        Workload workload = mapper.workload(labels, account);
+        if (workload.locality() == null) {
+          // Not set by mesh.workload.labels nor the Pod's istio-locality: its Node's, as istiod
+          // gives a sidecar the locality of its Pod.
+          String locality = KubernetesSource.podLocality(client, pod);
+          if (locality != null) {
+            workload = workload.toBuilder().locality(locality).build();
+          }
+        }
+        builder.workload(workload);
       }
       builder.source(source);
     };

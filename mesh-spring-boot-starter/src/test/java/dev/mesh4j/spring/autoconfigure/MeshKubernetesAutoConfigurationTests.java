@@ -8,6 +8,7 @@ import dev.mesh4j.core.testing.LoopbackBackend;
 import dev.mesh4j.kubernetes.KubernetesSource;
 import dev.mesh4j.spring.autoconfigure.actuate.MeshHealth;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
@@ -78,7 +79,10 @@ class MeshKubernetesAutoConfigurationTests {
       }
       kubectl.resource(new PodBuilder().withNewMetadata().withNamespace("default").withName("productpage-7d9")
           .withLabels(Map.of("app", "productpage", "version", "v1")).endMetadata()
-          .withNewSpec().withServiceAccountName("bookinfo-productpage").endSpec().build()).create();
+          .withNewSpec().withServiceAccountName("bookinfo-productpage").withNodeName("node-7").endSpec().build()).create();
+      kubectl.resource(new NodeBuilder().withNewMetadata().withName("node-7").withLabels(Map.of(
+          "topology.kubernetes.io/region", "eu-west1", "topology.kubernetes.io/zone", "eu-west1-b",
+          "topology.istio.io/subzone", "rack-3")).endMetadata().build()).create();
     }
   }
 
@@ -103,6 +107,7 @@ class MeshKubernetesAutoConfigurationTests {
       Mesh mesh = context.getBean(Mesh.class);
       assertThat(mesh.workload().labels()).containsEntry("app", "productpage").containsEntry("version", "v1");
       assertThat(mesh.workload().serviceAccount()).isEqualTo("bookinfo-productpage");
+      assertThat(mesh.workload().locality()).as("its Pod's Node's").isEqualTo("eu-west1/eu-west1-b/rack-3");
       assertThat(mesh.sources()).anySatisfy(s -> {
         assertThat(s.source()).isEqualTo("kubernetes");
         assertThat(s.state()).isEqualTo(SourceStatus.State.SYNCED);
@@ -147,4 +152,14 @@ class MeshKubernetesAutoConfigurationTests {
         .withPropertyValues("mesh.kubernetes.enabled=true")
         .run(context -> assertThat(context).doesNotHaveBean("meshKubernetesSource").hasSingleBean(Mesh.class));
   }
+
+  @Test
+  void aLocalitySetExplicitlyWinsOverTheNodes() {
+    runner.withPropertyValues("spring.main.cloud-platform=kubernetes",
+        "mesh.workload.labels[topology.kubernetes.io/region]=us-east1",
+        "mesh.workload.labels[topology.kubernetes.io/zone]=us-east1-c").run(context -> {
+          assertThat(context.getBean(Mesh.class).workload().locality()).isEqualTo("us-east1/us-east1-c/");
+        });
+  }
+
 }

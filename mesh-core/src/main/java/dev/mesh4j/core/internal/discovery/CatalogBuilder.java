@@ -93,7 +93,7 @@ public final class CatalogBuilder {
       ports = derived;
     }
     return new Service(name, ns, ports, Resolution.STATIC, ServiceEntry.Location.MESH_INTERNAL,
-        registered.endpoints(), source);
+        registered.endpoints(), source, List.of(), registered.trafficDistribution());
   }
 
   private void addServiceEntry(ServiceEntry se, List<WorkloadEntry> workloadEntries) {

@@ -6,6 +6,7 @@ import dev.mesh4j.api.config.ServiceEntry.Location;
 import dev.mesh4j.api.config.ServiceEntry.Resolution;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import org.jspecify.annotations.Nullable;
  *     {@code registry})
  * @param subjectAltNames the identities its endpoints' certificates carry, as a ServiceEntry's
  *     {@code subjectAltNames} declares them (empty for other services)
+ * @param trafficDistribution whether the service prefers endpoints close to the caller (a
+ *     Kubernetes Service's {@code trafficDistribution}; {@code ANY} for other services)
  */
 public record Service(
     String hostname,
@@ -37,7 +40,8 @@ public record Service(
     Location location,
     Map<Integer, List<Endpoint>> endpoints,
     String source,
-    List<String> subjectAltNames) {
+    List<String> subjectAltNames,
+    TrafficDistribution trafficDistribution) {
 
   public Service {
     requireNonNull(hostname, "hostname");
@@ -48,6 +52,14 @@ public record Service(
     endpoints = Map.copyOf(endpoints);
     requireNonNull(source, "source");
     subjectAltNames = List.copyOf(subjectAltNames);
+    requireNonNull(trafficDistribution, "trafficDistribution");
+  }
+
+  /** A service without a traffic distribution preference. */
+  public Service(String hostname, String namespace, List<ServicePort> ports, Resolution resolution, Location location,
+      Map<Integer, List<Endpoint>> endpoints, String source, List<String> subjectAltNames) {
+    this(hostname, namespace, ports, resolution, location, endpoints, source, subjectAltNames,
+        TrafficDistribution.ANY);
   }
 
   /** A service whose endpoints' identities are not declared. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.mesh4j.api.config.LocalityLbSetting;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import dev.mesh4j.api.runtime.Workload;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +43,11 @@ import org.jspecify.annotations.Nullable;
  *       its endpoints' weights (istiod's {@code refreshWeight}) unless {@code distribute} set it.
  * </ul>
  *
+ * <p>A service's {@link TrafficDistribution} stands in for a missing {@code localityLbSetting}, as
+ * istiod's {@code GetLocalityLbSetting} does: {@code PREFER_SAME_ZONE} is {@code failoverPriority}
+ * network, region, zone and {@code PREFER_SAME_NODE} network, region, zone, subzone, hostname,
+ * with failover forced on whether or not the cluster has outlier detection.
+ *
  * <p>An endpoint's locality is {@link Endpoint#locality()}, else read from its labels as
  * {@link Workload#locality()} reads the workload's. Immutable and thread-safe; built off the
  * request path.
@@ -69,6 +75,31 @@ public final class PriorityPlan {
     this.groupPriority = groupPriority;
     this.priorities = priorities;
     this.localityWeighted = localityWeighted;
+  }
+
+  /** Istio's failover priorities for {@code PreferSameZone} ({@code GetLocalityLbSetting}). */
+  static final List<String> SAME_ZONE = List.of("topology.istio.io/network", Workload.REGION_LABEL,
+      Workload.ZONE_LABEL);
+  /** Istio's failover priorities for {@code PreferSameNode}. */
+  static final List<String> SAME_NODE = List.of("topology.istio.io/network", Workload.REGION_LABEL,
+      Workload.ZONE_LABEL, Workload.SUBZONE_LABEL, "kubernetes.io/hostname");
+
+  /**
+   * The plan for these hosts of one cluster of a service with a traffic distribution: the
+   * cluster's {@code localityLbSetting} when it has one, else what {@code distribution} stands
+   * for (see the class comment), else the mesh default.
+   *
+   * @param outlierDetection whether the cluster has outlier detection
+   */
+  public static PriorityPlan of(@Nullable LocalityLbSetting setting, TrafficDistribution distribution,
+      boolean outlierDetection, Workload workload, List<UpstreamHost> hosts) {
+    requireNonNull(distribution, "distribution");
+    if (setting != null || distribution == TrafficDistribution.ANY) {
+      return of(setting, outlierDetection, workload, hosts);
+    }
+    List<String> priorities = distribution == TrafficDistribution.PREFER_SAME_NODE ? SAME_NODE : SAME_ZONE;
+    // Failover forced: as if the cluster had outlier detection.
+    return of(new LocalityLbSetting(true, List.of(), List.of(), priorities), true, workload, hosts);
   }
 
   /**
@@ -108,7 +139,7 @@ public final class PriorityPlan {
       // Outlier detection is on here. Istio ranks by labels only when the workload has labels,
       // and by locality only without failoverPriority or with an explicit failover as well.
       if (!failoverPriority.isEmpty() && !workload.labels().isEmpty()) {
-        failoverPriorities(workload.labels(), failoverPriority, hosts, where, prio);
+        failoverPriorities(self, workload.labels(), failoverPriority, hosts, where, prio);
       }
       if (failoverPriority.isEmpty() || !failover.isEmpty()) {
         for (int i = 0; i < n; i++) {
@@ -179,7 +210,7 @@ public final class PriorityPlan {
   }
 
   /** {@code applyFailoverPriorityPerLocality} and the compaction of {@code applyFailoverPriorities}. */
-  private static void failoverPriorities(Map<String, String> self, List<String> labels,
+  private static void failoverPriorities(Locality selfLocality, Map<String, String> self, List<String> labels,
       List<UpstreamHost> hosts, Locality[] where, int[] prio) {
     int lowest = labels.size();
     boolean includesNetwork = "topology.istio.io/network".equals(labels.get(0).split("=", -1)[0]);
@@ -195,7 +226,8 @@ public final class PriorityPlan {
       int p = 0;
       int adjust = 0;
       for (int j = 0; j < lowest; j++) {
-        String mine = overrides[j] != null ? overrides[j] : self.getOrDefault(names[j], "");
+        // The workload's topology labels follow from its locality, as an endpoint's do.
+        String mine = overrides[j] != null ? overrides[j] : selfLocality.label(names[j], self);
         if (!mine.equals(where[i].label(names[j], theirs))) {
           if (j == 0 && includesNetwork) {
             adjust = lowest;

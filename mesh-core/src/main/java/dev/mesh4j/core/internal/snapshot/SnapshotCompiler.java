@@ -301,7 +301,7 @@ public final class SnapshotCompiler implements AutoCloseable {
       ClusterKey key = old.key();
       ClusterState state = states.state(key);
       List<UpstreamHost> hosts = hosts(service, old.port(), slot.subset(), state);
-      LoadBalancer balancer = old.loadBalancer() == null ? null : balancer(old.policy(), hosts, state);
+      LoadBalancer balancer = old.loadBalancer() == null ? null : balancer(old.policy(), service, hosts, state);
       // The identities mutual TLS expects come from the endpoints: derive them again.
       Tls tls = tls(old.policy(), service, old.isPassthrough());
       slot.set(new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state, tls.tls(),
@@ -313,11 +313,12 @@ public final class SnapshotCompiler implements AutoCloseable {
 
   /**
    * The balancer of a cluster: its algorithm, panic threshold, and the priorities and locality
-   * weights Istio's locality load balancing gives its endpoints as seen from this workload.
+   * weights Istio's locality load balancing gives its endpoints as seen from this workload — from
+   * the DestinationRule's {@code localityLbSetting}, else the service's traffic distribution.
    */
-  private LoadBalancer balancer(TrafficPolicy policy, List<UpstreamHost> hosts, ClusterState state) {
+  private LoadBalancer balancer(TrafficPolicy policy, Service service, List<UpstreamHost> hosts, ClusterState state) {
     LoadBalancerSettings lb = policy.loadBalancer();
-    PriorityPlan plan = PriorityPlan.of(lb == null ? null : lb.localityLbSetting(),
+    PriorityPlan plan = PriorityPlan.of(lb == null ? null : lb.localityLbSetting(), service.trafficDistribution(),
         policy.outlierDetection() != null, workload, hosts);
     return LoadBalancers.create(lb, LoadBalancers.panicThreshold(policy.outlierDetection()), hosts,
         state, plan);
@@ -365,7 +366,7 @@ public final class SnapshotCompiler implements AutoCloseable {
     List<UpstreamHost> hosts = hosts(s, port, subset, state);
     LoadBalancerSettings lb = policy.loadBalancer();
     boolean passthrough = s.isPassthrough() || LoadBalancers.isPassthrough(lb);
-    LoadBalancer balancer = passthrough ? null : balancer(policy, hosts, state);
+    LoadBalancer balancer = passthrough ? null : balancer(policy, s, hosts, state);
     ClientTlsSettings given = policy.tls();
     String failure = null;
     if (given != null && given.mode() == ClientTlsSettings.TlsMode.ISTIO_MUTUAL && !hasIdentity) {

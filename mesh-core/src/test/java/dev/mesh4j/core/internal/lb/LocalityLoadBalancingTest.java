@@ -6,6 +6,7 @@ import dev.mesh4j.api.config.LoadBalancerSettings;
 import dev.mesh4j.api.config.LoadBalancerSettings.SimpleLb;
 import dev.mesh4j.api.config.LocalityLbSetting;
 import dev.mesh4j.api.endpoint.Endpoint;
+import dev.mesh4j.api.endpoint.TrafficDistribution;
 import dev.mesh4j.api.runtime.RandomSource;
 import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.internal.lb.hash.RequestHash;
@@ -104,6 +105,50 @@ class LocalityLoadBalancingTest {
   }
 
   @Test
+  void preferSameZoneRanksZoneThenRegionThenTheRestEvenWithoutOutlierDetection() {
+    List<UpstreamHost> hosts = hosts(Fixtures.cluster(1), "r2/z3", "r1/z1/s2", "r1/z2", "r1/z1/s1", "");
+    PriorityPlan plan = PriorityPlan.of(null, TrafficDistribution.PREFER_SAME_ZONE, false, IN_R1_Z1_S1, hosts);
+    // Network, region, zone: the subzone does not count (Istio 1.27+); no locality ranks last.
+    assertThat(priorities(plan, 5)).containsExactly(2, 0, 1, 0, 2);
+    assertThat(plan.localityWeighted()).as("failoverPriority with failover forced").isTrue();
+    // Without it, nothing prefers anything here (no outlier detection, the mesh default).
+    assertThat(PriorityPlan.of(null, TrafficDistribution.ANY, false, IN_R1_Z1_S1, hosts).isSingle()).isTrue();
+  }
+
+  @Test
+  void preferSameNodeRanksNodeSubzoneZoneRegion() {
+    ClusterState state = Fixtures.cluster(1);
+    String[][] where = {{"r1/z1/s1", "n1"}, {"r1/z1/s1", "n2"}, {"r1/z1/s2", "n3"}, {"r1/z2/s1", "n4"},
+        {"r2/z1/s1", "n5"}};
+    List<UpstreamHost> hosts = new ArrayList<>();
+    for (int i = 0; i < where.length; i++) {
+      hosts.add(UpstreamHost.of(new Endpoint(Fixtures.address(i), 9080, Map.of("kubernetes.io/hostname", where[i][1]),
+          1, where[i][0]), state));
+    }
+    Workload onN1 = Workload.builder().locality("r1/z1/s1").label("kubernetes.io/hostname", "n1").build();
+    PriorityPlan plan = PriorityPlan.of(null, TrafficDistribution.PREFER_SAME_NODE, false, onN1, hosts);
+    assertThat(priorities(plan, 5)).containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
+  void aDestinationRulesLocalityLbSettingWinsOverTrafficDistribution() {
+    List<UpstreamHost> hosts = hosts(Fixtures.cluster(1), "r1/z1/s1", "r1/z2", "r2/z3");
+    assertThat(PriorityPlan.of(LocalityLbSetting.builder().enabled(false).build(), TrafficDistribution.PREFER_SAME_ZONE,
+        false, IN_R1_Z1_S1, hosts).isSingle()).as("enabled: false turns both off").isTrue();
+    // A setting without outlier detection: no failover, whatever the service prefers.
+    assertThat(PriorityPlan.of(LocalityLbSetting.builder().build(), TrafficDistribution.PREFER_SAME_ZONE, false,
+        IN_R1_Z1_S1, hosts).isSingle()).isTrue();
+  }
+
+  @Test
+  void theWorkloadsTopologyLabelsFollowFromItsIstioLocalityLabel() {
+    List<UpstreamHost> hosts = hosts(Fixtures.cluster(1), "r2/z1", "r1/z1");
+    Workload byLabel = Workload.builder().label("istio-locality", "r1.z1").label("app", "web").build();
+    PriorityPlan plan = PriorityPlan.of(null, TrafficDistribution.PREFER_SAME_ZONE, false, byLabel, hosts);
+    assertThat(priorities(plan, 2)).containsExactly(1, 0);
+  }
+
+  @Test
   void distributeWeighsLocalitiesAndDropsTheOthers() {
     List<UpstreamHost> hosts = hosts(Fixtures.cluster(1), "r1/z1/s1", "r1/z1/s1", "r1/z2/a", "r2/z3/a");
     LocalityLbSetting setting = LocalityLbSetting.builder()
@@ -129,6 +174,7 @@ class LocalityLoadBalancingTest {
     assertThat(Workload.builder().label("istio-locality", "r1.z1.s1").build().locality()).isEqualTo("r1/z1/s1");
     assertThat(Workload.builder().label("topology.istio.io/locality", "r1.z2").build().locality()).isEqualTo("r1/z2");
     assertThat(Workload.defaults().locality()).isNull();
+    assertThat(Workload.builder().locality("/z1").build().locality()).as("a zone-only node's").isEqualTo("/z1/");
     Endpoint e = new Endpoint("10.0.0.1", 80, Map.of(Workload.ZONE_LABEL, "z1", Workload.REGION_LABEL, "r1"), 1, null);
     assertThat(PriorityPlan.locality(e)).isEqualTo("r1/z1/");
   }
