@@ -202,7 +202,8 @@ public final class IstiodSource implements MeshSource {
    *
    * <p>With an address, the identity source opens a connection of its own to istiod (TLS: istiod
    * serves its CA on port 15012 only); with a {@linkplain #builder(Channel) channel of your own}
-   * it uses that channel and sends the token of {@link Builder#token} with each request. Its own
+   * it uses that channel and sends the token of {@link Builder#token} with each request — only when
+   * the channel has TLS (or is in-process): over plain text the requests fail, naming why. Its own
    * connection pings istiod as the xDS stream's does ({@link Builder#keepAlive}) while a request is
    * open, so that a retry after a request lost to a silent peer goes over a new connection. Each
    * call returns a new source, for one mesh.
@@ -328,7 +329,8 @@ public final class IstiodSource implements MeshSource {
      * Sends the token in {@code file} as {@code authorization: Bearer}, read again for every
      * stream and certificate request (projected tokens rotate); unset, {@link #DEFAULT_TOKEN} when
      * it exists. Over an address with TLS only; over a channel of your own, with the certificate
-     * requests of {@link IstiodSource#identity()} only.
+     * requests of {@link IstiodSource#identity()} only, and only when that channel has TLS (or is
+     * in-process): the token is never sent in plain text.
      */
     public Builder token(Path file) {
       this.token = requireNonNull(file, "file");

@@ -80,7 +80,13 @@ public final class AdsClient {
   public static final String CDS = "type.googleapis.com/envoy.config.cluster.v3.Cluster";
   public static final String EDS = "type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment";
   private static final String RESOURCE_WRAPPER = "type.googleapis.com/envoy.service.discovery.v3.Resource";
-  private static final List<String> TYPES = List.of(LDS, RDS, CDS, EDS);
+  /**
+   * The largest response the source's own channel to istiod reads: 64 MiB, not gRPC's default
+   * 4 MiB, which the listeners of a mesh of a few thousand services exceed (a stream that cannot
+   * read a response fails on every reconnect and never syncs). Bounded, so one response cannot
+   * take more memory than that.
+   */
+  public static final int MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
   /** How much of a NACK's detail is sent (istiod logs it; a huge one helps nobody). */
   private static final int MAX_DETAIL = 16 * 1024;
 
@@ -123,7 +129,6 @@ public final class AdsClient {
   private Scheduler.@Nullable Cancellable reconnect;
   private Scheduler.@Nullable Cancellable warmTimer;
   private long warmTimerDeadline = Long.MAX_VALUE;
-  private final List<String> rejectedLog = new ArrayList<>();
 
   // The push being assembled: responses read into the view (and ACKed), not yet given to the mesh.
   private final Map<String, Held> held = new LinkedHashMap<>();
@@ -286,7 +291,7 @@ public final class AdsClient {
     }
     if (nackDetail != null) {
       r.setErrorDetail(com.google.rpc.Status.newBuilder().setCode(Code.INVALID_ARGUMENT_VALUE)
-          .setMessage(nackDetail.length() > MAX_DETAIL ? nackDetail.substring(0, MAX_DETAIL) + "…" : nackDetail));
+          .setMessage(nackDetail));
     }
     requestedOnStream.add(type);
     if (log.isDebugEnabled()) {
@@ -306,14 +311,16 @@ public final class AdsClient {
     receivedOnStream = true;
     backoff = INITIAL_BACKOFF;
     String type = response.getTypeUrl();
+    if (!requestedOnStream.contains(type)) {
+      // As Envoy: a type never asked for is ignored. Any request for it, a NACK too, would ask for
+      // it (an empty name list is every resource of the type), and its nonce is not kept.
+      log.warn("{}: ignoring a response of type {}, which mesh4j did not ask for", name, type);
+      return;
+    }
     nonces.put(type, response.getNonce());
     if (log.isDebugEnabled()) {
       log.debug("{}: response {} version {} nonce {} with {} resources", name, shortType(type),
           response.getVersionInfo(), response.getNonce(), response.getResourcesCount());
-    }
-    if (!TYPES.contains(type)) {
-      send(type, "mesh4j does not subscribe to " + type);
-      return;
     }
     List<String> errors = new ArrayList<>();
     Set<String> touched = read(type, response, errors);
@@ -335,8 +342,10 @@ public final class AdsClient {
 
   private void nack(String type, String version, List<String> errors) {
     String detail = String.join("\n", errors);
+    if (detail.length() > MAX_DETAIL) {
+      detail = detail.substring(0, MAX_DETAIL) + "… (" + errors.size() + " problems)";
+    }
     log.warn("{}: NACK of {} version {}:\n{}", name, shortType(type), version, detail);
-    rejectedLog.addAll(errors);
     send(type, detail);
   }
 
@@ -433,7 +442,12 @@ public final class AdsClient {
       if (!type.equals(LDS) && !wanted.contains(resourceName)) {
         continue; // not asked for (a server that reads an empty list as "all")
       }
-      seen.add(resourceName);
+      if (!seen.add(resourceName)) {
+        // As Envoy, which refuses a response naming a resource twice; here the first one applies.
+        errors.add(kindOf(type) + " " + resourceName + ": a second resource of this name in the response (the "
+            + "first applies)");
+        continue;
+      }
       Set<String> waitFor = awaited.get(type);
       if (waitFor != null) {
         waitFor.remove(resourceName);
@@ -441,26 +455,15 @@ public final class AdsClient {
       String id = shortType(type) + " " + resourceName;
       Problems p = new Problems(kindOf(type) + " " + resourceName);
       touched.add(id);
-      if (m instanceof Listener l) {
-        ListenerMapper.ListenerModel model = ListenerMapper.map(l, p);
-        if (model != null) {
-          view.listeners.put(resourceName, model);
-        }
-      } else if (m instanceof RouteConfiguration rc) {
-        RouteMapper.RouteTable table = RouteMapper.map(rc, p, "");
-        if (p.isEmpty()) {
-          view.routes.put(resourceName, table);
-        }
-      } else if (m instanceof Cluster c) {
-        ClusterMapper.ClusterModel model = ClusterMapper.map(c, p, "");
-        if (model != null) {
-          view.clusters.put(resourceName, model);
-        }
-      } else if (m instanceof ClusterLoadAssignment cla) {
-        List<Endpoint> eps = EndpointMapper.map(cla, p, "");
-        if (p.isEmpty()) {
-          view.endpoints.put(resourceName, eps);
-        }
+      try {
+        readResource(m, resourceName, p);
+      } catch (RuntimeException e) {
+        // A mapper's unforeseen failure on a hostile or broken resource: NACK it like any other
+        // problem. Thrown out of the gRPC callback, it would cancel the stream, and every
+        // reconnect would read the same resource again.
+        log.debug("{}: reading {} failed", name, id, e);
+        p.add(kindOf(type) + " " + resourceName + ": cannot be read: "
+            + (e instanceof IllegalArgumentException ? e.getMessage() : e.toString()));
       }
       errors.addAll(p.errors());
     }
@@ -482,6 +485,31 @@ public final class AdsClient {
       }
     }
     return touched;
+  }
+
+  /** Reads one resource into the view; what cannot be applied goes to {@code p}. */
+  private void readResource(Message m, String resourceName, Problems p) {
+    if (m instanceof Listener l) {
+      ListenerMapper.ListenerModel model = ListenerMapper.map(l, p);
+      if (model != null) {
+        view.listeners.put(resourceName, model);
+      }
+    } else if (m instanceof RouteConfiguration rc) {
+      RouteMapper.RouteTable table = RouteMapper.map(rc, p, "");
+      if (p.isEmpty()) {
+        view.routes.put(resourceName, table);
+      }
+    } else if (m instanceof Cluster c) {
+      ClusterMapper.ClusterModel model = ClusterMapper.map(c, p, "");
+      if (model != null) {
+        view.clusters.put(resourceName, model);
+      }
+    } else if (m instanceof ClusterLoadAssignment cla) {
+      List<Endpoint> eps = EndpointMapper.map(cla, p, "");
+      if (p.isEmpty()) {
+        view.endpoints.put(resourceName, eps);
+      }
+    }
   }
 
   private static @Nullable Message unpack(String type, Any any, List<String> errors) {
@@ -660,12 +688,5 @@ public final class AdsClient {
         }
       }
     });
-  }
-
-  /** The problems of every NACK so far (for tests and diagnostics). */
-  public List<String> rejections() {
-    synchronized (lock) {
-      return List.copyOf(rejectedLog);
-    }
   }
 }

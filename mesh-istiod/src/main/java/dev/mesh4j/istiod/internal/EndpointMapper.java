@@ -64,6 +64,39 @@ public final class EndpointMapper {
     return List.copyOf(out.values());
   }
 
+  /**
+   * Why {@code address} is neither an IP address nor a DNS name, or null when it is one. An HTTP
+   * client refuses any other host (OkHttp throws on every request to it), so such an endpoint is a
+   * problem when it is read, never a request's failure.
+   */
+  static @Nullable String addressProblem(String address) {
+    String shown = address.length() > 64 ? address.substring(0, 64) + "…" : address;
+    shown = shown.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? shown
+        : shown.codePoints().mapToObj(c -> c > 0x20 && c < 0x7f ? Character.toString(c) : String.format("\\u%04x", c))
+            .reduce("", String::concat);
+    if (address.indexOf(':') >= 0) {
+      // IPv6: hex digits and colons, at most one "::", an IPv4 tail allowed.
+      boolean chars = address.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0);
+      int doubles = address.split("::", -1).length - 1;
+      if (!chars || doubles > 1 || address.length() > 45) {
+        return "\"" + shown + "\" is not an IP address or DNS name";
+      }
+      return null;
+    }
+    if (address.length() > 253) {
+      return "\"" + shown + "\" (" + address.length() + " characters) is longer than a DNS name (253)";
+    }
+    for (String label : address.split("\\.", -1)) {
+      boolean ok = !label.isEmpty() && label.length() <= 63 && label.charAt(0) != '-'
+          && label.charAt(label.length() - 1) != '-'
+          && label.chars().allMatch(c -> c == '-' || c == '_' || c < 0x80 && Character.isLetterOrDigit(c));
+      if (!ok) {
+        return "\"" + shown + "\" is not an IP address or DNS name";
+      }
+    }
+    return null;
+  }
+
   /** Envoy balances over healthy, unknown (no health checks) and degraded endpoints. */
   static boolean healthy(LbEndpoint e) {
     HealthStatus s = e.getHealthStatus();
@@ -89,6 +122,11 @@ public final class EndpointMapper {
     }
     if (socket.getAddress().isEmpty()) {
       p.error(path + "endpoint.address.socket_address.address", "empty");
+      return null;
+    }
+    String invalid = addressProblem(socket.getAddress());
+    if (invalid != null) {
+      p.error(path + "endpoint.address.socket_address.address", invalid);
       return null;
     }
     int weight = 1;

@@ -21,12 +21,17 @@ public record KeepAlive(Duration time, Duration timeout) {
     requireNonNull(timeout, "timeout");
   }
 
-  /** A channel to {@code target} that pings as this says. */
+  /**
+   * A channel to {@code target} that pings as this says and reads responses of up to
+   * {@link AdsClient#MAX_RESPONSE_BYTES} (grpc-java's default of 4 MiB is less than istiod sends
+   * a large mesh).
+   */
   public ManagedChannel open(String target, ChannelCredentials credentials) {
     return Grpc.newChannelBuilder(requireNonNull(target, "target"), requireNonNull(credentials, "credentials"))
         .keepAliveTime(time.toNanos(), TimeUnit.NANOSECONDS)
         .keepAliveTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS)
         .keepAliveWithoutCalls(false)
+        .maxInboundMessageSize(AdsClient.MAX_RESPONSE_BYTES)
         .build();
   }
 }

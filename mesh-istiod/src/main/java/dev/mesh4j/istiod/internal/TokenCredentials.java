@@ -2,6 +2,7 @@ package dev.mesh4j.istiod.internal;
 
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
+import io.grpc.SecurityLevel;
 import io.grpc.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,9 @@ import java.util.concurrent.Executor;
 
 /**
  * {@code authorization: Bearer <token>} with the pod's projected service-account token, read from
- * its file for every call: the kubelet rotates it in place. Thread-safe.
+ * its file for every call: the kubelet rotates it in place. Only over a connection with privacy and
+ * integrity (TLS, or in-process): over plain text the call fails {@code UNAUTHENTICATED} and the
+ * token is not sent, as gRPC's own token credentials and Istio's agent refuse it. Thread-safe.
  */
 public final class TokenCredentials extends CallCredentials {
   private static final Metadata.Key<String> AUTHORIZATION =
@@ -24,6 +27,12 @@ public final class TokenCredentials extends CallCredentials {
 
   @Override
   public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+    if (info.getSecurityLevel() != SecurityLevel.PRIVACY_AND_INTEGRITY) {
+      applier.fail(Status.UNAUTHENTICATED.withDescription("the service-account token (" + file
+          + ") is sent only over TLS, and the connection to " + info.getAuthority() + " is "
+          + info.getSecurityLevel()));
+      return;
+    }
     executor.execute(() -> {
       try {
         Metadata headers = new Metadata();
