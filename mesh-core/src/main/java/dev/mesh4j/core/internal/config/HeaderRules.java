@@ -133,6 +133,7 @@ final class HeaderRules {
       String name = r.asString();
       if (name != null) {
         remove.add(checkOperationName(r, name) ? name.toLowerCase(Locale.ROOT) : name);
+        warnIfFraming(r, name);
       }
     }
     return new HeaderOperations(set, add, remove);
@@ -153,6 +154,7 @@ final class HeaderRules {
       boolean nameOk = request ? checkSetName(at, name) : checkOperationName(at, name);
       boolean authority = request && isAuthority(name);
       nameOk = nameOk && (authority || checkSentName(at, name));
+      warnIfFraming(at, name);
       if (checkValue(at, v)) {
         if (authority) {
           checkLiteralAuthority(at, v);
@@ -200,6 +202,22 @@ final class HeaderRules {
           + " literally, so it would be sent as written (write %% for a literal %)");
     }
   }
+
+  /**
+   * An operation on a header that frames the message or its connection is accepted, as Istio
+   * accepts it, but not applied: the transport owns these headers, and a peer told of a body that
+   * is not there (a {@code content-length} set by a route) would wait for it until a timeout.
+   */
+  private static void warnIfFraming(Node at, String name) {
+    if (FRAMING_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+      at.warn("header " + Quoting.quote(name) + " frames the message or its connection: the transport sets it, and"
+          + " mesh4j does not apply this operation");
+    }
+  }
+
+  /** The headers {@code warnIfFraming} names (the route compiler skips the same). */
+  private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
+      "keep-alive", "proxy-connection", "te", "trailer", "upgrade");
 
   /** {@code ValidateHTTPHeaderWithAuthorityOperationName}: request set/add. */
   private static boolean checkSetName(Node at, String name) {
