@@ -153,7 +153,9 @@ class GrpcXdsDifferentialTest {
     AtomicReference<String> pod = new AtomicReference<>();
     HealthGrpc.newBlockingStub(channel)
         .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers), capture(pod))
-        .withDeadlineAfter(10, TimeUnit.SECONDS)
+        // The first call waits for grpc-java's xDS resolver, which took over 10 s once on a loaded
+        // build machine.
+        .withDeadlineAfter(30, TimeUnit.SECONDS)
         .check(HealthCheckRequest.getDefaultInstance());
     return pod.get();
   }
