@@ -1,5 +1,6 @@
 package dev.mesh4j.core.internal.config;
 
+import dev.mesh4j.core.internal.common.FramingHeaders;
 import dev.mesh4j.core.internal.common.HeaderFormat;
 import dev.mesh4j.core.internal.common.Quoting;
 import dev.mesh4j.api.config.HeaderOperations;
@@ -209,15 +210,11 @@ final class HeaderRules {
    * is not there (a {@code content-length} set by a route) would wait for it until a timeout.
    */
   private static void warnIfFraming(Node at, String name) {
-    if (FRAMING_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+    if (FramingHeaders.is(name.toLowerCase(Locale.ROOT))) {
       at.warn("header " + Quoting.quote(name) + " frames the message or its connection: the transport sets it, and"
           + " mesh4j does not apply this operation");
     }
   }
-
-  /** The headers {@code warnIfFraming} names (the route compiler skips the same). */
-  private static final Set<String> FRAMING_HEADERS = Set.of("content-length", "transfer-encoding", "connection",
-      "keep-alive", "proxy-connection", "te", "trailer", "upgrade");
 
   /** {@code ValidateHTTPHeaderWithAuthorityOperationName}: request set/add. */
   private static boolean checkSetName(Node at, String name) {

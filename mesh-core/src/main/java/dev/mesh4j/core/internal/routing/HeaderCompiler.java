@@ -2,6 +2,7 @@ package dev.mesh4j.core.internal.routing;
 
 import dev.mesh4j.api.config.HeaderOperations;
 import dev.mesh4j.core.http.HeaderMutation.Kind;
+import dev.mesh4j.core.internal.common.FramingHeaders;
 import dev.mesh4j.core.internal.common.HeaderFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * {@code %}, {@code %VARIABLE%}s are substituted per request or response); empty values are
  * skipped. {@code host} and {@code :authority} are not headers to Envoy but a host rewrite, and
  * are returned as {@link Compiled#authority()}. Operations on the headers that frame a message or
- * its connection ({@link #isFraming}) are not applied: the transport owns them, and a peer told of
+ * its connection ({@link FramingHeaders}) are not applied: the transport owns them, and a peer told of
  * a body that is not there waits for it (the decoder warns).
  */
 final class HeaderCompiler {
@@ -34,21 +35,21 @@ final class HeaderCompiler {
     String addedAuthority = null;
     for (HeaderOperations ops : levels) {
       for (String name : ops.remove()) {
-        if (!isAuthority(name) && !isFraming(name)) {
+        if (!isAuthority(name) && !FramingHeaders.is(name)) {
           removes.add(name);
         }
       }
       for (Map.Entry<String, String> e : ops.set().entrySet()) {
         if (isAuthority(e.getKey())) {
           authority = unescape(e.getValue());
-        } else if (!isFraming(e.getKey())) {
+        } else if (!FramingHeaders.is(e.getKey())) {
           sets.add(e);
         }
       }
       for (Map.Entry<String, String> e : ops.add().entrySet()) {
         if (isAuthority(e.getKey())) {
           addedAuthority = unescape(e.getValue());
-        } else if (!isFraming(e.getKey())) {
+        } else if (!FramingHeaders.is(e.getKey())) {
           adds.add(e);
         }
       }
@@ -59,19 +60,6 @@ final class HeaderCompiler {
     adds.forEach(e -> b.put(Kind.ADD, e.getKey(), HeaderFormat.compile(e.getValue(), System::getenv)));
     // Istio: a "set" of the authority wins over an "add".
     return new Compiled(b.build(), authority != null ? authority : addedAuthority);
-  }
-
-  /**
-   * The headers that frame a message or manage its connection (RFC 9112 §6, RFC 9110 §7.6.1):
-   * {@code content-length}, {@code transfer-encoding}, {@code connection}, {@code keep-alive},
-   * {@code proxy-connection}, {@code te}, {@code trailer}, {@code upgrade}. Lower-case names.
-   */
-  static boolean isFraming(String name) {
-    return switch (name) {
-      case "content-length", "transfer-encoding", "connection", "keep-alive", "proxy-connection", "te", "trailer",
-          "upgrade" -> true;
-      default -> false;
-    };
   }
 
   private static boolean isAuthority(String name) {
