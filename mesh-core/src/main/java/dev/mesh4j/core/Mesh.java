@@ -91,9 +91,12 @@ import org.slf4j.LoggerFactory;
  * rejected update never replaces what serves. An update that changes only the endpoints of a
  * service updates that service's clusters without compiling routes again.
  *
- * <p>Thread-safe. Each request reads the current compiled snapshot once and finishes on it.
- * Updates apply one at a time; reloads run one at a time, so the configuration read last is the
- * one that serves.
+ * <p>Thread-safe. A snapshot is immutable, and each request reads the current one once and
+ * finishes on it. Updates apply one at a time: each compiles a whole new snapshot — its routes
+ * and its endpoints — and publishes it with one reference swap, or, when it is refused (invalid,
+ * or not compilable), publishes nothing, so no request ever sees a part of an update, and no
+ * request sees an update that is then refused. Reloads run one at a time, so the configuration
+ * read last is the one that serves.
  *
  * <p>{@link #close()} stops the background work (DNS refresh, outlier-detection sweeps, change
  * checks) and closes the sources. Requests in flight finish; requests started afterwards fail with
@@ -123,16 +126,28 @@ public final class Mesh implements AutoCloseable {
   private final @Nullable SystemScheduler ownedScheduler;
   private final IdentityState identity;
   private final List<Periodic> background = new ArrayList<>();
-  /** Guards the sources' state, the snapshot swap and the version: held to apply one update. */
+  /**
+   * Guards the sources' state, the compiler, the snapshot swap and the version: held to apply one
+   * update, from commit to publication (or rollback).
+   */
   private final Object lock = new Object();
   /** Serializes reloads, so that the configuration read last is the one applied. */
   private final Object reloadLock = new Object();
   private volatile boolean closed;
+  /**
+   * The snapshot in force, which each request reads once. Never changed in place: an update
+   * compiles a whole new snapshot (routes and endpoints) and replaces this reference in one write
+   * ({@link #publish}), or leaves it as it is when the update is refused. Written under lock.
+   */
   private volatile MeshSnapshot snapshot;
   /** Until the first snapshot is compiled, updates only fill the sources' state. Guarded by lock. */
   private boolean initialized;
   /** The reload in progress on its thread: its sources' updates wait to be applied together. */
   private @Nullable Reload reload;
+  /**
+   * The version of the snapshot in force: counts the configurations applied. A refused update
+   * does not advance it. Guarded by lock.
+   */
   private long version;
 
   private Mesh(Builder b) {
@@ -459,7 +474,10 @@ public final class Mesh implements AutoCloseable {
     return snapshot.warnings();
   }
 
-  /** The version of the compiled configuration in force; increases with every update. */
+  /**
+   * The version of the compiled configuration in force: increases by one with every update that
+   * changes it (configuration or endpoints); a refused update leaves it as it is.
+   */
   public long version() {
     return snapshot.version();
   }
@@ -624,9 +642,9 @@ public final class Mesh implements AutoCloseable {
         try {
           compile(effect);
         } catch (RuntimeException e) {
-          // Staged, committed, then not compilable: the source's state goes back to what serves.
+          // Staged, committed, then not compilable: nothing was published, and the source's state
+          // goes back to what serves.
           effect.undo().rollback();
-          restoreEndpoints(effect);
           List<ConfigProblem> problems = new ArrayList<>(staged.problems());
           problems.add(uncompilable(state.name(), e));
           staged = new Staged(state, staged.full(), false, Map.of(), Map.of(), Map.of(), List.copyOf(problems),
@@ -684,51 +702,30 @@ public final class Mesh implements AutoCloseable {
     }
   }
 
-  /** Compiles a snapshot from every source. Holds the lock. */
-  private void recompile() {
-    recompile(false);
-  }
-
   /**
-   * Compiles a snapshot in which only VirtualServices changed: services and clusters (with their
-   * endpoint and outlier state) are kept, and only changed VirtualServices are compiled. Holds the
-   * lock.
-   */
-  private void recompileRoutes() {
-    recompile(snapshot != null);
-  }
-
-  /**
-   * Compiles what a committed update asks for. Holds the lock.
+   * Compiles a snapshot from every source and publishes it. Holds the lock.
    *
-   * @throws RuntimeException when the snapshot cannot be compiled; the one in force keeps serving
+   * @throws RuntimeException when it cannot be compiled; the snapshot in force stays
+   */
+  private void recompile() {
+    publish(compileNext(false, List.of()));
+  }
+
+  /**
+   * Compiles what a committed update asks for into one snapshot — routes and endpoints together —
+   * and publishes it, or nothing. Holds the lock.
+   *
+   * @throws RuntimeException when the snapshot cannot be compiled; nothing was published, the
+   *     snapshot and version in force stay
    */
   private void compile(SourceHub.Effect effect) {
-    if (effect.recompile() && effect.routesOnly()) {
-      // Endpoints first: the new routes may name subsets that only these endpoints are in.
-      if (!effect.endpointsOnly().isEmpty()) {
-        updateEndpoints(effect.endpointsOnly());
-      }
-      recompileRoutes();
-    } else if (effect.recompile()) {
-      recompile();
+    if (effect.recompile()) {
+      publish(compileNext(effect.routesOnly(), effect.endpointsOnly()));
     } else if (!effect.endpointsOnly().isEmpty()) {
-      updateEndpoints(effect.endpointsOnly());
-    }
-  }
-
-  /**
-   * After a rolled-back update, gives the snapshot in force back the endpoints the update may
-   * already have applied to it. Holds the lock.
-   */
-  private void restoreEndpoints(SourceHub.Effect rolledBack) {
-    if (rolledBack.endpointsOnly().isEmpty()) {
-      return;
-    }
-    try {
-      updateEndpoints(rolledBack.endpointsOnly());
-    } catch (RuntimeException e) {
-      log.error("mesh4j: could not restore the endpoints of {}", rolledBack.endpointsOnly(), e);
+      MeshSnapshot next = withEndpoints(snapshot, effect.endpointsOnly(), version + 1);
+      if (next != snapshot) {
+        publish(next);
+      }
     }
   }
 
@@ -739,34 +736,57 @@ public final class Mesh implements AutoCloseable {
   }
 
   /**
-   * Compiles a snapshot from every source and puts it in force. Holds the lock.
+   * Compiles the next snapshot from the sources' state, without publishing it. Holds the lock.
    *
-   * @throws RuntimeException when it cannot be compiled; the snapshot in force stays
+   * @param routesOnly whether only VirtualServices changed (and services, if any, only in their
+   *     endpoints): the snapshot in force keeps its services and clusters, only changed
+   *     VirtualServices are compiled, and the new endpoints of {@code endpointsOnly} go into the
+   *     new snapshot's clusters — after its routes compiled, so that an update whose routes cannot
+   *     be compiled changes no cluster
+   * @param endpointsOnly with {@code routesOnly}, the services whose endpoints alone changed
+   * @throws RuntimeException when it cannot be compiled
    */
-  private void recompile(boolean routesOnly) {
+  private MeshSnapshot compileNext(boolean routesOnly, List<String> endpointsOnly) {
     SourceHub.Assembly assembly = hub.assemble();
-    MeshSnapshot previous = snapshot;
     compileCheck.accept(assembly.config());
-    MeshSnapshot next = routesOnly
-        ? compiler.compileRoutes(version + 1, assembly.config(), assembly.services(), previous)
-        : compiler.compile(version + 1, assembly.config(), assembly.services());
-    version++;
-    snapshot = next;
-    logNewWarnings(previous == null ? List.of() : previous.warnings(), next.warnings());
+    long next = version + 1;
+    MeshSnapshot previous = snapshot;
+    if (!routesOnly || previous == null) {
+      return compiler.compile(next, assembly.config(), assembly.services());
+    }
+    MeshSnapshot routed = compiler.compileRoutes(next, assembly.config(), assembly.services(), previous);
+    // The same clusters as the snapshot in force: the update's endpoints go into a new table.
+    // (Otherwise the routes were compiled with everything else, from the sources' state, and the
+    // clusters already have them.)
+    return routed.clusterTable() == previous.clusterTable() ? withEndpoints(routed, endpointsOnly, next) : routed;
   }
 
-  /** Applies new endpoints of services to the snapshot in force, without compiling routes. Holds the lock. */
-  private void updateEndpoints(List<String> hosts) {
-    boolean changed = false;
+  /**
+   * A copy of {@code base} whose clusters have the sources' endpoints of {@code hosts}, under
+   * {@code version}, or {@code base} when it has no clusters for them. Holds the lock.
+   */
+  private MeshSnapshot withEndpoints(MeshSnapshot base, List<String> hosts, long version) {
+    List<Service> services = new ArrayList<>(hosts.size());
     for (String host : hosts) {
       CatalogBuilder.Registered r = hub.effectiveService(host);
       Service s = r == null ? null : CatalogBuilder.registryService(r.service(), r.source(), workload);
       if (s != null) {
-        changed |= compiler.updateEndpoints(snapshot, s);
+        services.add(s);
       }
     }
-    if (changed) {
-      snapshot = snapshot.withVersion(++version);
+    return services.isEmpty() ? base : compiler.withEndpoints(base, services, version);
+  }
+
+  /**
+   * Puts a compiled snapshot in force: one write of the volatile reference that requests read,
+   * so each request sees all of it or none of it. Holds the lock.
+   */
+  private void publish(MeshSnapshot next) {
+    MeshSnapshot previous = snapshot;
+    version = next.version();
+    snapshot = next;
+    if (previous == null || next.warnings() != previous.warnings()) {
+      logNewWarnings(previous == null ? List.of() : previous.warnings(), next.warnings());
     }
   }
 

@@ -106,12 +106,12 @@ public final class Explainer {
     CompiledDestination picked = f.pick(random.nextLong());
     List<Candidate> candidates = new ArrayList<>();
     for (CompiledDestination d : f.destinations()) {
-      Cluster c = d.cluster(result.port());
+      Cluster c = d.cluster(snapshot.clusterTable(), result.port());
       double pct = f.totalWeight() == 0 ? 0 : 100.0 * d.weight() / f.totalWeight();
       candidates.add(new Candidate(d.toString(), d.weight(), pct, d == picked,
           c != null ? c.name() : "no cluster: " + d.missing()));
     }
-    Cluster cluster = picked.cluster(result.port());
+    Cluster cluster = picked.cluster(snapshot.clusterTable(), result.port());
     if (cluster == null) {
       return new Explanation(req, snapshot.version(), service, result.port(), vsName, checks, routeName,
           candidates, null, policies, List.of(), local(LocalReplies.NO_CLUSTER, "cluster not found"), notes);

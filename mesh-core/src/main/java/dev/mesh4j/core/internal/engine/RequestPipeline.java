@@ -13,6 +13,7 @@ import dev.mesh4j.core.http.ResponseInfo;
 import dev.mesh4j.core.http.UpstreamFailure;
 import dev.mesh4j.core.http.UpstreamRequest;
 import dev.mesh4j.core.internal.cluster.Cluster;
+import dev.mesh4j.core.internal.cluster.ClusterTable;
 import dev.mesh4j.core.internal.identity.IdentityState;
 import dev.mesh4j.core.internal.lb.PickContext;
 import dev.mesh4j.core.internal.lb.UpstreamHost;
@@ -92,7 +93,7 @@ public final class RequestPipeline {
         return send(Attempts.upstream(Origination.passthrough(request.scheme()), null, null, request.path(),
             request.rawQuery(), request.authority(), HeaderMutation.NONE, 1, null, null), exchange, t);
       default:
-        return forward(result.match(), result.port(), request, exchange, t);
+        return forward(snapshot.clusterTable(), result.match(), result.port(), request, exchange, t);
     }
   }
 
@@ -113,8 +114,9 @@ public final class RequestPipeline {
     return exchange.complete(response, HeaderMutation.NONE, t);  // telemetry: request end, when the body is done
   }
 
-  private <R> R forward(CompiledMatch match, int port, MeshRequest request, Exchange<R> exchange,
-      RequestObserver<R> t) throws IOException {
+  /** Forwards a routed request to a cluster of {@code clusters}, the table of the snapshot it was routed on. */
+  private <R> R forward(ClusterTable clusters, CompiledMatch match, int port, MeshRequest request,
+      Exchange<R> exchange, RequestObserver<R> t) throws IOException {
     CompiledRoute route = match.route();
     RouteAction action = route.action();
     // Only routes whose header values have %VARIABLE%s read the clock and keep values.
@@ -143,7 +145,7 @@ public final class RequestPipeline {
     // Envoy's stream id does.
     long streamRandom = random.nextLong();
     CompiledDestination dest = ((RouteAction.Forward) action).pick(streamRandom);
-    Cluster cluster = dest.cluster(port);
+    Cluster cluster = dest.cluster(clusters, port);
     t.destination(dest, cluster);  // telemetry: destination picked
     if (cluster == null) {
       return AttemptLoop.reply(exchange, t, LocalReplies.NO_CLUSTER);
@@ -183,7 +185,7 @@ public final class RequestPipeline {
     // Envoy copies the request as sent on the first attempt (route headers, ids, trace context).
     // No mirrors, no callback: most routes need not allocate one.
     return loop.run(attempts, exchange, t, route.mirrors().isEmpty() ? null
-        : first -> mirror(route, port, request.scheme(), first, streamRandom, exchange));
+        : first -> mirror(clusters, route, port, request.scheme(), first, streamRandom, exchange));
   }
 
   private long deadline(@Nullable Duration timeout) {
@@ -229,13 +231,13 @@ public final class RequestPipeline {
   }
 
   /** Mirrors the first attempt ({@code main}); each copy goes out as its own cluster and {@code scheme} say. */
-  private void mirror(CompiledRoute route, int port, String scheme, UpstreamRequest main, long streamRandom,
-      Exchange<?> exchange) {
+  private void mirror(ClusterTable clusters, CompiledRoute route, int port, String scheme, UpstreamRequest main,
+      long streamRandom, Exchange<?> exchange) {
     for (CompiledRoute.Mirror m : route.mirrors()) {
       if (Long.remainderUnsigned(streamRandom, 1_000_000) >= m.perMillion()) {
         continue;
       }
-      Cluster c = m.destination().cluster(port);
+      Cluster c = m.destination().cluster(clusters, port);
       if (c == null || c.failure() != null) {
         continue;
       }

@@ -1,13 +1,16 @@
 package dev.mesh4j.core.internal.routing;
 
+import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
+import dev.mesh4j.core.internal.cluster.ClusterTable;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A route destination resolved against the snapshot: its cluster(s), weight and header
- * changes. Immutable and thread-safe.
+ * A route destination resolved against the snapshot: its cluster slot(s), weight and header
+ * changes. The clusters themselves are read from the table of the snapshot a request uses
+ * ({@link ClusterTable}). Immutable and thread-safe.
  *
  * <p>A destination without a port on a multi-port service depends on the port the request
  * addressed, so clusters are kept per port; otherwise there is one cluster or none (503 NC).
@@ -39,18 +42,25 @@ public final class CompiledDestination {
     this.authority = authority;
   }
 
-  /** The cluster for a request on this service port, or null when it does not exist (NC). */
-  public @Nullable Cluster cluster(int requestPort) {
+  /**
+   * The cluster for a request on this service port, or null when it does not exist (NC).
+   *
+   * @param clusters the table of the snapshot these routes belong to, as the request read it
+   */
+  public @Nullable Cluster cluster(ClusterTable clusters, int requestPort) {
     if (fixed != null) {
-      return fixed.get();
+      return fixed.get(clusters);
     }
     ClusterSlot slot = byPort.isEmpty() ? null : byPort.get(requestPort);
-    return slot == null ? null : slot.get();
+    return slot == null ? null : slot.get(clusters);
   }
 
-  /** The fixed cluster, or any of the per-port ones (for policies that do not depend on the port). */
-  public @Nullable Cluster anyCluster() {
-    return fixed != null ? fixed.get() : byPort.isEmpty() ? null : byPort.values().iterator().next().get();
+  /**
+   * The policy of the fixed cluster, or of any of the per-port ones (for what does not depend on
+   * the port), or null when there is no cluster.
+   */
+  public @Nullable TrafficPolicy anyPolicy() {
+    return fixed != null ? fixed.policy() : byPort.isEmpty() ? null : byPort.values().iterator().next().policy();
   }
 
   /** Why there is no cluster (for explain and warnings), or null when there is one. */

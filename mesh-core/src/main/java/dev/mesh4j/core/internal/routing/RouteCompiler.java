@@ -12,11 +12,11 @@ import dev.mesh4j.api.config.RouteDestination;
 import dev.mesh4j.api.config.TcpRoute;
 import dev.mesh4j.api.config.TlsMatchAttributes;
 import dev.mesh4j.api.config.TlsRoute;
+import dev.mesh4j.api.config.TrafficPolicy;
 import dev.mesh4j.api.config.ServicePort;
 import dev.mesh4j.api.config.StringMatch;
 import dev.mesh4j.api.config.VirtualService;
 import dev.mesh4j.api.runtime.Workload;
-import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import dev.mesh4j.core.internal.common.Hosts;
@@ -191,9 +191,8 @@ public final class RouteCompiler {
     if (!(action instanceof RouteAction.Forward f) || f.destinations().size() != 1) {
       return false;
     }
-    CompiledDestination d = f.destinations().get(0);
-    Cluster c = d.anyCluster();
-    return c != null && c.policy().loadBalancer() != null && c.policy().loadBalancer().consistentHash() != null;
+    TrafficPolicy p = f.destinations().get(0).anyPolicy();
+    return p != null && p.loadBalancer() != null && p.loadBalancer().consistentHash() != null;
   }
 
   /**
@@ -211,9 +210,9 @@ public final class RouteCompiler {
       if (f.destinations().size() > 1 && d.weight() == 0) {
         continue;
       }
-      Cluster c = d.anyCluster();
-      if (c != null && c.policy().loadBalancer() != null && c.policy().loadBalancer().consistentHash() != null) {
-        policies.add(c.policy().loadBalancer().consistentHash());
+      TrafficPolicy p = d.anyPolicy();
+      if (p != null && p.loadBalancer() != null && p.loadBalancer().consistentHash() != null) {
+        policies.add(p.loadBalancer().consistentHash());
       }
     }
     return policies.isEmpty() ? null : RequestHasher.of(policies, sourceIp);

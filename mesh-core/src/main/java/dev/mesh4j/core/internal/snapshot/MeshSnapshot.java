@@ -9,6 +9,7 @@ import dev.mesh4j.api.runtime.Workload;
 import dev.mesh4j.core.internal.cluster.Cluster;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
+import dev.mesh4j.core.internal.cluster.ClusterTable;
 import dev.mesh4j.core.internal.cluster.DestinationRuleIndex;
 import dev.mesh4j.core.internal.discovery.Service;
 import dev.mesh4j.core.internal.discovery.ServiceCatalog;
@@ -21,12 +22,17 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One compiled configuration and endpoint set: everything a request needs. A request reads the
- * current snapshot once and uses it to the end, so a reload never changes a request in flight.
+ * current snapshot once and uses it to the end, so a reload or an endpoint change never changes
+ * a request in flight.
  *
- * <p>Immutable but for one thing: the clusters sit in {@link ClusterSlot}s, which an
- * endpoint-only change swaps ({@link SnapshotCompiler#updateEndpoints}); it then publishes a
- * {@link #withVersion copy} of this snapshot with a new version that shares everything, the host
- * cache included. Thread-safe (the host cache is a concurrent cache of pure lookups).
+ * <p>Immutable and thread-safe (the host cache is a concurrent cache of pure lookups). Routes
+ * name clusters by {@link ClusterSlot}, and the clusters are in this snapshot's
+ * {@link ClusterTable}: routes and endpoints are published together, by the one reference swap
+ * that publishes a snapshot, so a request never sees routes of one update with endpoints of
+ * another, and nothing of an update is visible before the whole update is compiled. An
+ * endpoint-only change makes a {@linkplain SnapshotCompiler#withEndpoints copy} with a new table
+ * that shares everything else, the host cache included; a change of VirtualServices only makes a
+ * {@linkplain #withRoutes copy} with new routes over the same slots.
  */
 public final class MeshSnapshot {
   /** Bounds the per-host cache: unknown hosts (passthrough) must not grow it without limit. */
@@ -37,6 +43,8 @@ public final class MeshSnapshot {
   private final Workload workload;
   private final ServiceCatalog catalog;
   private final Map<ClusterKey, ClusterSlot> clusters;
+  /** The cluster of each slot, at the slot's index. */
+  private final ClusterTable table;
   /** The slots of each service's clusters, by canonical host name (for endpoint updates). */
   private final Map<String, List<ClusterSlot>> slotsByService;
   private final VirtualHostIndex virtualHosts;
@@ -48,7 +56,7 @@ public final class MeshSnapshot {
   private final Cache<String, HostEntry> hosts;
 
   MeshSnapshot(long version, MeshConfig config, Workload workload, ServiceCatalog catalog,
-      Map<ClusterKey, ClusterSlot> clusters, VirtualHostIndex virtualHosts,
+      Map<ClusterKey, ClusterSlot> clusters, ClusterTable table, VirtualHostIndex virtualHosts,
       Map<String, CompiledRoute> defaultRoutes, Map<String, CompiledRoute> connectionDefaultRoutes,
       DestinationRuleIndex rules,
       OutboundTrafficPolicy outboundPolicy, List<ConfigProblem> warnings) {
@@ -57,6 +65,7 @@ public final class MeshSnapshot {
     this.workload = workload;
     this.catalog = catalog;
     this.clusters = Map.copyOf(clusters);
+    this.table = table;
     Map<String, List<ClusterSlot>> byService = new LinkedHashMap<>();
     clusters.forEach((key, slot) -> byService.computeIfAbsent(key.host(), h -> new java.util.ArrayList<>()).add(slot));
     byService.replaceAll((h, slots) -> List.copyOf(slots));
@@ -70,12 +79,13 @@ public final class MeshSnapshot {
     this.hosts = Caffeine.newBuilder().maximumSize(HOST_CACHE_SIZE).build();
   }
 
-  private MeshSnapshot(MeshSnapshot base, long version) {
+  private MeshSnapshot(MeshSnapshot base, long version, ClusterTable table) {
     this.version = version;
     this.config = base.config;
     this.workload = base.workload;
     this.catalog = base.catalog;
     this.clusters = base.clusters;
+    this.table = table;
     this.slotsByService = base.slotsByService;
     this.virtualHosts = base.virtualHosts;
     this.defaultRoutes = base.defaultRoutes;
@@ -88,9 +98,8 @@ public final class MeshSnapshot {
 
   /**
    * A snapshot with new routes over this one's services, clusters and default routes (after a
-   * change of VirtualServices only): those are shared, so endpoint updates applied to this
-   * snapshot's clusters carry over; the host cache starts empty, as hosts now resolve to the new
-   * routes.
+   * change of VirtualServices only): those are shared, the cluster slots and table included; the
+   * host cache starts empty, as hosts now resolve to the new routes.
    */
   MeshSnapshot withRoutes(long version, MeshConfig config, VirtualHostIndex virtualHosts,
       List<ConfigProblem> warnings) {
@@ -104,6 +113,7 @@ public final class MeshSnapshot {
     this.workload = base.workload;
     this.catalog = base.catalog;
     this.clusters = base.clusters;
+    this.table = base.table;
     this.slotsByService = base.slotsByService;
     this.virtualHosts = virtualHosts;
     this.defaultRoutes = base.defaultRoutes;
@@ -114,9 +124,12 @@ public final class MeshSnapshot {
     this.hosts = Caffeine.newBuilder().maximumSize(HOST_CACHE_SIZE).build();
   }
 
-  /** This snapshot under another version: everything shared (after an endpoint-only change). */
-  public MeshSnapshot withVersion(long version) {
-    return new MeshSnapshot(this, version);
+  /**
+   * This snapshot with another cluster table, under another version (after an endpoint-only
+   * change): everything else shared, the host cache included.
+   */
+  MeshSnapshot withClusters(long version, ClusterTable table) {
+    return new MeshSnapshot(this, version, table);
   }
 
   /** What a request host (lower case, no port) resolves to. Cached. */
@@ -170,17 +183,22 @@ public final class MeshSnapshot {
     return catalog;
   }
 
-  /** The cluster in force for a key, or null. */
+  /** The cluster of this snapshot for a key, or null. */
   public @Nullable Cluster cluster(ClusterKey key) {
     ClusterSlot slot = clusters.get(key);
-    return slot == null ? null : slot.get();
+    return slot == null ? null : slot.get(table);
   }
 
-  /** Every cluster in force, by key. A copy, for tools. */
+  /** Every cluster of this snapshot, by key. A copy, for tools. */
   public Map<ClusterKey, Cluster> clusters() {
     Map<ClusterKey, Cluster> out = new LinkedHashMap<>();
-    clusters.forEach((k, slot) -> out.put(k, slot.get()));
+    clusters.forEach((k, slot) -> out.put(k, slot.get(table)));
     return out;
+  }
+
+  /** The clusters of this snapshot, where its routes' {@link ClusterSlot}s find them. */
+  public ClusterTable clusterTable() {
+    return table;
   }
 
   /** The slots of a service's clusters (empty when the service has none in this snapshot). */

@@ -25,6 +25,7 @@ import dev.mesh4j.core.internal.telemetry.PeerMetadata;
 import dev.mesh4j.core.internal.cluster.ClusterKey;
 import dev.mesh4j.core.internal.cluster.ClusterSlot;
 import dev.mesh4j.core.internal.cluster.ClusterStates;
+import dev.mesh4j.core.internal.cluster.ClusterTable;
 import dev.mesh4j.core.internal.cluster.DestinationRuleIndex;
 import dev.mesh4j.core.internal.cluster.PolicyMerge;
 import dev.mesh4j.core.internal.cluster.ResilienceStates;
@@ -58,6 +59,12 @@ import org.jspecify.annotations.Nullable;
 /**
  * Compiles a validated configuration and the current endpoints into a {@link MeshSnapshot}, for
  * one workload. Runs off the request path (build, reload, endpoint change), one at a time.
+ *
+ * <p>Each method returns a new snapshot and publishes nothing: the snapshot in force is never
+ * changed, so the caller publishes the result whole, with one reference swap, or drops it. What
+ * a compile does change is the state clusters keep across snapshots (load-balancing state,
+ * connection limiters, outlier detectors: {@link ClusterStates}, {@link ResilienceStates}), which
+ * it reconfigures to the clusters it builds.
  */
 public final class SnapshotCompiler implements AutoCloseable {
   private final Workload workload;
@@ -118,7 +125,8 @@ public final class SnapshotCompiler implements AutoCloseable {
     }
     DestinationRuleIndex rules = new DestinationRuleIndex(
         Precedence.sort(config.all(DestinationRule.class)), workload, baseProblems);
-    Map<ClusterKey, ClusterSlot> clusters = clusters(catalog, rules, baseProblems);
+    List<Cluster> table = new ArrayList<>();
+    Map<ClusterKey, ClusterSlot> clusters = clusters(catalog, rules, baseProblems, table);
 
     Problems defaultProblems = new Problems();
     RouteCompiler defaultCompiler = new RouteCompiler(workload, catalog, clusters::get, name -> null,
@@ -143,8 +151,8 @@ public final class SnapshotCompiler implements AutoCloseable {
     VirtualHostIndex vhosts = routes(config, next, Map.of(), problems);
     states.retain(clusters.keySet());
     resilience.retain(clusters.keySet());
-    MeshSnapshot snapshot = new MeshSnapshot(version, config, workload, catalog, clusters, vhosts,
-        defaults, connectionDefaults, rules, policy, problems.warnings());
+    MeshSnapshot snapshot = new MeshSnapshot(version, config, workload, catalog, clusters, ClusterTable.of(table),
+        vhosts, defaults, connectionDefaults, rules, policy, problems.warnings());
     base = next;
     return snapshot;
   }
@@ -289,30 +297,35 @@ public final class SnapshotCompiler implements AutoCloseable {
   }
 
   /**
-   * Applies new endpoints of one service to a snapshot's clusters, without compiling routes: each
-   * of the service's clusters (every port and subset) is rebuilt with the same policy over the new
-   * endpoints and swapped into its slot. Costs time in proportion to the service's endpoints and
-   * clusters, whatever the size of the mesh. Per-endpoint state (in-flight counts, ejections)
-   * carries over for endpoints that remain.
+   * A snapshot with new endpoints of some services, without compiling routes: each of their
+   * clusters (every port and subset) is rebuilt with the same policy over the new endpoints and
+   * put at its slot's index of a new {@link ClusterTable}; everything else is {@code snapshot}'s.
+   * Costs time in proportion to the services' endpoints and clusters, whatever the size of the
+   * mesh (and a copy of the table's list of chunks). Per-endpoint state (in-flight counts,
+   * ejections) carries over for endpoints that remain.
    *
-   * @param service the service's canonical name as the catalog holds it, with its new endpoints
-   * @return whether the snapshot has clusters for the service (else nothing changed)
+   * @param services each service's canonical name as the catalog holds it, with its new endpoints
+   * @return the new snapshot, or {@code snapshot} itself when it has no clusters for any of the
+   *     services (nothing changed)
    */
-  public boolean updateEndpoints(MeshSnapshot snapshot, Service service) {
-    List<ClusterSlot> slots = snapshot.slots(service.hostname());
-    for (ClusterSlot slot : slots) {
-      Cluster old = slot.get();
-      ClusterKey key = old.key();
-      ClusterState state = states.state(key);
-      List<UpstreamHost> hosts = hosts(service, old.port(), slot.subset(), state);
-      LoadBalancer balancer = old.loadBalancer() == null ? null : balancer(old.policy(), service, hosts, state);
-      // The identities mutual TLS expects come from the endpoints: derive them again.
-      Tls tls = tls(old.policy(), service, old.isPassthrough());
-      slot.set(new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state, tls.tls(),
-          tls.autoMtls(), old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts),
-          old.peerMetadata()));
+  public MeshSnapshot withEndpoints(MeshSnapshot snapshot, List<Service> services, long version) {
+    ClusterTable table = snapshot.clusterTable();
+    Map<Integer, Cluster> changed = new HashMap<>();
+    for (Service service : services) {
+      for (ClusterSlot slot : snapshot.slots(service.hostname())) {
+        Cluster old = slot.get(table);
+        ClusterKey key = old.key();
+        ClusterState state = states.state(key);
+        List<UpstreamHost> hosts = hosts(service, old.port(), slot.subset(), state);
+        LoadBalancer balancer = old.loadBalancer() == null ? null : balancer(old.policy(), service, hosts, state);
+        // The identities mutual TLS expects come from the endpoints: derive them again.
+        Tls tls = tls(old.policy(), service, old.isPassthrough());
+        changed.put(slot.index(), new Cluster(key, service, old.port(), old.policy(), old.rule(), balancer, state,
+            tls.tls(), tls.autoMtls(), old.connection(), old.failure(), resilience.cluster(key, old.policy(), hosts),
+            old.peerMetadata()));
+      }
     }
-    return !slots.isEmpty();
+    return changed.isEmpty() ? snapshot : snapshot.withClusters(version, table.with(changed));
   }
 
   /**
@@ -342,8 +355,11 @@ public final class SnapshotCompiler implements AutoCloseable {
     return hosts;
   }
 
+  /**
+   * The slots of every cluster, each at the index of {@code table} where this adds its cluster.
+   */
   private Map<ClusterKey, ClusterSlot> clusters(ServiceCatalog catalog, DestinationRuleIndex rules,
-      Problems problems) {
+      Problems problems, List<Cluster> table) {
     Map<ClusterKey, ClusterSlot> out = new LinkedHashMap<>();
     Set<DestinationRule> warnedIdentity = new HashSet<>();
     for (Service s : catalog.all()) {
@@ -356,7 +372,8 @@ public final class SnapshotCompiler implements AutoCloseable {
         for (Subset subset : all) {
           ClusterKey key = new ClusterKey(s.hostname(), subset == null ? null : subset.name(), port.number());
           TrafficPolicy policy = PolicyMerge.merge(rule == null ? null : rule.policy(), subset, port.number());
-          out.put(key, new ClusterSlot(cluster(key, s, port, subset, policy, rule, warnedIdentity, problems), subset));
+          out.put(key, new ClusterSlot(key, table.size(), subset, policy));
+          table.add(cluster(key, s, port, subset, policy, rule, warnedIdentity, problems));
         }
       }
     }
